@@ -1,0 +1,29 @@
+"""hrd-lod: publish linked open data about human rights defenders and their awards.
+
+The public API::
+
+    import hrd_lod
+    built = hrd_lod.build("path/to/project")       # writes path/to/project/dist/
+    checked = hrd_lod.check("path/to/project")     # loads, applies the policy, validates
+    checked.report.conforms
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .pipeline import build, check
+
+__all__ = ["__version__", "build", "check"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: `hrd-lod --help` must not import rdflib, pyshacl or pyoxigraph.
+    if name in ("build", "check"):
+        from . import pipeline as _pipeline
+
+        return getattr(_pipeline, name)
+    raise AttributeError(name)

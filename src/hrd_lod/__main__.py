@@ -1,0 +1,5 @@
+"""``python -m hrd_lod``: the same as the ``hrd-lod`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,54 @@
+"""The ``hrd-lod`` command line: a thin layer over the library.
+
+Commands live in modules of this package and are imported only when used, so that
+``hrd-lod --help`` starts fast. Only this package imports click, prints, or picks exit codes.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from .. import __version__
+
+#: command name -> "module:attribute", in the order ``--help`` lists them.
+COMMANDS: dict[str, str] = {
+    "build": "hrd_lod.cli.build:build_cmd",
+    "validate": "hrd_lod.cli.build:validate_cmd",
+}
+
+_HELP = {
+    "build": "Build the published edition (dist/) from data/.",
+    "validate": "Check data/ against the shapes without writing anything.",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Short help without importing every command module.
+        rows = [(name, _HELP.get(name, "")) for name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hrd-lod")
+def main() -> None:
+    """Publish linked open data about human rights defenders and their awards.
+
+    Records in data/ become RDF (schema.org and the award ontology), are validated with the
+    SHACL shapes, and are written to dist/ as Turtle, JSON-LD, N-Triples, TriG and N-Quads.
+    """

@@ -1,0 +1,92 @@
+"""``hrd-lod build`` and ``hrd-lod validate``."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from .common import CliError, debug_option, echo_err, handle_errors, project_option
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    if quiet:
+        return None
+    return lambda stage: echo_err(f"... {stage}")
+
+
+def _print_notices(checked, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    if quiet:
+        return
+    for notice in checked.records.notices:
+        echo_err(f"note: {notice}")
+
+
+@click.command("build")
+@project_option
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write (default: PROJECT/dist).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+@debug_option
+@handle_errors
+def build_cmd(project: Path, dist: Path | None, quiet: bool, debug: bool) -> None:
+    """Build the published edition (dist/) from data/.
+
+    Loads the records, applies the publication policy, encodes RDF, validates it with the
+    SHACL shapes and writes every export into a new folder that replaces dist/ only when all
+    of it was written. Exit codes: 0 built, 1 validation failed, 2 bad input.
+    """
+    from ..errors import ValidationFailed
+    from ..pipeline import build
+    from ..validate.render import render_text
+
+    start = time.perf_counter()
+    try:
+        built = build(project, dist=dist, progress=_progress(quiet))
+    except ValidationFailed as exc:
+        click.echo(render_text(exc.report), err=True)
+        raise CliError("validation failed: dist/ was not changed", 1) from None
+    checked = built.checked
+    _print_notices(checked, quiet)
+    if checked.report.warnings and not quiet:
+        click.echo(render_text(checked.report), err=True)
+    files = built.manifest["files"]
+    assert isinstance(files, list)
+    withheld = checked.withheld
+    click.echo(f"built {built.dist} in {time.perf_counter() - start:.2f} s: "
+               f"{len(checked.public)} records, {len(checked.store)} quads, {len(files) + 1} "
+               f"files; withheld {withheld.fields} field(s) and {withheld.records} record(s); "
+               f"{len(checked.report.warnings)} warning(s)")
+
+
+@click.command("validate")
+@project_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json for machines.")
+@debug_option
+@handle_errors
+def validate_cmd(project: Path, fmt: str, debug: bool) -> None:
+    """Check data/ against the shapes without writing anything.
+
+    Exit codes: 0 valid (warnings allowed), 1 violations, 2 unreadable or wrong input.
+    """
+    from ..errors import LoadError
+    from ..pipeline import check
+    from ..validate.render import render_text
+
+    if fmt == "json":
+        try:
+            checked = check(project)
+        except LoadError as exc:
+            click.echo(json.dumps({"conforms": False, "load_errors":
+                                   [p.to_dict() for p in exc.problems]}, indent=2))
+            raise SystemExit(2) from None
+        click.echo(json.dumps(checked.report.to_dict(), indent=2, sort_keys=True))
+        raise SystemExit(0 if checked.report.conforms else 1)
+    checked = check(project)
+    _print_notices(checked, False)
+    click.echo(render_text(checked.report))
+    if not checked.report.conforms:
+        raise SystemExit(1)

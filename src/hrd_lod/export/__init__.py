@@ -1,0 +1,41 @@
+"""Export: write the published edition into a folder.
+
+Every exporter is a function ``(ctx, out) -> None`` that writes its files under ``out``; they
+run in the order of :data:`EXPORTERS`, the manifest last, so that it covers every file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .context import ExportContext
+from .dumps import (write_jsonld, write_nquads, write_ntriples, write_trig, write_turtle,
+                    write_vocabularies)
+from .manifest import write_manifest
+
+Exporter = Callable[[ExportContext, Path], None]
+
+#: The exporters, in order. Later ones may read what earlier ones wrote (the dataset
+#: description reads the dumps' sizes and checksums; the manifest reads everything).
+EXPORTERS: list[tuple[str, Exporter]] = [
+    ("N-Triples", write_ntriples),
+    ("Turtle", write_turtle),
+    ("N-Quads", write_nquads),
+    ("TriG", write_trig),
+    ("JSON-LD", write_jsonld),
+    ("ontology and shapes", write_vocabularies),
+]
+
+
+def export(ctx: ExportContext, out: Path,
+           progress: Callable[[str], None] | None = None) -> None:
+    """Write every export of ``ctx`` under ``out``, then the manifest."""
+    for label, exporter in EXPORTERS:
+        if progress:
+            progress(label)
+        exporter(ctx, out)
+    write_manifest(ctx, out)
+
+
+__all__ = ["EXPORTERS", "ExportContext", "export"]

@@ -1,0 +1,132 @@
+"""The whole-dataset dumps: Turtle, N-Triples, N-Quads (plain and gzip'd), TriG, JSON-LD."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import vocab as V
+from ..store import graph_names, triples_from_lines
+from . import jsonld
+from .context import ExportContext
+
+TTL = ox.RdfFormat.TURTLE
+TRIG = ox.RdfFormat.TRIG
+
+
+def _lines_bytes(lines: list[bytes]) -> bytes:
+    return b"".join(line + b"\n" for line in lines)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a file, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def prefixes_used() -> dict[str, str]:
+    """Return the prefixes written in Turtle and TriG dumps."""
+    return dict(sorted(V.PREFIXES.items()))
+
+
+def entity_prefixes(base_iri: str) -> dict[str, str]:
+    """Return one prefix per kind of entity (``organization:`` ...) for Turtle and TriG."""
+    from ..records.schema import TYPES
+
+    return {spec.kind: V.entity_iri(base_iri, spec.kind, "") for spec in TYPES.values()}
+
+
+def _with_sorted_prefixes(body: bytes, prefixes: dict[str, str]) -> bytes:
+    # pyoxigraph writes the @prefix lines in hash-map order, which changes between runs:
+    # drop them and write our own, sorted, so the bytes depend only on the data.
+    lines = body.split(b"\n")
+    i = 0
+    while i < len(lines) and lines[i].startswith(b"@prefix "):
+        i += 1
+    header = b"".join(f"@prefix {k}: <{v}> .\n".encode() for k, v in sorted(prefixes.items()))
+    return header + b"\n" + b"\n".join(lines[i:])
+
+
+def serialize_sorted(items: object, fmt: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
+    """Return Turtle or TriG for triples/quads in the given order, prefixes sorted."""
+    body = ox.serialize(items, format=fmt, prefixes=prefixes) or b""  # type: ignore[arg-type]
+    return _with_sorted_prefixes(body, prefixes)
+
+
+def dump_prefixes(base_iri: str) -> dict[str, str]:
+    """Return the prefixes of the Turtle and TriG dumps."""
+    return {**prefixes_used(), **entity_prefixes(base_iri)}
+
+
+def turtle(lines: list[bytes], prefixes: dict[str, str]) -> bytes:
+    """Return readable Turtle for sorted N-Triples lines."""
+    return serialize_sorted(triples_from_lines(lines), TTL, prefixes)
+
+
+def write_ntriples(ctx: ExportContext, out: Path) -> None:
+    """Write ``{name}.nt``: the union graph, one sorted triple per line."""
+    write_bytes(out / f"{ctx.name}.nt", _lines_bytes(ctx.union))
+
+
+def write_turtle(ctx: ExportContext, out: Path) -> None:
+    """Write ``{name}.ttl``: the union graph as readable Turtle with prefixes, sorted."""
+    write_bytes(out / f"{ctx.name}.ttl", turtle(ctx.union, dump_prefixes(ctx.meta.base_iri)))
+
+
+def write_nquads(ctx: ExportContext, out: Path) -> None:
+    """Write ``{name}.nq`` and ``{name}.nq.gz``: every quad, sorted, graphs kept."""
+    data = _lines_bytes(ctx.quads)
+    write_bytes(out / f"{ctx.name}.nq", data)
+    buf = io.BytesIO()
+    # mtime=0 and no file name: the same quads always give the same bytes.
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=6) as gz:
+        gz.write(data)
+    write_bytes(out / f"{ctx.name}.nq.gz", buf.getvalue())
+
+
+def write_trig(ctx: ExportContext, out: Path) -> None:
+    """Write ``{name}.trig``: the default graph, then each source's named graph."""
+    store = ctx.store
+    quads: list[ox.Quad] = []
+    graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph(), *graph_names(store)]
+    for g in graphs:
+        lines = sorted(x for x in store.dump(format=ox.RdfFormat.N_TRIPLES,
+                                             from_graph=g).splitlines() if x)
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, g)
+                     for t in triples_from_lines(lines))
+    write_bytes(out / f"{ctx.name}.trig",
+                serialize_sorted(quads, TRIG, dump_prefixes(ctx.meta.base_iri)))
+
+
+def write_jsonld(ctx: ExportContext, out: Path) -> None:
+    """Write ``{name}.jsonld`` (compacted with the dataset context) and ``context.jsonld``."""
+    context = jsonld.dataset_context(ctx.meta.base_iri)
+    doc = jsonld.document(triples_from_lines(ctx.union), context)
+    write_bytes(out / f"{ctx.name}.jsonld", jsonld.dumps(doc))
+    write_bytes(out / "context.jsonld", jsonld.dumps({"@context": context}))
+
+
+def write_vocabularies(ctx: ExportContext, out: Path) -> None:
+    """Write the ontology and the shapes under ``ontology/`` and ``shapes/``, Turtle and JSON-LD.
+
+    The Turtle files are the source files, byte for byte; the JSON-LD is made from their
+    canonicalised triples, so blank nodes get stable labels.
+    """
+    for folder, files in (("ontology", ctx.project.ontology_files()),
+                          ("shapes", ctx.project.shapes_files())):
+        seen: set[str] = set()
+        for path in files:
+            name = path.name if path.name not in seen else f"project-{path.name}"
+            seen.add(name)
+            data = path.read_bytes()
+            write_bytes(out / folder / name, data)
+            ds = ox.Dataset(ox.parse(data, format=TTL))
+            ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+            lines = sorted(ox.serialize((q.triple for q in ds), format=ox.RdfFormat.N_TRIPLES)
+                           .splitlines())
+            context: dict[str, object] = dict(sorted(V.PREFIXES.items()))
+            doc = jsonld.document(triples_from_lines(lines), context)
+            write_bytes(out / folder / (Path(name).stem + ".jsonld"), jsonld.dumps(doc))

@@ -1,0 +1,156 @@
+"""JSON-LD written with the dataset's own context, without a general compaction algorithm.
+
+The context is made from the data model (one term per predicate, typed by the field's kind),
+so compaction is a lookup: a value whose form matches its term's coercion is written under the
+term, anything else under the predicate's compact IRI with an explicit value object. The
+result expands (with any JSON-LD processor) to exactly the graph it was made from; tests prove
+it against pyld on every dump.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from .. import vocab as V
+from ..records.schema import TYPES, Kind
+
+_XSD_STRING = V.XSD + "string"
+_LANG_STRING = V.RDF + "langString"
+
+
+def term_definitions() -> dict[str, tuple[str, str | None]]:
+    """Return {term: (predicate IRI, coercion)} for every predicate of the data model.
+
+    Coercion is "@id" for references, an XSD datatype IRI for dates and years, None otherwise.
+    When two predicates share a local name, the award ontology's keeps the plain term.
+    """
+    found: dict[str, set[tuple[str, str | None]]] = {}
+    extra = [(V.PROV + "wasDerivedFrom", "@id"), (V.hrd("derivedFor"), "@id"),
+             (V.hrd("derivedProperty"), "@id"), (V.hrd("derivationMethod"), None)]
+    for spec in TYPES.values():
+        for p in spec.name_predicates:
+            extra.append((p, None))
+        for f in spec.fields:
+            coercion = {Kind.REF: "@id", Kind.URL: "@id", Kind.DATE: V.XSD + "date",
+                        Kind.YEAR: V.XSD + "gYear"}.get(f.kind)
+            for p in f.predicates:
+                extra.append((p, coercion))
+    for iri, coercion in extra:
+        local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        found.setdefault(local, set()).add((iri, coercion))
+    out: dict[str, tuple[str, str | None]] = {}
+    for local, options in sorted(found.items()):
+        by_iri = {}
+        for iri, coercion in sorted(options, key=lambda x: (x[0], x[1] or "")):
+            by_iri.setdefault(iri, coercion)
+        if len(by_iri) == 1:
+            out[local] = next(iter(by_iri.items()))
+        else:  # a clash: the award ontology's term keeps the short name
+            for iri, coercion in by_iri.items():
+                if iri.startswith(V.HRD):
+                    out[local] = (iri, coercion)
+    return out
+
+
+def dataset_context(base_iri: str) -> dict[str, object]:
+    """Return the dataset's JSON-LD @context (prefixes, then typed terms)."""
+    ctx: dict[str, object] = dict(sorted(V.PREFIXES.items()))
+    ctx["hrdid"] = base_iri + "id/"
+    for term, (iri, coercion) in term_definitions().items():
+        if term in ctx:
+            continue
+        if coercion is None:
+            ctx[term] = iri
+        else:
+            ctx[term] = {"@id": iri, "@type": coercion}
+    return ctx
+
+
+class Compactor:
+    """Compacts triples to node objects with a context of prefixes and typed terms."""
+
+    def __init__(self, context: dict[str, object]) -> None:
+        self.prefixes = sorted(((v, k) for k, v in context.items() if isinstance(v, str)
+                                and v.endswith(("/", "#"))), key=lambda x: -len(x[0]))
+        self.terms: dict[str, tuple[str, str | None]] = {}
+        for k, v in context.items():
+            if isinstance(v, dict):
+                self.terms[str(v["@id"])] = (k, str(v["@type"]))
+            elif isinstance(v, str) and not v.endswith(("/", "#")):
+                self.terms[v] = (k, None)
+        self._cache: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        """Return the compact IRI (prefix:suffix) for ``iri``, or ``iri`` itself."""
+        hit = self._cache.get(iri)
+        if hit is not None:
+            return hit
+        out = iri
+        for ns, prefix in self.prefixes:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                suffix = iri[len(ns):]
+                if not suffix.startswith("//"):
+                    out = f"{prefix}:{suffix}"
+                    break
+        self._cache[iri] = out
+        return out
+
+    def node_ref(self, term: ox.NamedNode | ox.BlankNode) -> str:
+        """Return the @id string of a node."""
+        if isinstance(term, ox.BlankNode):
+            return "_:" + term.value
+        return self.iri(term.value)
+
+    def entry(self, pred: str, obj: ox.NamedNode | ox.BlankNode | ox.Literal) -> tuple[str,
+                                                                                       object]:
+        """Return (key, JSON value) for one predicate-object pair."""
+        term, coercion = self.terms.get(pred, (None, None))
+        if isinstance(obj, (ox.NamedNode, ox.BlankNode)):
+            if term is not None and coercion == "@id":
+                return term, self.node_ref(obj)
+            return term if term and coercion is None else self.iri(pred), {
+                "@id": self.node_ref(obj)}
+        dtype = obj.datatype.value
+        key = term if (term is not None and coercion is None) else self.iri(pred)
+        if obj.language:
+            return key, {"@language": obj.language, "@value": obj.value}
+        if term is not None and coercion == dtype:
+            return term, obj.value
+        if dtype == _XSD_STRING:
+            return key, obj.value
+        return key, {"@type": self.iri(dtype), "@value": obj.value}
+
+    def graph(self, triples: Iterable[ox.Triple]) -> list[dict[str, object]]:
+        """Return node objects for triples (sorted by subject, as given)."""
+        nodes: dict[str, dict[str, object]] = {}
+        for t in triples:
+            s = self.node_ref(t.subject)  # type: ignore[arg-type]
+            node = nodes.get(s)
+            if node is None:
+                node = nodes[s] = {"@id": s}
+            if t.predicate.value == V.RDF_TYPE and isinstance(t.object, ox.NamedNode):
+                key: str = "@type"
+                value: object = self.iri(t.object.value)
+            else:
+                key, value = self.entry(t.predicate.value, t.object)  # type: ignore[arg-type]
+            prev = node.get(key)
+            if prev is None:
+                node[key] = value
+            elif isinstance(prev, list):
+                prev.append(value)
+            else:
+                node[key] = [prev, value]
+        return list(nodes.values())
+
+
+def dumps(doc: object) -> bytes:
+    """Return JSON bytes: UTF-8, sorted keys, two-space indent, final newline."""
+    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
+
+
+def document(triples: Iterable[ox.Triple], context: dict[str, object]) -> dict[str, object]:
+    """Return a JSON-LD document (context inline, then @graph) for ``triples``."""
+    return {"@context": context, "@graph": Compactor(context).graph(triples)}

@@ -1,0 +1,78 @@
+"""``dist/manifest.json``: every published file with its size and SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+from .context import ExportContext
+
+MANIFEST = "manifest.json"
+
+MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+    ".jsonld": "application/ld+json",
+    ".json": "application/json",
+    ".gz": "application/gzip",
+    ".html": "text/html",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+    ".rq": "application/sparql-query",
+    ".css": "text/css",
+    ".conf": "text/plain",
+}
+
+
+def media_type(path: Path) -> str:
+    """Return the media type of a published file, from its suffix."""
+    return MEDIA_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or (
+        "application/octet-stream")
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One published file."""
+
+    path: str
+    bytes: int
+    sha256: str
+    media_type: str
+
+
+def file_entry(root: Path, path: Path) -> FileEntry:
+    """Return the manifest entry of one file under ``root``."""
+    data = path.read_bytes()
+    return FileEntry(path.relative_to(root).as_posix(), len(data),
+                     hashlib.sha256(data).hexdigest(), media_type(path))
+
+
+def scan(root: Path) -> list[FileEntry]:
+    """Return entries for every file under ``root`` but the manifest, sorted by path."""
+    return [file_entry(root, p) for p in sorted(root.rglob("*"), key=lambda p: p.as_posix())
+            if p.is_file() and p.relative_to(root).as_posix() != MANIFEST]
+
+
+def write_manifest(ctx: ExportContext, out: Path) -> None:
+    """Write ``manifest.json`` for everything written before it."""
+    entries = scan(out)
+    doc = {
+        "tool": "hrd-lod",
+        "tool_version": ctx.tool_version,
+        "dataset": ctx.meta.id,
+        "dataset_version": ctx.meta.version,
+        "modified": ctx.meta.modified.isoformat(),
+        "files": [e.__dict__ for e in entries],
+    }
+    (out / MANIFEST).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n",
+                                encoding="utf-8")
+
+
+def read_manifest(dist: Path) -> dict[str, object]:
+    """Return the parsed manifest of a built ``dist/``."""
+    return json.loads((dist / MANIFEST).read_text(encoding="utf-8"))

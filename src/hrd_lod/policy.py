@@ -1,0 +1,98 @@
+"""The publication policy: what never becomes a triple.
+
+- a record marked ``visibility: restricted`` is not published at all, and neither is a
+  reference to it; a record whose required reference pointed only at restricted records goes
+  with it (a conferral whose laureate is restricted would otherwise reveal its laureate's
+  existence);
+- a field marked private in the schema (telephone, e-mail, postal address) is withheld unless
+  the record lists it in ``public_fields``.
+
+The policy reports what it withheld (record, field, location, reason), never the values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .errors import Location
+from .records.model import Record, Records, Ref
+from .records.schema import TYPES
+
+
+@dataclass(frozen=True, order=True)
+class WithheldItem:
+    """One record or field kept out of the published data."""
+
+    location: Location
+    record_id: str
+    field: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """Everything the policy kept back."""
+
+    items: tuple[WithheldItem, ...]
+
+    @property
+    def fields(self) -> int:
+        """Return how many fields (values of private fields, references) were withheld."""
+        return sum(1 for i in self.items if i.field is not None)
+
+    @property
+    def records(self) -> int:
+        """Return how many whole records were withheld."""
+        return sum(1 for i in self.items if i.field is None)
+
+
+def apply_policy(records: Records) -> tuple[Records, Withheld]:
+    """Return the public records and what was withheld."""
+    items: list[WithheldItem] = []
+    hidden = {r.id for r in records if r.visibility == "restricted"}
+    for rid in sorted(hidden):
+        rec = records.get(rid)
+        assert rec is not None
+        items.append(WithheldItem(rec.location, rid, None, "restricted record"))
+    # Cascade: a record whose required reference pointed only at hidden records goes too.
+    changed = True
+    while changed:
+        changed = False
+        for rec in records:
+            if rec.id in hidden:
+                continue
+            spec = TYPES[rec.type]
+            for f in spec.fields:
+                vals = rec.values.get(f.name, ())
+                if f.required and vals and all(isinstance(v, Ref) and v.id in hidden
+                                               for v in vals):
+                    hidden.add(rec.id)
+                    items.append(WithheldItem(rec.location, rec.id, None,
+                                              f"its '{f.name}' is a restricted record"))
+                    changed = True
+                    break
+    public: list[Record] = []
+    for rec in records:
+        if rec.id in hidden:
+            continue
+        spec = TYPES[rec.type]
+        values = {}
+        for name, vals in rec.values.items():
+            f = spec.by_name[name]
+            if f.private and name not in rec.public_fields:
+                items.append(WithheldItem(rec.where(name), rec.id, name,
+                                          "personal contact data"))
+                continue
+            kept = tuple(v for v in vals if not (isinstance(v, Ref) and v.id in hidden))
+            if len(kept) < len(vals):
+                items.append(WithheldItem(rec.where(name), rec.id, name,
+                                          "reference to a restricted record"))
+            if kept:
+                values[name] = kept
+        sources = tuple(s for s in rec.sources if s not in hidden)
+        field_sources = {k: tuple(s for s in v if s not in hidden)
+                         for k, v in rec.field_sources.items() if k in values}
+        derived = {k: v for k, v in rec.derived.items() if k in values}
+        public.append(replace(rec, values=values, sources=sources,
+                              field_sources=field_sources, derived=derived))
+    return Records(tuple(public), records.notices), Withheld(tuple(sorted(items)))

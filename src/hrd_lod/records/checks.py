@@ -1,0 +1,117 @@
+"""Checks across records: duplicate ids, dangling or mistyped references, cycles, fixity."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import ProblemList
+from .model import Record, Ref
+from .parse import nearest
+from .schema import TYPES
+
+#: Fields whose references form a hierarchy, where a cycle is an error.
+HIERARCHY_FIELDS = ("contained_in", "broader", "parent_organization")
+
+
+def check_ids(records: Iterable[Record], problems: ProblemList) -> dict[str, Record]:
+    """Return records by id; a duplicate id is a problem naming both places."""
+    by_id: dict[str, Record] = {}
+    for rec in records:
+        first = by_id.get(rec.id)
+        if first is not None:
+            problems.add(rec.where("id"), f"the id '{rec.id}' is already used by the "
+                         f"{first.type} at {first.location}", "give each record its own id",
+                         code="duplicate-id")
+            continue
+        by_id[rec.id] = rec
+    return by_id
+
+
+def check_refs(by_id: dict[str, Record], problems: ProblemList) -> None:
+    """Add a problem for every reference to a missing record or a record of the wrong type."""
+    ids = sorted(by_id)
+    for rec in by_id.values():
+        spec = TYPES[rec.type]
+        for fname, ref in rec.refs():
+            _check_one(rec, fname, ref.id, spec.by_name[fname].ref_types, by_id, ids, problems)
+        for sid in rec.sources:
+            _check_one(rec, "sources", sid, ("Source",), by_id, ids, problems)
+        for fname, sids in rec.field_sources.items():
+            for sid in sids:
+                _check_one(rec, "field_sources", sid, ("Source",), by_id, ids, problems)
+
+
+def _check_one(rec: Record, fname: str, target: str, types: tuple[str, ...],
+               by_id: dict[str, Record], ids: list[str], problems: ProblemList) -> None:
+    other = by_id.get(target)
+    if other is None:
+        guess = nearest(target, ids)
+        problems.add(rec.where(fname), f"'{target}' is not the id of any record",
+                     f"did you mean '{guess}'?" if guess else
+                     f"add a {' or '.join(types)} record with id '{target}'",
+                     code="dangling-ref")
+    elif types and other.type not in types:
+        problems.add(rec.where(fname), f"'{target}' is a {other.type}, but '{fname}' takes "
+                     f"a {' or '.join(types)}", code="wrong-ref-type")
+
+
+def check_cycles(by_id: dict[str, Record], problems: ProblemList) -> None:
+    """Add a problem for every cycle in a hierarchy field (a place inside itself, ...)."""
+    for fname in HIERARCHY_FIELDS:
+        edges = {rid: [v.id for v in rec.values.get(fname, ()) if isinstance(v, Ref)
+                       and v.id in by_id] for rid, rec in by_id.items()}
+        state: dict[str, int] = {}  # 1: on the current path, 2: finished
+        for start in sorted(edges):
+            if start in state:
+                continue
+            state[start] = 1
+            path = [start]
+            stack = [iter(edges[start])]
+            while stack:
+                nxt = next(stack[-1], None)
+                if nxt is None:
+                    state[path.pop()] = 2
+                    stack.pop()
+                elif state.get(nxt) == 1:
+                    cycle = path[path.index(nxt):] + [nxt]
+                    problems.add(by_id[nxt].where(fname),
+                                 "a reference cycle: " + " -> ".join(cycle),
+                                 f"'{fname}' must not lead back to the same record",
+                                 code="ref-cycle")
+                elif nxt not in state:
+                    state[nxt] = 1
+                    path.append(nxt)
+                    stack.append(iter(edges[nxt]))
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex SHA-256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_fixity(by_id: dict[str, Record], data_dir: Path, problems: ProblemList) -> None:
+    """Add a problem for each source whose archived copy is missing or altered."""
+    for rec in by_id.values():
+        if rec.type != "Source":
+            continue
+        rel = rec.first("archived_copy")
+        expected = rec.first("sha256")
+        if not isinstance(rel, str) or not isinstance(expected, str):
+            continue
+        path = data_dir / rel
+        if not path.is_file():
+            problems.add(rec.where("archived_copy"), f"the archived copy data/{rel} is missing",
+                         "restore the file, or capture the source again with "
+                         "'hrd-lod source add'", code="fixity")
+            continue
+        actual = sha256_file(path)
+        if actual != expected:
+            problems.add(rec.where("sha256"), f"the archived copy data/{rel} has changed: its "
+                         f"SHA-256 is {actual}", "an archived copy must not be edited; restore "
+                         "it, or record the new capture as a new source", code="fixity")

@@ -1,0 +1,115 @@
+"""Read a CSV table of records of one type.
+
+The type comes from a ``type`` column, or else from the file name (``organizations.csv``,
+``conferral.csv``, ``AwardConferral.csv``). Conventions for cells: an empty cell is no value;
+several values in one cell are separated by `` | ``; a column ``name@fr`` holds the French
+name (``name`` alone is in the dataset's default language).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..errors import Location, ProblemList
+from .model import RawRecord
+from .schema import TYPES, Kind, TypeSpec
+from .textfile import MAX_FILE_BYTES, read_text
+
+SEPARATOR = "|"
+LIST_KEYS = ("sources", "public_fields")
+
+
+def type_from_filename(path: Path) -> TypeSpec | None:
+    """Return the record type a CSV file name names, if any."""
+    stem = path.stem.lower().replace("_", "").replace("-", "")
+    for spec in TYPES.values():
+        for word in (spec.name.lower(), spec.kind):
+            if stem in (word, word + "s", word + "es") or (
+                    word.endswith("y") and stem == word[:-1] + "ies"):
+                return spec
+    if stem in ("people", "persons"):
+        return TYPES["Person"]
+    return None
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """Return ',' or ';': whichever splits the header line into more columns."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def read_csv(path: Path, rel: str, problems: ProblemList,
+             limit: int = MAX_FILE_BYTES * 16) -> list[RawRecord]:
+    """Return the raw records of one CSV table."""
+    text = read_text(path, rel, problems, limit=limit)
+    if text is None:
+        return []
+    if not text.strip():
+        problems.add(Location(rel, 1), "the file is empty", "add a header row and records",
+                     code="empty")
+        return []
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        problems.add(Location(rel, 1), f"cannot read the header row: {exc}", code="csv-syntax")
+        return []
+    file_type = type_from_filename(path)
+    if "type" not in header and file_type is None:
+        problems.add(Location(rel, 1), "cannot tell the record type of this table",
+                     "add a 'type' column, or name the file after the type "
+                     "(e.g. organizations.csv)", code="csv-type")
+        return []
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if not h:
+            problems.add(Location(rel, 1), f"column {i + 1} has no header", code="csv-header")
+        elif h in seen:
+            problems.add(Location(rel, 1, h), f"the column '{h}' appears twice",
+                         code="duplicate-key")
+        seen.setdefault(h, i)
+    if problems and any(p.location.file == rel for p in problems.items):
+        return []
+    out: list[RawRecord] = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                problems.add(Location(rel, line), f"the row has {len(row)} cells, the header "
+                             f"has {len(header)}", "check for an unquoted separator",
+                             code="csv-row")
+                continue
+            data: dict[str, object] = {}
+            langs: dict[str, dict[str, str]] = {}
+            for col, cell in zip(header, row, strict=True):
+                cell = cell.strip()
+                if not cell:
+                    continue
+                key, _, lang = col.partition("@")
+                if lang:
+                    langs.setdefault(key, {})[lang] = cell
+                    continue
+                data[key] = cell
+            spec = TYPES.get(str(data.get("type"))) or file_type
+            if "type" not in data and file_type is not None:
+                data["type"] = file_type.name
+            for key, by_lang in langs.items():
+                if key in data:
+                    problems.add(Location(rel, line, key), f"both '{key}' and '{key}@...' "
+                                 "columns are filled", "use one or the other", code="csv-row")
+                data[key] = by_lang
+            for key, value in list(data.items()):
+                fspec = spec.by_name.get(key) if spec else None
+                split = key in LIST_KEYS or (fspec is not None and fspec.many
+                                             and fspec.kind is not Kind.LANGTEXT)
+                if split and isinstance(value, str):
+                    data[key] = [v.strip() for v in value.split(SEPARATOR) if v.strip()]
+            out.append(RawRecord(data, Location(rel, line), {k: line for k in data}))
+    except csv.Error as exc:
+        problems.add(Location(rel, reader.line_num), f"not valid CSV: {exc}", code="csv-syntax")
+        return []
+    return out

@@ -1,0 +1,154 @@
+"""The records an archivist writes, once read and checked: frozen values with their locations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Union
+
+from ..errors import Location
+
+
+@dataclass(frozen=True, order=True)
+class LangString:
+    """A language-tagged string."""
+
+    value: str
+    lang: str
+
+
+@dataclass(frozen=True, order=True)
+class Ref:
+    """A reference to another record by its id."""
+
+    id: str
+
+
+@dataclass(frozen=True, order=True)
+class Year:
+    """A calendar year (xsd:gYear)."""
+
+    value: int
+
+    def __str__(self) -> str:
+        return f"{self.value:04d}"
+
+
+@dataclass(frozen=True, order=True)
+class Url:
+    """An http(s) URL, written to RDF as an IRI."""
+
+    value: str
+
+
+@dataclass(frozen=True, order=True)
+class Enum:
+    """One word of a fixed vocabulary (maps to a class, not to a literal)."""
+
+    value: str
+
+
+Value = Union[str, LangString, Ref, Year, Url, Enum, dt.date]
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A record as read from a file, before its fields are checked.
+
+    ``data`` maps keys to plain Python values (str, int, list, dict, ...);
+    ``lines`` maps each key to the line it is on.
+    """
+
+    data: Mapping[str, object]
+    location: Location
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    def where(self, key: str | None = None) -> Location:
+        """Return the location of ``key`` (or of the record itself)."""
+        if key is None:
+            return self.location
+        return Location(self.location.file, self.lines.get(key, self.location.line), key)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One checked record."""
+
+    id: str
+    type: str
+    values: Mapping[str, tuple[Value, ...]]
+    sources: tuple[str, ...]
+    location: Location
+    field_lines: Mapping[str, int] = field(default_factory=dict)
+    field_sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    visibility: str = "public"
+    public_fields: frozenset[str] = frozenset()
+    derived: Mapping[str, str] = field(default_factory=dict)
+
+    def where(self, field_name: str | None = None) -> Location:
+        """Return the location of a field of this record (or of the record)."""
+        if field_name is None:
+            return self.location
+        return Location(
+            self.location.file, self.field_lines.get(field_name, self.location.line), field_name
+        )
+
+    def first(self, field_name: str) -> Value | None:
+        """Return the first value of a field, or None."""
+        vals = self.values.get(field_name, ())
+        return vals[0] if vals else None
+
+    def sources_of(self, field_name: str) -> tuple[str, ...]:
+        """Return the sources a field was read from (its own, else the record's)."""
+        return self.field_sources.get(field_name, self.sources)
+
+    def all_sources(self) -> tuple[str, ...]:
+        """Return every source the record cites, sorted."""
+        out = set(self.sources)
+        for ids in self.field_sources.values():
+            out.update(ids)
+        return tuple(sorted(out))
+
+    def refs(self) -> Iterator[tuple[str, Ref]]:
+        """Yield (field, ref) for every reference the record makes."""
+        for name, vals in self.values.items():
+            for v in vals:
+                if isinstance(v, Ref):
+                    yield name, v
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the loader changed or wants a person to know, that is not an error."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Records:
+    """Every record of a project, sorted by id, with the loader's notices."""
+
+    items: tuple[Record, ...]
+    notices: tuple[Notice, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {r.id: r for r in self.items})
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def get(self, record_id: str) -> Record | None:
+        """Return the record with this id, or None."""
+        return self._by_id.get(record_id)  # type: ignore[attr-defined]
+
+    def of_type(self, type_name: str) -> list[Record]:
+        """Return the records of one type."""
+        return [r for r in self.items if r.type == type_name]

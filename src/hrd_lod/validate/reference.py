@@ -1,0 +1,72 @@
+"""The reference validator: pyshacl over an rdflib copy of the union graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import rdflib
+from rdflib.namespace import SH
+
+from .report import Result
+
+
+def _s(node: object) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, rdflib.Literal):
+        return node.n3()
+    if isinstance(node, rdflib.BNode):
+        return "_:" + str(node)
+    return str(node)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def shape_name(shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
+    """Return a stable name for a shape: its IRI, or for a blank node a description of it."""
+    if isinstance(node, rdflib.URIRef):
+        return str(node)
+    # A blank shape (inside sh:or, say) is named after the named shape that holds it.
+    for parent in shapes.subjects(None, node):
+        if isinstance(parent, rdflib.URIRef):
+            return str(parent)
+    for lst in shapes.subjects(rdflib.RDF.first, node):
+        for holder in shapes.transitive_subjects(rdflib.RDF.rest, lst):
+            for parent in shapes.subjects(None, holder):
+                return shape_name(shapes, parent)
+    return "_:blank-shape"
+
+
+def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
+                ontology: rdflib.Graph) -> list[Result]:
+    """Return the results of validating ``data`` with pyshacl (SHACL core and SPARQL)."""
+    import pyshacl
+
+    _conforms, results_graph, _text = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+        abort_on_first=False, allow_warnings=True, advanced=False, meta_shacl=False,
+    )
+    return list(results_from_graph(results_graph, shapes))
+
+
+def results_from_graph(g: rdflib.Graph, shapes: rdflib.Graph) -> Iterable[Result]:
+    """Yield a Result for every sh:ValidationResult in a SHACL results graph."""
+    for res in g.subjects(rdflib.RDF.type, SH.ValidationResult):
+        severity = _local(str(g.value(res, SH.resultSeverity)))
+        path = g.value(res, SH.resultPath)
+        source_shape = g.value(res, SH.sourceShape)
+        shape_iri = shape_name(shapes, source_shape) if source_shape is not None else ""
+        hint = shapes.value(rdflib.URIRef(shape_iri), SH.description) if shape_iri else None
+        messages = sorted(str(m) for m in g.objects(res, SH.resultMessage))
+        yield Result(
+            severity=severity,
+            focus=_s(g.value(res, SH.focusNode)) or "",
+            path=_s(path) if isinstance(path, rdflib.URIRef) else None,
+            component=_local(str(g.value(res, SH.sourceConstraintComponent))),
+            shape=shape_iri,
+            value=_s(g.value(res, SH.value)),
+            message=messages[0] if messages else "constraint not satisfied",
+            hint=str(hint) if hint is not None else None,
+        )

@@ -1,0 +1,83 @@
+"""The validation report: engine-independent results, located in the data files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import Location
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True, order=True)
+class Result:
+    """One SHACL validation result, with the record and file line it points to."""
+
+    severity: str
+    focus: str
+    path: str | None
+    component: str
+    shape: str
+    value: str | None
+    message: str
+    hint: str | None = None
+    record_id: str | None = field(default=None, compare=False)
+    record_type: str | None = field(default=None, compare=False)
+    location: Location | None = field(default=None, compare=False)
+    field_name: str | None = field(default=None, compare=False)
+
+    def key(self) -> tuple[str, str, str | None, str, str, str | None]:
+        """Return what two engines must agree on: severity, focus, path, component, shape."""
+        return (self.severity, self.focus, self.path, self.component, self.shape, self.value)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the result as a JSON-ready dict."""
+        loc = self.location
+        return {
+            "severity": self.severity,
+            "record": self.record_id,
+            "type": self.record_type,
+            "file": loc.file if loc else None,
+            "line": loc.line if loc else None,
+            "field": self.field_name,
+            "message": self.message,
+            "hint": self.hint,
+            "focus_node": self.focus,
+            "path": self.path,
+            "value": self.value,
+            "constraint": self.component,
+            "shape": self.shape,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """All results of one validation, sorted; ``conforms`` ignores warnings."""
+
+    results: tuple[Result, ...]
+    engine: str = "pyshacl"
+
+    @property
+    def violations(self) -> tuple[Result, ...]:
+        """Return the results that fail the build."""
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[Result, ...]:
+        """Return the results that are reported but do not fail the build."""
+        return tuple(r for r in self.results if r.severity != "Violation")
+
+    @property
+    def conforms(self) -> bool:
+        """Return True when there is no violation."""
+        return not self.violations
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the report as a JSON-ready dict."""
+        return {
+            "conforms": self.conforms,
+            "engine": self.engine,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "results": [r.to_dict() for r in self.results],
+        }

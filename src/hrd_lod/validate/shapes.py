@@ -1,0 +1,48 @@
+"""The shapes and ontology graphs used for validation (rdflib: they are small)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import rdflib
+
+from .. import vocab as V
+
+
+
+def _pattern_default_base() -> str:
+    # In the shapes' patterns the default base is written with its dot escaped.
+    return V.DEFAULT_BASE.replace(".", "\\.")
+
+
+@lru_cache(maxsize=8)
+def _parse(paths: tuple[Path, ...]) -> rdflib.Graph:
+    g = rdflib.Graph()
+    for p in paths:
+        g.parse(p, format="turtle")
+    return g
+
+
+def load_graph(paths: list[Path]) -> rdflib.Graph:
+    """Return the union of Turtle files as a new rdflib Graph."""
+    out = rdflib.Graph()
+    for t in _parse(tuple(paths)):
+        out.add(t)
+    return out
+
+
+def shapes_graph(paths: list[Path], base_iri: str) -> rdflib.Graph:
+    """Return the shapes, with IRI patterns rewritten for the dataset's base IRI."""
+    g = load_graph(paths)
+    if base_iri == V.DEFAULT_BASE:
+        return g
+    default = _pattern_default_base()
+    own = re.escape(base_iri)
+    pattern = rdflib.URIRef(V.SH + "pattern")
+    for s, o in list(g.subject_objects(pattern)):
+        if isinstance(o, rdflib.Literal) and default in str(o):
+            g.remove((s, pattern, o))
+            g.add((s, pattern, rdflib.Literal(str(o).replace(default, own))))
+    return g
