@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Location:
     """Where something is: a file (relative to the project), a 1-based line, a field name."""
 
@@ -27,6 +27,13 @@ class Location:
     line: int | None = None
     field: str | None = None
     column: int | None = None
+
+    def sort_key(self) -> tuple[str, int, str, int]:
+        """Return a key that orders locations by file, line, field (None first)."""
+        return (self.file, self.line or 0, self.field or "", self.column or 0)
+
+    def __lt__(self, other: Location) -> bool:
+        return self.sort_key() < other.sort_key()
 
     def __str__(self) -> str:
         out = self.file

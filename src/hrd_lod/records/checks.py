@@ -29,31 +29,38 @@ def check_ids(records: Iterable[Record], problems: ProblemList) -> dict[str, Rec
     return by_id
 
 
-def check_refs(by_id: dict[str, Record], problems: ProblemList) -> None:
-    """Add a problem for every reference to a missing record or a record of the wrong type."""
-    ids = sorted(by_id)
+def check_refs(by_id: dict[str, Record], problems: ProblemList,
+               broken: dict[str, str] | None = None) -> None:
+    """Add a problem for every reference to a missing record or a record of the wrong type.
+
+    ``broken`` maps the ids of records that failed to load to their types: references to them
+    are not reported again (one typo must not cascade into many errors).
+    """
+    types_of = {**(broken or {}), **{rid: rec.type for rid, rec in by_id.items()}}
+    ids = sorted(types_of)
     for rec in by_id.values():
         spec = TYPES[rec.type]
         for fname, ref in rec.refs():
-            _check_one(rec, fname, ref.id, spec.by_name[fname].ref_types, by_id, ids, problems)
+            _check_one(rec, fname, ref.id, spec.by_name[fname].ref_types, types_of, ids,
+                       problems)
         for sid in rec.sources:
-            _check_one(rec, "sources", sid, ("Source",), by_id, ids, problems)
+            _check_one(rec, "sources", sid, ("Source",), types_of, ids, problems)
         for fname, sids in rec.field_sources.items():
             for sid in sids:
-                _check_one(rec, "field_sources", sid, ("Source",), by_id, ids, problems)
+                _check_one(rec, "field_sources", sid, ("Source",), types_of, ids, problems)
 
 
 def _check_one(rec: Record, fname: str, target: str, types: tuple[str, ...],
-               by_id: dict[str, Record], ids: list[str], problems: ProblemList) -> None:
-    other = by_id.get(target)
+               types_of: dict[str, str], ids: list[str], problems: ProblemList) -> None:
+    other = types_of.get(target)
     if other is None:
         guess = nearest(target, ids)
         problems.add(rec.where(fname), f"'{target}' is not the id of any record",
                      f"did you mean '{guess}'?" if guess else
                      f"add a {' or '.join(types)} record with id '{target}'",
                      code="dangling-ref")
-    elif types and other.type not in types:
-        problems.add(rec.where(fname), f"'{target}' is a {other.type}, but '{fname}' takes "
+    elif types and other not in types:
+        problems.add(rec.where(fname), f"'{target}' is a {other}, but '{fname}' takes "
                      f"a {' or '.join(types)}", code="wrong-ref-type")
 
 

@@ -9,6 +9,7 @@ from .checks import check_cycles, check_fixity, check_ids, check_refs
 from .csvfile import read_csv
 from .model import Notice, RawRecord, Record, Records
 from .parse import parse_record
+from .schema import TYPES
 from .yamlfile import read_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -43,14 +44,17 @@ def load_records(root: Path, data_dir: Path, default_lang: str = "en") -> Record
     problems = ProblemList()
     notices: list[Notice] = []
     records: list[Record] = []
+    broken: dict[str, str] = {}
     for path in data_files(data_dir):
         rel = path.relative_to(root).as_posix()
         for raw in read_raw(path, rel, problems):
             rec = parse_record(raw, default_lang, problems, notices)
             if rec is not None:
                 records.append(rec)
+            elif isinstance(raw.data.get("id"), str) and raw.data.get("type") in TYPES:
+                broken[str(raw.data["id"])] = str(raw.data["type"])
     by_id = check_ids(records, problems)
-    check_refs(by_id, problems)
+    check_refs(by_id, problems, broken)
     check_cycles(by_id, problems)
     check_fixity(by_id, data_dir, problems)
     if problems:

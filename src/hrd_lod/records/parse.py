@@ -44,15 +44,18 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
         return None
 
     values: dict[str, tuple[Value, ...]] = {}
+    suggested: set[str] = set()
     for key, value in data.items():
         if key in META_KEYS:
             continue
         fspec = spec.by_name.get(key)
         if fspec is None:
             guess = nearest(key, list(spec.by_name) + list(META_KEYS))
-            problems.add(raw.where(key), f"unknown field '{key}' for a {spec.name}",
+            if guess:
+                suggested.add(guess)
+            problems.add(raw.where(key), f"unknown field '{key}' for {_a(spec.name)}",
                          f"did you mean '{guess}'?" if guess else
-                         f"the fields of a {spec.name} are: {', '.join(spec.by_name)}",
+                         f"the fields of {_a(spec.name)} are: {', '.join(spec.by_name)}",
                          code="unknown-field")
             continue
         if value is None:
@@ -67,8 +70,8 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
         for note in sorted(set(notes)):
             notices.append(Notice(raw.where(key), note))
     for fspec in spec.fields:
-        if fspec.required and fspec.name not in data:
-            problems.add(raw.where(), f"a {spec.name} needs '{fspec.name}'",
+        if fspec.required and fspec.name not in data and fspec.name not in suggested:
+            problems.add(raw.where(), f"{_a(spec.name)} needs '{fspec.name}'",
                          fspec.help or None, code="missing-field")
 
     sources = _id_list(raw, "sources", problems)
@@ -82,8 +85,8 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
             for fname, ids in fs.items():
                 if fname not in spec.by_name:
                     problems.add(raw.where("field_sources"),
-                                 f"field_sources names '{fname}', which is not a field of a "
-                                 f"{spec.name}", code="unknown-field")
+                                 f"field_sources names '{fname}', which is not a field of "
+                                 f"{_a(spec.name)}", code="unknown-field")
                     continue
                 if fname not in data:
                     problems.add(raw.where("field_sources"),
@@ -102,7 +105,7 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
         if f is None or not f.private:
             private = [f.name for f in spec.fields if f.private]
             problems.add(raw.where("public_fields"),
-                         f"'{name}' is not a withheld field of a {spec.name}",
+                         f"'{name}' is not a withheld field of {_a(spec.name)}",
                          f"public_fields lists fields that are withheld by default: "
                          f"{', '.join(private) or 'none'}", code="bad-value")
 
@@ -133,6 +136,10 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
         location=raw.location, field_lines=dict(raw.lines), field_sources=field_sources,
         visibility=str(visibility), public_fields=frozenset(public_fields), derived=derived,
     )
+
+
+def _a(word: str) -> str:
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
 
 
 def _id_list(raw: RawRecord, key: str, problems: ProblemList,

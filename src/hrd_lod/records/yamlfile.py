@@ -99,6 +99,18 @@ class _Convert:
         return out, lines
 
 
+def _report_aliases(text: str, rel: str, problems: ProblemList) -> bool:
+    """Report every alias (*name) with its own line; return True if there was one."""
+    found = False
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            found = True
+            problems.add(Location(rel, event.start_mark.line + 1),
+                         "YAML aliases (*name) are not allowed in data files",
+                         "write the value out in full", code="yaml-alias")
+    return found
+
+
 def read_yaml(path: Path, rel: str, problems: ProblemList) -> list[RawRecord]:
     """Return the raw records of one YAML file (one record, or a list of records)."""
     text = read_text(path, rel, problems)
@@ -126,6 +138,8 @@ def read_yaml(path: Path, rel: str, problems: ProblemList) -> list[RawRecord]:
         return []
     if root is None:
         problems.add(Location(rel, 1), "the file holds no record", code="empty")
+        return []
+    if "*" in text and _report_aliases(text, rel, problems):
         return []
     conv = _Convert(rel, problems)
     nodes: list[yaml.Node]

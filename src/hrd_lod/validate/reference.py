@@ -57,6 +57,10 @@ def results_from_graph(g: rdflib.Graph, shapes: rdflib.Graph) -> Iterable[Result
         severity = _local(str(g.value(res, SH.resultSeverity)))
         path = g.value(res, SH.resultPath)
         source_shape = g.value(res, SH.sourceShape)
+        constraint = g.value(res, SH.sourceConstraint)
+        if isinstance(constraint, rdflib.URIRef):
+            # A named SPARQL constraint is more precise than the node shape that holds it.
+            source_shape = constraint
         shape_iri = shape_name(shapes, source_shape) if source_shape is not None else ""
         hint = shapes.value(rdflib.URIRef(shape_iri), SH.description) if shape_iri else None
         messages = sorted(str(m) for m in g.objects(res, SH.resultMessage))

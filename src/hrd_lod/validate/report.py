@@ -11,7 +11,11 @@ SEVERITIES = ("Violation", "Warning", "Info")
 
 @dataclass(frozen=True, order=True)
 class Result:
-    """One SHACL validation result, with the record and file line it points to."""
+    """One SHACL validation result, with the record and file line it points to.
+
+    ``shape`` is the source shape's IRI, or for a named SPARQL constraint (sh:sourceConstraint)
+    the constraint's IRI; a blank shape is named after the named shape that holds it.
+    """
 
     severity: str
     focus: str

@@ -1,0 +1,88 @@
+"""`hrd-lod build` and `hrd-lod validate` through click's CliRunner: output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from hrd_lod.cli import main
+from hrd_lod.pipeline import check
+from tests.conftest import write
+
+BAD_CONFERRAL = ("id: bad\ntype: AwardConferral\nname: Bad\naward: example-award\n"
+                 "laureate: [example-group]\nyear: 2019\ndate: 2020-01-01\nsources: [doc]\n")
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_build_ok(project: Path) -> None:
+    res = run("build", "-q", "-p", str(project))
+    assert res.exit_code == 0, res.output
+    assert "withheld 1 field(s)" in res.output
+    assert (project / "dist" / "test.ttl").is_file()
+
+
+def test_build_validation_failure_exit_1(project: Path) -> None:
+    write(project / "data" / "bad.yaml", BAD_CONFERRAL)
+    res = run("build", "-p", str(project))
+    assert res.exit_code == 1
+    assert "AwardConferral 'bad' (data/bad.yaml)" in res.output
+    assert "not in the conferral's year 2019" in res.output
+    assert "Error: validation failed: dist/ was not changed" in res.output
+    assert not (project / "dist").exists()
+
+
+def test_build_load_error_exit_2(project: Path) -> None:
+    write(project / "data" / "bad.yaml", "id: x\ntype: Organization\nnmae: X\n")
+    res = run("build", "-p", str(project))
+    assert res.exit_code == 2
+    assert "data/bad.yaml:3 (field 'nmae'): unknown field 'nmae' for an Organization" in res.output
+    assert "hint: did you mean 'name'?" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_build_without_project_exit_2(tmp_path: Path) -> None:
+    res = run("build", "-p", str(tmp_path))
+    assert res.exit_code == 2 and "no data/ folder" in res.output
+
+
+def test_validate_text_and_json(project: Path) -> None:
+    res = run("validate", "-p", str(project))
+    assert res.exit_code == 0 and "valid: 0 errors" in res.output
+    write(project / "data" / "bad.yaml", BAD_CONFERRAL)
+    res = run("validate", "-p", str(project))
+    assert res.exit_code == 1 and "line 1" in res.output
+    res = run("validate", "-p", str(project), "--format", "json")
+    assert res.exit_code == 1
+    got = json.loads(res.output)
+    assert got == json.loads(json.dumps(check(project).report.to_dict(), sort_keys=True))
+    [result] = got["results"]
+    assert result["file"] == "data/bad.yaml" and result["record"] == "bad"
+
+
+def test_validate_json_load_errors(project: Path) -> None:
+    write(project / "data" / "bad.yaml", "id: x\ntype: Organization\nnmae: X\n")
+    res = run("validate", "-p", str(project), "--format", "json")
+    assert res.exit_code == 2
+    errors = json.loads(res.output)["load_errors"]
+    assert any({"file": "data/bad.yaml", "line": 3, "field": "nmae"}.items() <= e.items()
+               for e in errors)
+
+
+def test_internal_error_has_no_traceback(project: Path, monkeypatch) -> None:  # type: ignore
+    def boom(*a, **k):  # type: ignore[no-untyped-def]
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr("hrd_lod.pipeline.encode", boom)
+    res = CliRunner().invoke(main, ["build", "-p", str(project)])
+    assert res.exit_code == 70
+    assert "internal error: RuntimeError: kaput" in res.output and "Traceback" not in res.output
+
+
+def test_version() -> None:
+    res = run("--version")
+    assert res.exit_code == 0 and "hrd-lod, version" in res.output
