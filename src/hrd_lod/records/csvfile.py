@@ -39,7 +39,7 @@ def sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def read_csv(path: Path, rel: str, problems: ProblemList,
+def read_csv(path: Path, rel: str, problems: ProblemList, default_lang: str = "en",
              limit: int = MAX_FILE_BYTES * 16) -> list[RawRecord]:
     """Return the raw records of one CSV table."""
     text = read_text(path, rel, problems, limit=limit)
@@ -98,9 +98,13 @@ def read_csv(path: Path, rel: str, problems: ProblemList,
             if "type" not in data and file_type is not None:
                 data["type"] = file_type.name
             for key, by_lang in langs.items():
-                if key in data:
-                    problems.add(Location(rel, line, key), f"both '{key}' and '{key}@...' "
-                                 "columns are filled", "use one or the other", code="csv-row")
+                plain = data.get(key)
+                if isinstance(plain, str):
+                    if default_lang in by_lang:
+                        problems.add(Location(rel, line, key), f"both '{key}' and "
+                                     f"'{key}@{default_lang}' are filled",
+                                     "use one or the other", code="csv-row")
+                    by_lang = {default_lang: plain, **by_lang}
                 data[key] = by_lang
             for key, value in list(data.items()):
                 fspec = spec.by_name.get(key) if spec else None

@@ -29,10 +29,11 @@ def data_files(data_dir: Path) -> list[Path]:
     return sorted(out, key=lambda p: p.relative_to(data_dir).as_posix())
 
 
-def read_raw(path: Path, rel: str, problems: ProblemList) -> list[RawRecord]:
+def read_raw(path: Path, rel: str, problems: ProblemList,
+             default_lang: str = "en") -> list[RawRecord]:
     """Return the raw records of one file, by its suffix."""
     if path.suffix.lower() == ".csv":
-        return read_csv(path, rel, problems)
+        return read_csv(path, rel, problems, default_lang)
     return read_yaml(path, rel, problems)
 
 
@@ -47,7 +48,7 @@ def load_records(root: Path, data_dir: Path, default_lang: str = "en") -> Record
     broken: dict[str, str] = {}
     for path in data_files(data_dir):
         rel = path.relative_to(root).as_posix()
-        for raw in read_raw(path, rel, problems):
+        for raw in read_raw(path, rel, problems, default_lang):
             rec = parse_record(raw, default_lang, problems, notices)
             if rec is not None:
                 records.append(rec)
