@@ -55,7 +55,7 @@ def apply_policy(records: Records) -> tuple[Records, Withheld]:
         assert rec is not None
         items.append(WithheldItem(rec.location, rid, None, "restricted record"))
     # Cascade: a record whose required reference pointed only at hidden records goes too.
-    changed = True
+    changed = bool(hidden)
     while changed:
         changed = False
         for rec in records:
@@ -72,8 +72,12 @@ def apply_policy(records: Records) -> tuple[Records, Withheld]:
                     changed = True
                     break
     public: list[Record] = []
+    private = {name: {f.name for f in spec.fields if f.private} for name, spec in TYPES.items()}
     for rec in records:
         if rec.id in hidden:
+            continue
+        if not hidden and not (private[rec.type] & rec.values.keys()):
+            public.append(rec)  # nothing to withhold: keep the record as it is (fast path)
             continue
         spec = TYPES[rec.type]
         values = {}

@@ -67,8 +67,14 @@ def _check_one(rec: Record, fname: str, target: str, types: tuple[str, ...],
 def check_cycles(by_id: dict[str, Record], problems: ProblemList) -> None:
     """Add a problem for every cycle in a hierarchy field (a place inside itself, ...)."""
     for fname in HIERARCHY_FIELDS:
-        edges = {rid: [v.id for v in rec.values.get(fname, ()) if isinstance(v, Ref)
-                       and v.id in by_id] for rid, rec in by_id.items()}
+        edges: dict[str, list[str]] = {}
+        for rid, rec in by_id.items():
+            vals = rec.values.get(fname)
+            if vals:
+                edges[rid] = [v.id for v in vals if isinstance(v, Ref) and v.id in by_id]
+        for targets in list(edges.values()):
+            for t in targets:
+                edges.setdefault(t, [])
         state: dict[str, int] = {}  # 1: on the current path, 2: finished
         for start in sorted(edges):
             if start in state:
