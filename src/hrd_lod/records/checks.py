@@ -45,7 +45,7 @@ def check_refs(by_id: dict[str, Record], problems: ProblemList,
                        problems)
         for sid in rec.sources:
             _check_one(rec, "sources", sid, ("Source",), types_of, ids, problems)
-        for fname, sids in rec.field_sources.items():
+        for sids in rec.field_sources.values():
             for sid in sids:
                 _check_one(rec, "field_sources", sid, ("Source",), types_of, ids, problems)
 

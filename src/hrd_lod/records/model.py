@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 from ..errors import Location
 
@@ -49,7 +48,7 @@ class Enum:
     value: str
 
 
-Value = Union[str, LangString, Ref, Year, Url, Enum, dt.date]
+Value = str | LangString | Ref | Year | Url | Enum | dt.date
 
 
 @dataclass(frozen=True)

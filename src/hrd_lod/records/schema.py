@@ -8,12 +8,12 @@ writes example records from it. Add a field here and every stage knows about it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from .. import vocab as V
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The kinds of value a field holds."""
 
     TEXT = "text"  # a plain string (xsd:string)

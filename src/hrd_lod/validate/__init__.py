@@ -25,4 +25,4 @@ def validate_store(store: ox.Store, records: Records, *, shapes_files: list[Path
     ontology = load_graph(ontology_files)
     results = run_pyshacl(data, shapes, ontology)
     located = locate(results, records, base_iri)
-    return Report(tuple(sorted(set(located))), engine="pyshacl")
+    return Report(tuple(sorted(set(located), key=Result.sort_key)), engine="pyshacl")

@@ -9,7 +9,7 @@ from ..errors import Location
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Result:
     """One SHACL validation result, with the record and file line it points to.
 
@@ -29,6 +29,11 @@ class Result:
     record_type: str | None = field(default=None, compare=False)
     location: Location | None = field(default=None, compare=False)
     field_name: str | None = field(default=None, compare=False)
+
+    def sort_key(self) -> tuple[str, str, str, str, str, str, str]:
+        """Return a total order (None sorts first) for deterministic reports."""
+        return (self.severity, self.focus, self.path or "", self.component, self.shape,
+                self.value or "", self.message)
 
     def key(self) -> tuple[str, str, str | None, str, str, str | None]:
         """Return what two engines must agree on: severity, focus, path, component, shape."""
