@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import vocab as V
-from .errors import Location, LoadError, ProblemList
+from .errors import LoadError, Location, ProblemList
 from .records.fields import FieldError, check_lang, check_slug, parse_date, parse_url
 from .records.model import LangString
 from .records.yamlfile import read_yaml

@@ -11,7 +11,6 @@ import rdflib
 from .. import vocab as V
 
 
-
 def _pattern_default_base() -> str:
     # In the shapes' patterns the default base is written with its dot escaped.
     return V.DEFAULT_BASE.replace(".", "\\.")
