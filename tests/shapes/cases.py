@@ -132,6 +132,11 @@ CASES: dict[str, Case] = {
         f"organization:$F a schema:Organization ; {SRC} ; "
         'schema:foundingDate "2001-01-01"^^xsd:date .',
         f'organization:$F a schema:Organization ; {SRC} ; schema:foundingDate "2001" .'),
+    "Organization-foundingReason": Case(
+        f"organization:$F a schema:Organization ; {SRC} ; "
+        'hrd:foundingReason "Founded after the murders of activists."@en .',
+        f"organization:$F a schema:Organization ; {SRC} ; "
+        'hrd:foundingReason "no language" .'),
     "PersonShape": Case(
         'person:$F schema:jobTitle "no language" .',
         f'person:$F a schema:Person ; {SRC} ; schema:jobTitle "no language" .',

@@ -95,6 +95,8 @@ _add(TypeSpec(
     COMMON + CONTACT + (
         FieldSpec("founder", Kind.REF, (S("founder"),), many=True, ref_types=AGENTS[:2]),
         FieldSpec("founding_date", Kind.DATE, (S("foundingDate"),)),
+        FieldSpec("founding_reason", Kind.LANGTEXT, (H("foundingReason"),),
+                  help="why it was founded, in the source's words"),
         FieldSpec("member", Kind.REF, (S("member"),), many=True, ref_types=AGENTS[:2]),
         FieldSpec("parent_organization", Kind.REF, (S("parentOrganization"),),
                   ref_types=("Organization",)),
