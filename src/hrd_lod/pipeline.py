@@ -60,13 +60,15 @@ def _timed(timings: dict[str, float], name: str, progress: Progress | None):  # 
     return _T()
 
 
-def check(project_dir: Path | str = ".", *, progress: Progress | None = None) -> Checked:
+def check(project_dir: Path | str = ".", *, progress: Progress | None = None,
+          use_cache: bool = True) -> Checked:
     """Return the project loaded, policy applied, encoded and validated (nothing written)."""
     timings: dict[str, float] = {}
     project = open_project(project_dir)
     with _timed(timings, "load", progress):
         meta = load_metadata(project)
-        records = load_records(project.root, project.data_dir, meta.language)
+        records = load_records(project.root, project.data_dir, meta.language,
+                               cache_dir=project.cache_dir if use_cache else None)
     with _timed(timings, "policy", progress):
         public, withheld = apply_policy(records)
     with _timed(timings, "encode", progress):

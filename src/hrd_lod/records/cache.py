@@ -1,0 +1,78 @@
+"""A cache of parsed data files keyed by their content, so a rebuild re-reads only what changed.
+
+An entry is the records one file gave (with their notices) when it loaded without problems,
+stored under the SHA-256 of (tool version, data model, default language, path, bytes). Files with
+problems are never cached: their errors are reported afresh every time. The cache lives in the
+project's ``.hrd-cache/`` (never published); deleting it only costs time. Entries are pickles, so
+the folder must be as trusted as ``data/`` itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from .model import Notice, Record
+from .schema import TYPES
+
+_VERSION = "1"
+
+
+def _model_fingerprint() -> str:
+    parts = [_VERSION]
+    for name, spec in sorted(TYPES.items()):
+        parts.append(name + ":" + ",".join(f"{f.name}/{f.kind}/{f.many}" for f in spec.fields))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+_FINGERPRINT = _model_fingerprint()
+
+
+class ParseCache:
+    """Parsed records of data files, by content."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder / "records" if folder is not None else None
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, rel: str, data: bytes, default_lang: str) -> str:
+        """Return the cache key of one file's content."""
+        from .. import __version__
+
+        h = hashlib.sha256()
+        for part in (__version__, _FINGERPRINT, default_lang, rel):
+            h.update(part.encode() + b"\0")
+        h.update(data)
+        return h.hexdigest()
+
+    def get(self, key: str) -> tuple[list[Record], list[Notice], dict[str, str]] | None:
+        """Return the cached records, notices and broken ids of a file, or None."""
+        if self.folder is None:
+            return None
+        path = self.folder / key[:2] / key
+        try:
+            with path.open("rb") as fh:
+                value = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value  # type: ignore[no-any-return]
+
+    def put(self, key: str, records: list[Record], notices: list[Notice]) -> None:
+        """Store a file's records (written atomically; a failure only costs time later)."""
+        if self.folder is None:
+            return
+        folder = self.folder / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((records, notices, {}), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / key)
+        except OSError:
+            pass
