@@ -197,7 +197,7 @@ def load_metadata(project: Project) -> DatasetMeta:
     conv("publisher", _text)
     conv("publisher_url", parse_url)
     conv("contact_email", _email)
-    conv("version", _version)
+    conv("version", check_version)
     conv("issued", parse_date)
     conv("modified", parse_date)
     conv("base_iri", base)
@@ -226,7 +226,8 @@ def _email(v: object) -> str:
     return text
 
 
-def _version(v: object) -> str:
+def check_version(v: object) -> str:
+    """Return a valid version string, or raise FieldError."""
     import re
 
     text = str(v).strip() if isinstance(v, (str, int, float)) else ""

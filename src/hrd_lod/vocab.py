@@ -25,6 +25,8 @@ SH = "http://www.w3.org/ns/shacl#"
 SPDX = "http://spdx.org/rdf/terms#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 WD = "http://www.wikidata.org/entity/"
+#: IANA media-type IRIs, as DCAT recommends for dcat:mediaType.
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 RDF_TYPE = RDF + "type"
 RDFS_LABEL = RDFS + "label"

@@ -16,11 +16,31 @@ from .. import __version__
 COMMANDS: dict[str, str] = {
     "build": "hrd_lod.cli.build:build_cmd",
     "validate": "hrd_lod.cli.build:validate_cmd",
+    "query": "hrd_lod.cli.sparql:query_cmd",
+    "publish": "hrd_lod.cli.sparql:publish_cmd",
+    "serve": "hrd_lod.cli.serve:serve_cmd",
+    "embed": "hrd_lod.cli.web:embed_cmd",
+    "init": "hrd_lod.cli.archive:init_cmd",
+    "source": "hrd_lod.cli.archive:source_group",
+    "import": "hrd_lod.cli.archive:import_group",
+    "release": "hrd_lod.cli.archive:release_cmd",
+    "diff": "hrd_lod.cli.archive:diff_cmd",
+    "status": "hrd_lod.cli.archive:status_cmd",
 }
 
 _HELP = {
+    "init": "Create a new dataset project with examples of every record type.",
+    "source": "Capture source documents (add URL) and verify archived copies (check).",
+    "import": "Import records from a spreadsheet (import csv FILE --type TYPE).",
+    "release": "Stamp a version, build, and keep it with a changelog in releases/.",
+    "diff": "Show what changed between two builds or releases.",
+    "status": "Summarise the dataset: counts, sources, gaps, validation state.",
     "build": "Build the published edition (dist/) from data/.",
     "validate": "Check data/ against the shapes without writing anything.",
+    "query": "Run a SPARQL query over the built dataset or a remote endpoint.",
+    "publish": "Push the built dataset to a SPARQL Graph Store Protocol endpoint.",
+    "serve": "Serve dist/ as linked data with a read-only SPARQL endpoint.",
+    "embed": "Print an entity's schema.org JSON-LD block for a web page.",
 }
 
 

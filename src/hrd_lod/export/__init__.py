@@ -10,9 +10,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .context import ExportContext
-from .dumps import (write_jsonld, write_nquads, write_ntriples, write_trig, write_turtle,
-                    write_vocabularies)
+from .describe import write_description
+from .dumps import (
+    write_jsonld,
+    write_nquads,
+    write_ntriples,
+    write_trig,
+    write_turtle,
+    write_vocabularies,
+)
+from .entities import write_entities
 from .manifest import write_manifest
+from .releases import write_releases
+from .site import write_site
 
 Exporter = Callable[[ExportContext, Path], None]
 
@@ -25,6 +35,10 @@ EXPORTERS: list[tuple[str, Exporter]] = [
     ("TriG", write_trig),
     ("JSON-LD", write_jsonld),
     ("ontology and shapes", write_vocabularies),
+    ("entities", write_entities),
+    ("site", write_site),
+    ("dataset description", write_description),
+    ("releases", write_releases),
 ]
 
 

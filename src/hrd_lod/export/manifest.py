@@ -66,6 +66,7 @@ def write_manifest(ctx: ExportContext, out: Path) -> None:
         "tool_version": ctx.tool_version,
         "dataset": ctx.meta.id,
         "dataset_version": ctx.meta.version,
+        "base_iri": ctx.meta.base_iri,
         "modified": ctx.meta.modified.isoformat(),
         "files": [e.__dict__ for e in entries],
     }

@@ -206,7 +206,8 @@ _add(TypeSpec(
     "Source", "source", (S("CreativeWork"),),
     COMMON + (
         FieldSpec("publisher", Kind.REF, (S("publisher"),), required=True,
-                  ref_types=("Organization",)),
+                  ref_types=("Organization",),
+                  help="the id of the publisher's Organization record"),
         FieldSpec("date_published", Kind.DATE, (S("datePublished"),)),
         FieldSpec("archived_copy", Kind.PATH, (H("archivedCopy"),), required=True,
                   help="the archived file, relative to data/"),

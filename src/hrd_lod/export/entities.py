@@ -1,0 +1,207 @@
+"""Per-entity resources: ``id/{kind}/{slug}.ttl``, ``.jsonld``, ``.schema.jsonld`` per record.
+
+An entity's document is its concise bounded description over the union graph: its own triples,
+the derivation notes about it, the full description of the conferrals, quotations and sources
+that point at it (a laureate's conferrals, quotations by or about a person, sources a publisher
+published), the single linking triple of anything else that points at it, and the
+``schema:name`` / ``rdfs:label`` of every IRI the document mentions.
+
+The union is read once and grouped by subject and by object (:class:`EntityIndex`), so the work
+per entity is proportional to the size of its description, never a scan of the whole store.
+The index is shared with the site exporter through ``ctx.extras``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import vocab as V
+from ..records.model import Record
+from ..records.schema import TYPES
+from ..store import graph_names, triples_from_lines
+from . import jsonld
+from .context import ExportContext
+from .dumps import dump_prefixes, turtle, write_bytes
+from .schemaorg import SchemaOrgMapper, embed_bytes
+
+#: Record types whose whole description is pulled into the document of what they point at.
+EMBEDDED_TYPES = frozenset({"AwardConferral", "Quotation", "Source"})
+LABEL_PREDICATES = frozenset({V.schema("name"), V.RDFS_LABEL})
+_PROVENANCE = V.PROV + "wasDerivedFrom"
+_INDEX_KEY = "entity_index"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One triple of the union and the source graphs it is stated in."""
+
+    triple: ox.Triple
+    line: bytes
+    graphs: tuple[str, ...]
+
+
+class EntityIndex:
+    """The union graph grouped by subject and by object, with each triple's named graphs."""
+
+    def __init__(self, ctx: ExportContext) -> None:
+        self.base = ctx.meta.base_iri
+        self.lines: list[bytes] = ctx.union
+        self.triples: list[ox.Triple] = list(triples_from_lines(self.lines))
+        self.by_subject: dict[str, list[int]] = defaultdict(list)
+        self.by_object: dict[str, list[int]] = defaultdict(list)
+        self.labels: dict[str, list[int]] = defaultdict(list)
+        for i, t in enumerate(self.triples):
+            s = t.subject.value
+            self.by_subject[s].append(i)
+            if isinstance(t.object, ox.NamedNode):
+                self.by_object[t.object.value].append(i)
+            if t.predicate.value in LABEL_PREDICATES:
+                self.labels[s].append(i)
+        # A triple's sources are the named graphs it is in; the default graph holds provenance.
+        self.graphs_of: dict[bytes, list[str]] = defaultdict(list)
+        for g in graph_names(ctx.store):
+            for line in ctx.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g).splitlines():
+                if line:
+                    self.graphs_of[line].append(g.value)
+        self.records: dict[str, Record] = {}
+        for rec in ctx.records:
+            self.records[self.iri(rec)] = rec
+
+    def iri(self, rec: Record) -> str:
+        """Return the entity IRI of a record."""
+        return V.entity_iri(self.base, TYPES[rec.type].kind, rec.id)
+
+    def record_of(self, iri: str) -> Record | None:
+        """Return the record whose entity has this IRI, if any."""
+        return self.records.get(iri)
+
+    def fact(self, i: int) -> Fact:
+        """Return the i-th triple of the union as a Fact."""
+        line = self.lines[i]
+        return Fact(self.triples[i], line, tuple(self.graphs_of.get(line, ())))
+
+    def outgoing(self, iri: str) -> list[Fact]:
+        """Return the facts whose subject is ``iri``, sorted."""
+        return [self.fact(i) for i in self.by_subject.get(iri, ())]
+
+    def incoming(self, iri: str) -> list[Fact]:
+        """Return the facts whose object is ``iri``, sorted."""
+        return [self.fact(i) for i in self.by_object.get(iri, ())]
+
+    def description(self, iri: str) -> list[bytes]:
+        """Return the sorted N-Triples lines of the entity's concise bounded description."""
+        described = {iri}
+        picked: set[int] = set()
+        for i in self.by_object.get(iri, ()):
+            t = self.triples[i]
+            s = t.subject.value
+            rec = self.records.get(s)
+            if s.startswith(iri + "#") or (
+                    rec is not None and rec.type in EMBEDDED_TYPES
+                    and t.predicate.value != _PROVENANCE):
+                described.add(s)
+            else:
+                picked.add(i)
+        for s in described:
+            picked.update(self.by_subject.get(s, ()))
+        mentioned: set[str] = set()
+        for i in picked:
+            t = self.triples[i]
+            for term in (t.subject, t.object):
+                if isinstance(term, ox.NamedNode) and term.value not in described:
+                    mentioned.add(term.value)
+        for m in mentioned:
+            picked.update(self.labels.get(m, ()))
+        return sorted({self.lines[i] for i in picked})
+
+
+def entity_index(ctx: ExportContext) -> EntityIndex:
+    """Return the entity index of ``ctx``, built once and shared by the exporters."""
+    index = ctx.extras.get(_INDEX_KEY)
+    if not isinstance(index, EntityIndex):
+        index = EntityIndex(ctx)
+        ctx.extras[_INDEX_KEY] = index
+    return index
+
+
+def entity_path(rec: Record) -> str:
+    """Return the path of an entity's files without suffix, relative to dist: id/{kind}/{slug}."""
+    if not rec.id or "/" in rec.id or "\\" in rec.id or rec.id.startswith("."):
+        # Record ids are checked slugs; this guards the file system if that check ever changes.
+        raise ValueError(f"record id {rec.id!r} cannot be a file name")
+    return f"id/{TYPES[rec.type].kind}/{rec.id}"
+
+
+def used_context(nodes: list[dict[str, object]], context: dict[str, object]) -> dict[str, object]:
+    """Return the part of ``context`` that the compacted ``nodes`` use (terms and prefixes)."""
+    words: set[str] = set()
+    iris: set[str] = set()
+    id_terms = {k for k, v in context.items() if isinstance(v, dict) and v.get("@type") == "@id"}
+
+    def value(key: str, v: object) -> None:
+        if isinstance(v, list):
+            for x in v:
+                value(key, x)
+        elif isinstance(v, dict):
+            for k in ("@id", "@type"):
+                if isinstance(v.get(k), str):
+                    iris.add(str(v[k]))
+        elif isinstance(v, str) and (key in ("@id", "@type") or key in id_terms):
+            iris.add(v)
+
+    for node in nodes:
+        for key, v in node.items():
+            if not key.startswith("@"):
+                words.add(key)
+                iris.add(key)
+            value(key, v)
+    prefixes = {i.split(":", 1)[0] for i in iris if ":" in i}
+    return {k: v for k, v in context.items() if k in words or k in prefixes}
+
+
+class EntityWriter:
+    """Writes the Turtle and JSON-LD documents of entities; one per export run."""
+
+    def __init__(self, ctx: ExportContext) -> None:
+        self.index = entity_index(ctx)
+        self.prefixes = dump_prefixes(ctx.meta.base_iri)
+        self.context = jsonld.dataset_context(ctx.meta.base_iri)
+        self.compactor = jsonld.Compactor(self.context)
+        self.schemaorg = SchemaOrgMapper(ctx.records, ctx.meta)
+
+    def turtle(self, lines: list[bytes]) -> bytes:
+        """Return Turtle for sorted lines, declaring only the prefixes they use."""
+        data = b"\n".join(lines)
+        used = {k: v for k, v in self.prefixes.items() if v.encode() in data}
+        return turtle(lines, used)
+
+    def jsonld(self, lines: list[bytes]) -> bytes:
+        """Return compacted JSON-LD for sorted lines, with the part of the context it uses."""
+        nodes = self.compactor.graph(triples_from_lines(lines))
+        doc = {"@context": used_context(nodes, self.context), "@graph": nodes}
+        # Compact separators let json use its C encoder (indent forces the Python one, about
+        # five times slower); these files are for machines, the HTML page is for people.
+        return (json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                + "\n").encode("utf-8")
+
+    def write(self, rec: Record, out: Path) -> None:
+        """Write ``id/{kind}/{slug}.ttl``, ``.jsonld`` and ``.schema.jsonld`` for one record."""
+        lines = self.index.description(self.index.iri(rec))
+        folder = out / entity_path(rec)
+        stem = folder.name
+        write_bytes(folder.with_name(stem + ".ttl"), self.turtle(lines))
+        write_bytes(folder.with_name(stem + ".jsonld"), self.jsonld(lines))
+        write_bytes(folder.with_name(stem + ".schema.jsonld"),
+                    embed_bytes(self.schemaorg.document(rec)))
+
+
+def write_entities(ctx: ExportContext, out: Path) -> None:
+    """Write the Turtle, JSON-LD and schema.org JSON-LD of every public entity under ``id/``."""
+    writer = EntityWriter(ctx)
+    for rec in ctx.records:
+        writer.write(rec, out)

@@ -1,0 +1,252 @@
+"""Worker processes that run SPARQL queries, so that a runaway query can be stopped.
+
+pyoxigraph cannot cancel a query from another thread, so each query runs in a worker process
+holding a read-only view of an on-disk store; when a query overruns its time limit the worker
+is killed and a fresh one started in the background, and the other workers keep answering.
+A request waits a bounded time for a free worker and otherwise gets "busy".
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+_START_TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to run: text, dataset, the formats to answer in, and the size limit."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    result_format: str = "json"
+    graph_format: str = "turtle"
+    max_bytes: int = 16 * 1024 * 1024
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a worker answers: an HTTP status, a media type and a body."""
+
+    status: int
+    media_type: str
+    body: bytes
+
+
+class Busy(Exception):
+    """No worker became free in time."""
+
+
+class Overrun(Exception):
+    """The query ran past its time limit; its worker was killed."""
+
+
+class ResultTooLarge(Exception):
+    """The serialised result passed the byte limit."""
+
+
+class _Bounded:
+    """A binary writer that refuses to grow past a limit (serialisers stream into it)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise ResultTooLarge(self.size)
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def execute(store: Any, job: Job) -> Answer:
+    """Return the answer to ``job`` over ``store`` (runs inside a worker)."""
+    import pyoxigraph as ox
+
+    from .errors import QuerySyntaxError
+    from .local import run_query
+    from .results import GRAPH_FORMATS, RESULT_FORMATS
+
+    try:
+        result = run_query(store, job.query, default_graphs=list(job.default_graphs),
+                           named_graphs=list(job.named_graphs))
+        out = _Bounded(job.max_bytes)
+        if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
+            fmt = RESULT_FORMATS[job.result_format]
+            result.serialize(out, format=fmt)
+            media = fmt.media_type
+        else:
+            g = GRAPH_FORMATS[job.graph_format]
+            prefixes = dict(job.prefixes) if g == ox.RdfFormat.TURTLE else None
+            ox.serialize(iter(result), out, format=g, prefixes=prefixes)
+            media = g.media_type
+        return Answer(200, media, out.getvalue())
+    except QuerySyntaxError as exc:
+        return Answer(400, "text/plain", exc.message.encode("utf-8"))
+    except ResultTooLarge:
+        return Answer(400, "text/plain", (
+            f"the result is larger than the limit of {job.max_bytes} bytes; add a LIMIT or "
+            "narrow the query").encode())
+    except Exception as exc:  # evaluation errors (e.g. a bad graph IRI) are the query's
+        return Answer(400 if isinstance(exc, ValueError) else 500, "text/plain",
+                      f"query failed: {exc}".encode())
+
+
+def _worker_main(conn: Connection, store_folder: str) -> None:
+    from .local import open_disk_store
+
+    try:
+        store = open_disk_store(Path(store_folder))
+    except Exception as exc:
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if job is None:
+            return
+        conn.send(execute(store, job))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, store_folder: Path) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, str(store_folder)),
+                                daemon=True, name="hrd-lod-sparql-worker")
+        self.proc.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise RuntimeError(f"a SPARQL worker did not start within {timeout:g} s")
+        kind, detail = self.conn.recv()
+        if kind != "ready":
+            self.kill()
+            raise RuntimeError(f"a SPARQL worker could not open the store: {detail}")
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of query workers over one on-disk store."""
+
+    def __init__(self, store_folder: Path, size: int = 2) -> None:
+        self._ctx = mp.get_context("spawn")  # fork in a threaded server is unsafe
+        self._folder = store_folder
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._all: set[_Worker] = set()
+        self._closed = False
+        workers = [self._spawn() for _ in range(max(1, size))]
+        try:
+            for w in workers:
+                w.wait_ready(_START_TIMEOUT_S)
+        except RuntimeError:
+            self.close()
+            raise
+        for w in workers:
+            self._idle.put(w)
+
+    def _spawn(self) -> _Worker:
+        w = _Worker(self._ctx, self._folder)
+        with self._lock:
+            self._all.add(w)
+        return w
+
+    def _replace(self, dead: _Worker) -> None:
+        with self._lock:
+            self._all.discard(dead)
+        threading.Thread(target=dead.kill, daemon=True).start()
+        if self._closed:
+            return
+
+        def start() -> None:
+            for attempt in range(3):
+                if self._closed:
+                    return
+                w = self._spawn()
+                try:
+                    w.wait_ready(_START_TIMEOUT_S)
+                except RuntimeError as exc:
+                    with self._lock:
+                        self._all.discard(w)
+                    log.error("%s (attempt %d of 3)", exc, attempt + 1)
+                    time.sleep(1.0)
+                    continue
+                if self._closed:
+                    w.kill()
+                else:
+                    self._idle.put(w)
+                return
+
+        threading.Thread(target=start, daemon=True, name="hrd-lod-sparql-respawn").start()
+
+    def run(self, job: Job, time_s: float, queue_s: float) -> Answer:
+        """Return the answer to ``job``; raise Busy if no worker frees up, Overrun on timeout."""
+        if self._closed:
+            raise Busy("the endpoint is shutting down")
+        try:
+            worker = self._idle.get(timeout=queue_s)
+        except queue.Empty:
+            raise Busy(f"all workers stayed busy for {queue_s:g} s") from None
+        try:
+            worker.conn.send(job)
+            if worker.conn.poll(time_s):
+                answer: Answer = worker.conn.recv()
+                self._idle.put(worker)
+                return answer
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            return Answer(500, "text/plain", b"the query worker crashed; it was restarted")
+        self._replace(worker)
+        raise Overrun(f"the query ran longer than the limit of {time_s:g} s and was stopped")
+
+    def size(self) -> int:
+        """Return how many workers are alive or starting."""
+        with self._lock:
+            return len(self._all)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for w in workers:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        deadline = time.monotonic() + 2.0
+        for w in workers:
+            w.proc.join(max(0.0, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join(2)
+            w.conn.close()

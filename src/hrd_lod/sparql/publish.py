@@ -1,0 +1,191 @@
+"""Push the built dataset to a SPARQL 1.1 Graph Store Protocol endpoint.
+
+Each graph of ``dist/{id}.nq`` (the default graph, which holds the provenance, and one named
+graph per source) and the dataset description (``dist/void.ttl``, into its own named graph) is
+written as N-Triples streamed from a temporary file: ``PUT`` replaces the graph, ``POST`` adds
+to it. Graphs go one by one in a fixed order; a failure stops the push and reports exactly
+which graphs were written and which were not, and since PUT is idempotent a re-run finishes
+the job. Afterwards the store is asked how many triples each graph holds (Graph Store ``GET``,
+or a ``COUNT`` query when a SPARQL endpoint is given) and any difference is an error naming
+the graph.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from .. import vocab as V
+from ..errors import LoadError, Location, Problem, RemoteError
+from .errors import PublishError
+from .local import open_dist
+from .remote import Client, check_url, redact_url, sparql_query
+
+NT = ox.RdfFormat.N_TRIPLES
+DESCRIPTION_FILE = "void.ttl"
+DEFAULT = "default graph"
+
+
+@dataclass(frozen=True)
+class GraphPush:
+    """One graph to send: its IRI (None for the default graph), its N-Triples file, sizes."""
+
+    iri: str | None
+    path: Path
+    triples: int
+    bytes: int
+    origin: str
+
+    @property
+    def name(self) -> str:
+        """Return how the graph is named in messages."""
+        return self.iri or DEFAULT
+
+    def url(self, gsp_url: str) -> str:
+        """Return the Graph Store Protocol URL of this graph under ``gsp_url``."""
+        sep = "&" if "?" in gsp_url else "?"
+        if self.iri is None:
+            return f"{gsp_url}{sep}default"
+        return f"{gsp_url}{sep}graph={quote(self.iri, safe='')}"
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The triple count a store reports for one graph after the push."""
+
+    graph: GraphPush
+    found: int
+
+
+def _count_lines(path: Path) -> int:
+    n = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            n += block.count(b"\n")
+    return n
+
+
+@contextmanager
+def plan(dist: Path) -> Iterator[list[GraphPush]]:
+    """Yield the graphs of the built dataset in ``dist`` as N-Triples files (removed after)."""
+    dataset = open_dist(dist)
+    store = ox.Store()  # the graphs exactly as published (no union in the default graph)
+    try:
+        store.bulk_load(path=str(dataset.nquads), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise LoadError([Problem(Location(str(dataset.nquads)), f"unreadable RDF: {exc}",
+                                 "rebuild with 'hrd-lod build'", "dist")]) from None
+    description_iri = V.description_graph_iri(dataset.base_iri)
+    with tempfile.TemporaryDirectory(prefix="hrd-lod-publish-") as tmp:
+        work = Path(tmp)
+        pushes: list[GraphPush] = []
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+        graphs += sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
+                         key=lambda g: g.value)
+        for i, g in enumerate(graphs):
+            path = work / f"graph-{i:05d}.nt"
+            store.dump(str(path), format=NT, from_graph=g)
+            iri = g.value if isinstance(g, ox.NamedNode) else None
+            pushes.append(GraphPush(iri, path, _count_lines(path), path.stat().st_size,
+                                    dataset.nquads.name))
+        void = dist / DESCRIPTION_FILE
+        if void.is_file() and description_iri not in {p.iri for p in pushes}:
+            path = work / "description.nt"
+            try:
+                triples = ox.parse(path=str(void), format=ox.RdfFormat.TURTLE)
+                ox.serialize((q.triple for q in triples), str(path), format=NT)
+            except SyntaxError as exc:
+                raise LoadError([Problem(Location(str(void)), f"unreadable Turtle: {exc}",
+                                         "rebuild with 'hrd-lod build'", "dist")]) from None
+            pushes.append(GraphPush(description_iri, path, _count_lines(path),
+                                    path.stat().st_size, DESCRIPTION_FILE))
+        yield pushes
+
+
+def push(client: Client, gsp_url: str, pushes: list[GraphPush], *, replace: bool = True,
+         progress: Callable[[str], None] | None = None) -> list[GraphPush]:
+    """Send every graph to the store; return them; raise PublishError naming what was written."""
+    check_url(gsp_url)
+    method = "PUT" if replace else "POST"
+    written: list[GraphPush] = []
+    for p in pushes:
+        if progress:
+            progress(f"{method} {p.name}: {p.triples} triples, {p.bytes} bytes")
+        headers = {"Content-Type": "application/n-triples"}
+        try:
+            with p.path.open("rb") as fh:
+                # requests streams a file with its Content-Length; an empty file it would send
+                # chunked, which some stores refuse, so an empty graph is an empty bytes body
+                body: bytes | BinaryIO = fh if p.bytes else b""
+                client.request(method, p.url(gsp_url), body=body,
+                               rewind=lambda fh=fh: fh.seek(0), headers=headers)
+        except RemoteError as exc:
+            raise PublishError(
+                f"the push to {redact_url(gsp_url)} failed at {p.name}: {exc.message}",
+                written=[w.name for w in written],
+                not_written=[q.name for q in pushes[len(written):]],
+                hint="run the same command again once the store is back: PUT replaces each "
+                     "graph, so a re-run completes the job") from None
+        written.append(p)
+    return written
+
+
+def count_gsp(client: Client, gsp_url: str, graph: GraphPush) -> int:
+    """Return how many triples the store holds in ``graph`` (Graph Store GET; 404 = 0)."""
+    resp = client.request("GET", graph.url(gsp_url), ok=(404,), stream=True,
+                          headers={"Accept": "application/n-triples"})
+    with resp:
+        if resp.status_code == 404:
+            return 0
+        media = resp.headers.get("Content-Type", "").split(";")[0].strip()
+        fmt = ox.RdfFormat.from_media_type(media) or NT
+        resp.raw.decode_content = True
+        try:
+            return sum(1 for _ in ox.parse(resp.raw, format=fmt))
+        except SyntaxError as exc:
+            raise RemoteError(f"GET {redact_url(graph.url(gsp_url))}: the store sent "
+                              f"unreadable {media or 'RDF'}: {exc}") from None
+
+
+def count_sparql(client: Client, endpoint: str, graph: GraphPush) -> int:
+    """Return how many triples the store holds in a named graph (a SPARQL COUNT query)."""
+    assert graph.iri is not None
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.iri}> {{ ?s ?p ?o }} }}"
+    media, body = sparql_query(client, endpoint, query)
+    fmt = ox.QueryResultsFormat.from_media_type(media)
+    if fmt is None:
+        raise RemoteError(f"{redact_url(endpoint)} answered a SELECT query with {media!r}")
+    result = ox.parse_query_results(body, format=fmt)
+    rows = list(result)  # type: ignore[arg-type]
+    value = rows[0]["n"] if rows else None
+    return int(value.value) if isinstance(value, ox.Literal) else 0
+
+
+def verify(client: Client, gsp_url: str, pushes: list[GraphPush], *, replace: bool = True,
+           sparql_endpoint: str | None = None) -> list[Verified]:
+    """Return the counts the store reports; raise RemoteError naming each graph that differs.
+
+    After a replace each graph must hold exactly the triples sent; after an append at least
+    as many (the graph may have held others before).
+    """
+    out: list[Verified] = []
+    bad: list[str] = []
+    for p in pushes:
+        if sparql_endpoint and p.iri is not None:
+            found = count_sparql(client, sparql_endpoint, p)
+        else:
+            found = count_gsp(client, gsp_url, p)
+        out.append(Verified(p, found))
+        if (found != p.triples) if replace else (found < p.triples):
+            bad.append(f"{p.name}: sent {p.triples} triples, the store holds {found}")
+    if bad:
+        raise RemoteError("the store does not hold what was sent:\n  " + "\n  ".join(bad),
+                          hint="run the push again; if it persists, check the store's logs")
+    return out

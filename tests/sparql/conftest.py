@@ -1,0 +1,172 @@
+"""Fixtures of the SPARQL tests: a built dataset, a real Oxigraph server, the endpoint served."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+QUERIES = Path(__file__).parent / "queries"
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def need_tool(name: str) -> str:
+    """Return the path of an external tool; fail in CI, skip elsewhere, when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"the {name!r} command is not installed"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``check`` until it is true; fail after ``timeout`` seconds (bounded loop)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{what} not ready within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a project folder holding a copy of the repository's data, built into dist/."""
+    from hrd_lod.pipeline import build
+
+    root = tmp_path_factory.mktemp("sparql-project")
+    shutil.copytree(REPO / "data", root / "data")
+    build(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def dist(project: Path) -> Path:
+    """Return the built dist/ folder (read-only for the tests)."""
+    return project / "dist"
+
+
+@dataclass
+class Oxigraph:
+    """A running ``oxigraph serve`` process on a loopback port."""
+
+    location: Path
+    port: int
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def store_url(self) -> str:
+        return self.base + "/store"
+
+    @property
+    def query_url(self) -> str:
+        return self.base + "/query"
+
+    def _up(self) -> bool:
+        try:
+            return requests.get(self.query_url, params={"query": "ASK {}"},
+                                timeout=1).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    def start(self) -> None:
+        exe = need_tool("oxigraph")
+        # --union-default-graph: plain queries see every graph, as the local build's do
+        self.proc = subprocess.Popen(
+            [exe, "serve", "--location", str(self.location), "--bind",
+             f"127.0.0.1:{self.port}", "--union-default-graph"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(self._up, 30, "oxigraph server")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self.proc = None
+
+
+@pytest.fixture
+def oxigraph(tmp_path: Path) -> Iterator[Oxigraph]:
+    """Yield a fresh Oxigraph server (empty store on disk), stopped afterwards."""
+    server = Oxigraph(tmp_path / "oxigraph", free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class Served:
+    """A WSGI app served by waitress in a thread."""
+
+    url: str
+    close: Callable[[], None]
+
+
+def serve_wsgi(app: object) -> Served:
+    """Serve ``app`` with waitress on a free loopback port in a thread; return its URL."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=16, channel_timeout=30,
+                           asyncore_loop_timeout=0.2)
+    port = server.effective_port  # type: ignore[union-attr]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+
+    def close() -> None:
+        # waitress loops while any channel (the listener, idle keep-alive connections) is
+        # open; close them all from inside the loop's own thread, through its trigger
+        def stop() -> None:
+            for channel in list(server._map.values()):  # type: ignore[union-attr]
+                channel.close()
+
+        server.trigger.pull_trigger(stop)  # type: ignore[union-attr]
+        thread.join(10)
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+        assert not thread.is_alive(), "the test server did not stop"
+
+    return Served(f"http://127.0.0.1:{port}/sparql", close)
+
+
+@pytest.fixture(scope="session")
+def endpoint(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """Yield the SPARQL endpoint over the built dataset, served over HTTP (2 s time limit)."""
+    from hrd_lod.sparql.endpoint import make_endpoint
+    from hrd_lod.sparql.guard import Limits
+
+    limits = Limits(time_s=2.0, workers=2, queue_s=5.0, result_bytes=200_000,
+                    body_bytes=8 * 1024, query_chars=4000)
+    app, close_app = make_endpoint(dist, limits, cache_dir=tmp_path_factory.mktemp("cache"))
+    served = serve_wsgi(app)
+    try:
+        yield served
+    finally:
+        served.close()
+        close_app()

@@ -1,0 +1,165 @@
+"""The linked-data WSGI app: negotiation, validators, refusals, and no escape from dist/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from werkzeug.test import Client
+
+from hrd_lod.pipeline import Built
+from hrd_lod.web import LinkedDataApp
+
+from .conftest import Server
+
+JMG = "/id/organization/joint-mobile-group"
+
+
+@pytest.fixture(scope="module")
+def client(built: Built) -> Client:
+    return Client(LinkedDataApp(built.dist))
+
+
+@pytest.mark.parametrize(("accept", "media", "suffix"), [
+    (None, "text/html; charset=utf-8", ".html"),
+    ("*/*", "text/html; charset=utf-8", ".html"),
+    ("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", "text/html; charset=utf-8", ".html"),
+    ("text/turtle", "text/turtle; charset=utf-8", ".ttl"),
+    ("application/ld+json", "application/ld+json", ".jsonld"),
+    ("application/json", "application/ld+json", ".jsonld"),
+    ("application/n-triples", "application/n-triples", ".nt"),
+    ("text/turtle;q=0.5, application/ld+json;q=0.9", "application/ld+json", ".jsonld"),
+    ("application/*", "application/ld+json", ".jsonld"),
+])
+def test_entity_iri_negotiates(client: Client, built: Built, accept: str | None, media: str,
+                               suffix: str) -> None:
+    r = client.get(JMG, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == media
+    assert r.headers["Vary"] == "Accept"
+    assert r.headers["Content-Location"] == "joint-mobile-group" + suffix
+    assert 'rel="alternate"; type="text/turtle"' in r.headers["Link"]
+    if suffix != ".nt":
+        assert r.data == (built.dist / (JMG.lstrip("/") + suffix)).read_bytes()
+
+
+def test_ntriples_is_the_turtle_graph(client: Client, built: Built) -> None:
+    r = client.get(JMG, headers={"Accept": "application/n-triples"})
+    lines = r.data.decode().splitlines()
+    assert lines == sorted(lines) and lines
+    ttl = Graph().parse(built.dist / (JMG.lstrip("/") + ".ttl"), format="turtle")
+    assert isomorphic(Graph().parse(data=r.data.decode(), format="nt"), ttl)
+    assert client.get(JMG + ".nt").data == r.data
+
+
+def test_unacceptable_and_unknown(client: Client) -> None:
+    r = client.get(JMG, headers={"Accept": "image/png"})
+    assert r.status_code == 406 and "text/turtle" in r.get_data(as_text=True)
+    assert client.get("/id/organization/no-such-group").status_code == 404
+    assert client.get("/id/nothing/joint-mobile-group").status_code == 404
+    assert client.get("/no-such-file.ttl").status_code == 404
+
+
+def test_static_files_have_media_types(client: Client) -> None:
+    for path, media in [("/hrd.ttl", "text/turtle; charset=utf-8"),
+                        ("/hrd.nq.gz", "application/gzip"), ("/hrd.nt", "application/n-triples"),
+                        ("/sitemap.xml", "application/xml"), ("/robots.txt",
+                                                              "text/plain; charset=utf-8"),
+                        (JMG + ".schema.jsonld", "application/ld+json"),
+                        ("/", "text/html; charset=utf-8"),
+                        ("/id/organization/", "text/html; charset=utf-8")]:
+        r = client.get(path)
+        assert (r.status_code, r.headers["Content-Type"]) == (200, media), path
+        assert "Content-Encoding" not in r.headers
+    r = client.get("/id/organization")
+    assert r.status_code == 301 and r.headers["Location"].endswith("/id/organization/")
+
+
+def test_etag_last_modified_and_304(client: Client) -> None:
+    r = client.get(JMG, headers={"Accept": "text/turtle"})
+    etag, modified = r.headers["ETag"], r.headers["Last-Modified"]
+    again = client.get(JMG, headers={"Accept": "text/turtle", "If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == etag and again.headers["Vary"] == "Accept"
+    listed = client.get(JMG, headers={"Accept": "text/turtle",
+                                      "If-None-Match": f'"nope", W/{etag}'})
+    assert listed.status_code == 304
+    # another representation has another ETag: the Turtle's does not validate the HTML
+    html = client.get(JMG, headers={"Accept": "text/html", "If-None-Match": etag})
+    assert html.status_code == 200 and html.headers["ETag"] != etag
+    assert client.get(JMG, headers={"If-Modified-Since": modified}).status_code == 304
+    old = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get(JMG, headers={"If-Modified-Since": old}).status_code == 200
+    assert client.get("/hrd.ttl", headers={"If-None-Match": "*"}).status_code == 304
+
+
+def test_head_and_methods(client: Client) -> None:
+    get = client.get(JMG, headers={"Accept": "text/turtle"})
+    head = client.head(JMG, headers={"Accept": "text/turtle"})
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["Content-Length"] == get.headers["Content-Length"]
+    assert head.headers["ETag"] == get.headers["ETag"]
+    for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"):
+        r = client.open(JMG, method=method)
+        assert r.status_code == 405 and r.headers["Allow"] == "GET, HEAD", method
+
+
+def test_security_headers_everywhere(client: Client) -> None:
+    for path in (JMG, "/", "/nope", "/hrd.ttl"):
+        r = client.get(path)
+        assert "default-src 'none'" in r.headers["Content-Security-Policy"]
+        assert "script-src" not in r.headers["Content-Security-Policy"]
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+        assert r.headers["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize("path", [
+    "/../etc/passwd", "/%2e%2e/etc/passwd", "/id/../../etc/passwd", "/id/%2E%2E/%2e%2e/hrd.ttl",
+    "/./hrd.ttl", "/..%2fetc/passwd", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/..\\etc\\passwd",
+    "/hrd.ttl%00.html", "/.hidden", "//etc/passwd", "/etc/passwd", "/%2fetc%2fpasswd",
+])
+def test_traversal_is_refused(client: Client, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code in (400, 404), path
+    assert b"root:" not in r.data
+
+
+def test_symlinks_out_of_dist_are_not_followed(built: Built, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    shutil.copytree(built.dist, dist)
+    secret = tmp_path / "secret.ttl"
+    secret.write_text("<urn:a> <urn:b> 'SECRET' .\n")
+    os.symlink(secret, dist / "leak.ttl")
+    os.symlink(tmp_path, dist / "up")
+    os.symlink(secret, dist / "id" / "organization" / "evil.ttl")
+    (dist / "inside.ttl").symlink_to(dist / "hrd.ttl")  # a link that stays inside is fine
+    c = Client(LinkedDataApp(dist))
+    for path in ("/leak.ttl", "/up/secret.ttl", "/up/", "/id/organization/evil"):
+        r = c.get(path, headers={"Accept": "text/turtle"})
+        assert r.status_code == 404 and b"SECRET" not in r.data, path
+    assert c.get("/inside.ttl").status_code == 200
+
+
+def _raw_get(port: int, target: str) -> tuple[int, bytes]:
+    # http.client and browsers normalise "..": send the request line byte for byte.
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+@pytest.mark.integration
+def test_real_server_refuses_traversal(server: Server) -> None:
+    assert _raw_get(server.port, JMG)[0] == 200
+    for target in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+                   "/id/..%2f..%2f..%2fetc/passwd", "/%2E%2E%5c%2E%2E%5cetc%5cpasswd"):
+        status, body = _raw_get(server.port, target)
+        assert status in (400, 404) and b"root:" not in body, target

@@ -1,0 +1,105 @@
+"""A real headless Chromium reads the served pages as a crawler does."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hrd_lod.pipeline import Built
+
+from .conftest import HOSTILE, REPO, Server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTEFACTS = REPO / "test-artefacts"
+
+pytestmark = pytest.mark.integration
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI")
+    pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _missing("selenium")
+    for tool in (CHROMIUM, CHROMEDRIVER):
+        if not tool.exists() and not shutil.which(tool.name):
+            _missing(str(tool))
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1200,1400",
+                f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        opts.add_argument(arg)
+    drv = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=opts)
+    drv.set_page_load_timeout(30)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+
+
+READ_BLOCKS = """
+return Array.from(document.querySelectorAll('script[type="application/ld+json"]'))
+            .map(s => s.textContent);
+"""
+
+
+def test_chromium_reads_the_embedded_json_ld(driver, server: Server, hostile: Built) -> None:  # type: ignore[no-untyped-def]
+    cases = {"/id/organization/joint-mobile-group": ("NGO", "Joint Mobile Group"),
+             "/id/conferral/jmg-martin-ennals-award-2013":
+                 ("Event", "2013 Martin Ennals Award to the Joint Mobile Group"),
+             "/id/award/martin-ennals-award":
+                 ("Thing", "Martin Ennals Award for Human Rights Defenders"),
+             "/id/quotation/mary-robinson-2011-jmg":
+                 ("Quotation", "Mary Robinson on the Joint Mobile Group (2011)"),
+             "/id/organization/hostile-org": ("NGO", HOSTILE)}
+    for path, (typ, name) in cases.items():
+        driver.get(server.url + path)
+        blocks = driver.execute_script(READ_BLOCKS)
+        assert len(blocks) == 1, path
+        data = json.loads(blocks[0])
+        assert (data["@type"], data["name"]) == (typ, name)
+        assert data["@context"] == "https://schema.org"
+        assert driver.find_element("tag name", "h1").text == name.strip()
+        # nothing in the data ran: no script element but the data block, no alert opened
+        count = driver.execute_script("return document.scripts.length")
+        assert count == 1
+        assert driver.execute_script("return document.querySelectorAll('img,iframe').length") \
+            == 0
+
+
+def test_chromium_screenshot_of_the_index(driver, server: Server) -> None:  # type: ignore[no-untyped-def]
+    driver.get(server.url + "/")
+    assert "Downloads" in driver.find_element("tag name", "main").text
+    # the inline stylesheet is allowed by its hash: the header bar is coloured
+    bg = driver.execute_script(
+        "return getComputedStyle(document.querySelector('header.site')).backgroundColor")
+    assert bg == "rgb(31, 58, 95)"
+    ARTEFACTS.mkdir(exist_ok=True)
+    shot = ARTEFACTS / "index.png"
+    assert driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+def test_chromium_opens_pages_from_file_urls(driver, built: Built) -> None:  # type: ignore[no-untyped-def]
+    driver.get((built.dist / "id/place/geneva.html").as_uri())
+    assert driver.find_element("tag name", "h1").text == "Geneva"
+    bg = driver.execute_script(
+        "return getComputedStyle(document.querySelector('header.site')).backgroundColor")
+    assert bg == "rgb(31, 58, 95)"
+    driver.find_element("link text", "Places").click()
+    assert driver.current_url.endswith("/id/place/index.html")

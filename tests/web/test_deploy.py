@@ -1,0 +1,103 @@
+"""deploy/nginx.conf gives the same negotiation from static files (run with a real nginx)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from hrd_lod.pipeline import Built
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.integration
+JMG = "/id/organization/joint-mobile-group"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def nginx(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    exe = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
+                                    else None)
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("nginx is required in CI to test deploy/nginx.conf")
+        pytest.skip("nginx is not installed")
+    tmp = tmp_path_factory.mktemp("nginx")
+    port = _free_port()
+    site = (REPO / "deploy" / "nginx.conf").read_text()
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    site = site.replace("/srv/hrd-lod/dist", str(built.dist))
+    conf = tmp / "nginx.conf"
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf.write_text(f"""{user}worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+{site}
+}}
+""")
+    proc = subprocess.Popen([exe, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(50):
+            try:
+                requests.get(url + "/", timeout=1)
+                break
+            except requests.ConnectionError:
+                if proc.poll() is not None:
+                    pytest.fail(f"nginx did not start: {proc.stdout.read().decode()}")  # type: ignore[union-attr]
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize(("accept", "suffix", "media"), [
+    ("text/html,*/*;q=0.8", ".html", "text/html"), ("text/turtle", ".ttl", "text/turtle"),
+    ("application/ld+json", ".jsonld", "application/ld+json"), (None, ".html", "text/html"),
+])
+def test_nginx_negotiates_like_the_app(nginx: str, built: Built, accept: str | None,
+                                       suffix: str, media: str) -> None:
+    headers = {"Accept": accept} if accept else {"Accept": ""}
+    r = requests.get(nginx + JMG, headers=headers, timeout=5)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].split(";")[0] == media
+    assert r.headers["Vary"] == "Accept"
+    assert r.headers["Content-Location"] == JMG + suffix
+    assert r.content == (built.dist / (JMG[1:] + suffix)).read_bytes()
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    etag = r.headers["ETag"]
+    again = requests.get(nginx + JMG, headers={**headers, "If-None-Match": etag}, timeout=5)
+    assert again.status_code == 304
+
+
+def test_nginx_refuses_what_the_app_refuses(nginx: str) -> None:
+    assert requests.get(nginx + "/id/organization/nope", timeout=5).status_code == 404
+    assert requests.post(nginx + JMG, timeout=5).status_code in (403, 405)
+    r = requests.get(nginx + "/hrd.nq.gz", timeout=5)
+    assert r.headers["Content-Type"] == "application/gzip"
+    assert "Content-Encoding" not in r.headers
+    assert re.match(r"default-src 'none'", r.headers["Content-Security-Policy"])
