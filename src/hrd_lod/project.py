@@ -115,7 +115,10 @@ def _layered(name: str, root: Path) -> list[Path]:
     files = turtle_files(packaged)
     own = root / name
     if own.is_dir() and own.resolve() != packaged.resolve():
-        files += turtle_files(own)
+        # A project's copy of a packaged file (this repository's own folders, seen from an
+        # installed wheel) is the same vocabulary, not an extension: skip identical bytes.
+        shipped = {p.read_bytes() for p in files}
+        files += [p for p in turtle_files(own) if p.read_bytes() not in shipped]
     return files
 
 
