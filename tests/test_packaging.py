@@ -58,6 +58,7 @@ def test_project_vocabularies_extend_but_do_not_repeat(project: Path) -> None:
     (project / "ontology").mkdir()
     (project / "ontology" / "hrd.ttl").write_bytes((REPO / "ontology" / "hrd.ttl").read_bytes())
     write(project / "ontology" / "extra.ttl",
-          "@prefix ex: <https://example.org/> .\nex:Thing a <http://www.w3.org/2002/07/owl#Class> .\n")
+          "@prefix ex: <https://example.org/> .\n"
+          "ex:Thing a <http://www.w3.org/2002/07/owl#Class> .\n")
     names = [p.name for p in Project(project).ontology_files()]
     assert names == ["hrd.ttl", "extra.ttl"]
