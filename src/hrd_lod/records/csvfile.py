@@ -112,7 +112,7 @@ def read_csv(path: Path, rel: str, problems: ProblemList, default_lang: str = "e
                                              and fspec.kind is not Kind.LANGTEXT)
                 if split and isinstance(value, str):
                     data[key] = [v.strip() for v in value.split(SEPARATOR) if v.strip()]
-            out.append(RawRecord(data, Location(rel, line), {k: line for k in data}))
+            out.append(RawRecord(data, Location(rel, line), dict.fromkeys(data, line)))
     except csv.Error as exc:
         problems.add(Location(rel, reader.line_num), f"not valid CSV: {exc}", code="csv-syntax")
         return []

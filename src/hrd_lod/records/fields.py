@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import langcodes
@@ -76,22 +77,34 @@ def clean_text(value: object) -> tuple[str, bool]:
         raise FieldError(f"the text contains the invisible direction mark "
                          f"U+{ord(bad.group()):04X}",
                          "remove it; right-to-left text needs no marks, give it its language tag")
+    if unicodedata.is_normalized("NFC", text):  # the common case, checked in C
+        return text, False
     nfc = unicodedata.normalize("NFC", text)
     return nfc, nfc != text
+
+
+@lru_cache(maxsize=4096)
+def _standard_lang(tag: str) -> str | None:
+    if not langcodes.tag_is_valid(tag) or tag.lower() == "und":
+        return None
+    return str(langcodes.standardize_tag(tag))
 
 
 def check_lang(tag: object) -> str:
     """Return a valid BCP 47 language tag, normalised, or raise FieldError."""
     if not isinstance(tag, str) or not tag:
         raise FieldError(f"a language tag must be text such as 'en', got {_what(tag)}")
-    if not langcodes.tag_is_valid(tag) or tag.lower() in ("und",):
+    standard = _standard_lang(tag)
+    if standard is None:
         raise FieldError(f"'{tag}' is not a BCP 47 language tag", "use e.g. en, fr, ru, en-GB")
-    return langcodes.standardize_tag(tag)
+    return standard
 
 
 def parse_value(spec: FieldSpec, raw: object, default_lang: str,
                 notes: list[str]) -> list[Value]:
     """Return the values of a field, converted; raise FieldError if any is wrong."""
+    if not isinstance(raw, list) and spec.kind is not Kind.LANGTEXT:
+        return _one(spec, raw, default_lang, notes)  # the common case: one plain value
     items: list[object]
     if isinstance(raw, list):
         if not spec.many and not (spec.kind is Kind.LANGTEXT and len(raw) == 1):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import LoadError, ProblemList
-from .checks import check_cycles, check_fixity, check_ids, check_refs
 from .cache import ParseCache
+from .checks import check_cycles, check_fixity, check_ids, check_refs
 from .csvfile import read_csv
 from .model import Notice, RawRecord, Record, Records
 from .parse import parse_record

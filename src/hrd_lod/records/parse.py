@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from functools import cache
 
 from ..errors import ProblemList
 from .fields import FieldError, check_slug, clean_text, parse_value
 from .model import Notice, RawRecord, Record, Value
-from .schema import META_KEYS, TYPES, VISIBILITIES
+from .schema import META_KEYS, TYPES, VISIBILITIES, FieldSpec
 
 
 def nearest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
@@ -69,8 +70,8 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
             problems.add(raw.where(key), str(exc), exc.hint, code="bad-value")
         for note in sorted(set(notes)):
             notices.append(Notice(raw.where(key), note))
-    for fspec in spec.fields:
-        if fspec.required and fspec.name not in data and fspec.name not in suggested:
+    for fspec in _required(spec.name):
+        if fspec.name not in data and fspec.name not in suggested:
             problems.add(raw.where(), f"{_a(spec.name)} needs '{fspec.name}'",
                          fspec.help or None, code="missing-field")
 
@@ -136,6 +137,11 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
         location=raw.location, field_lines=dict(raw.lines), field_sources=field_sources,
         visibility=str(visibility), public_fields=frozenset(public_fields), derived=derived,
     )
+
+
+@cache
+def _required(type_name: str) -> tuple[FieldSpec, ...]:
+    return tuple(f for f in TYPES[type_name].fields if f.required)
 
 
 def _a(word: str) -> str:
