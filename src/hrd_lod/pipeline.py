@@ -61,7 +61,7 @@ def _timed(timings: dict[str, float], name: str, progress: Progress | None):  # 
 
 
 def check(project_dir: Path | str = ".", *, progress: Progress | None = None,
-          use_cache: bool = True) -> Checked:
+          use_cache: bool = True, engine: str = "auto") -> Checked:
     """Return the project loaded, policy applied, encoded and validated (nothing written)."""
     timings: dict[str, float] = {}
     project = open_project(project_dir)
@@ -76,12 +76,13 @@ def check(project_dir: Path | str = ".", *, progress: Progress | None = None,
     with _timed(timings, "validate", progress):
         report = validate_store(store, public, shapes_files=project.shapes_files(),
                                 ontology_files=project.ontology_files(),
-                                base_iri=meta.base_iri)
+                                base_iri=meta.base_iri, engine=engine)
     return Checked(project, meta, records, public, withheld, store, report, timings)
 
 
 def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
-          tool_version: str | None = None, progress: Progress | None = None) -> Built:
+          tool_version: str | None = None, progress: Progress | None = None,
+          engine: str = "auto") -> Built:
     """Build the published edition into ``dist/`` and return what was done.
 
     Raises ValidationFailed (nothing written) when the data violates the shapes, and
@@ -89,7 +90,7 @@ def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     """
     from . import __version__
 
-    checked = check(project_dir, progress=progress)
+    checked = check(project_dir, progress=progress, engine=engine)
     if not checked.report.conforms:
         raise ValidationFailed(checked.report)
     timings = dict(checked.timings)

@@ -86,3 +86,17 @@ def test_internal_error_has_no_traceback(project: Path, monkeypatch) -> None:  #
 def test_version() -> None:
     res = run("--version")
     assert res.exit_code == 0 and "hrd-lod, version" in res.output
+
+
+def test_engines_agree_through_the_cli(project: Path) -> None:
+    write(project / "data" / "bad.yaml", BAD_CONFERRAL)
+    reports = {}
+    for engine in ("auto", "fast", "reference"):
+        res = run("validate", "-p", str(project), "--format", "json", "--engine", engine)
+        assert res.exit_code == 1
+        reports[engine] = json.loads(res.output)
+    assert reports["auto"]["engine"] == reports["fast"]["engine"] == "fast"
+    assert reports["reference"]["engine"] == "pyshacl"
+    for r in reports.values():
+        r.pop("engine")
+    assert reports["auto"] == reports["fast"] == reports["reference"]

@@ -11,6 +11,15 @@ import click
 from .common import CliError, debug_option, echo_err, handle_errors, project_option
 
 
+def engine_option(f):  # type: ignore[no-untyped-def]
+    """Add ``--engine auto|fast|reference``."""
+    return click.option(
+        "--engine", type=click.Choice(["auto", "fast", "reference"]), default="auto",
+        show_default=True,
+        help="SHACL engine: fast (shapes compiled to SPARQL), reference (pyshacl), or auto "
+             "(fast, falling back to the reference for what it cannot check).")(f)
+
+
 def _progress(quiet: bool):  # type: ignore[no-untyped-def]
     if quiet:
         return None
@@ -29,9 +38,10 @@ def _print_notices(checked, quiet: bool) -> None:  # type: ignore[no-untyped-def
 @click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write (default: PROJECT/dist).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+@engine_option
 @debug_option
 @handle_errors
-def build_cmd(project: Path, dist: Path | None, quiet: bool, debug: bool) -> None:
+def build_cmd(project: Path, dist: Path | None, quiet: bool, engine: str, debug: bool) -> None:
     """Build the published edition (dist/) from data/.
 
     Loads the records, applies the publication policy, encodes RDF, validates it with the
@@ -44,12 +54,14 @@ def build_cmd(project: Path, dist: Path | None, quiet: bool, debug: bool) -> Non
 
     start = time.perf_counter()
     try:
-        built = build(project, dist=dist, progress=_progress(quiet))
+        built = build(project, dist=dist, progress=_progress(quiet), engine=engine)
     except ValidationFailed as exc:
         click.echo(render_text(exc.report), err=True)
         raise CliError("validation failed: dist/ was not changed", 1) from None
     checked = built.checked
     _print_notices(checked, quiet)
+    if checked.report.fallback_reason and not quiet:
+        echo_err(f"note: validated with pyshacl: {checked.report.fallback_reason}")
     if checked.report.warnings and not quiet:
         click.echo(render_text(checked.report), err=True)
     files = built.manifest["files"]
@@ -65,9 +77,10 @@ def build_cmd(project: Path, dist: Path | None, quiet: bool, debug: bool) -> Non
 @project_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for machines.")
+@engine_option
 @debug_option
 @handle_errors
-def validate_cmd(project: Path, fmt: str, debug: bool) -> None:
+def validate_cmd(project: Path, fmt: str, engine: str, debug: bool) -> None:
     """Check data/ against the shapes without writing anything.
 
     Exit codes: 0 valid (warnings allowed), 1 violations, 2 unreadable or wrong input.
@@ -78,15 +91,17 @@ def validate_cmd(project: Path, fmt: str, debug: bool) -> None:
 
     if fmt == "json":
         try:
-            checked = check(project)
+            checked = check(project, engine=engine)
         except LoadError as exc:
             click.echo(json.dumps({"conforms": False, "load_errors":
                                    [p.to_dict() for p in exc.problems]}, indent=2))
             raise SystemExit(2) from None
         click.echo(json.dumps(checked.report.to_dict(), indent=2, sort_keys=True))
         raise SystemExit(0 if checked.report.conforms else 1)
-    checked = check(project)
+    checked = check(project, engine=engine)
     _print_notices(checked, False)
+    if checked.report.fallback_reason:
+        echo_err(f"note: validated with pyshacl: {checked.report.fallback_reason}")
     click.echo(render_text(checked.report))
     if not checked.report.conforms:
         raise SystemExit(1)

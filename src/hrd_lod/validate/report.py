@@ -65,6 +65,7 @@ class Report:
 
     results: tuple[Result, ...]
     engine: str = "pyshacl"
+    fallback_reason: str | None = None  # why the reference ran instead of the fast engine
 
     @property
     def violations(self) -> tuple[Result, ...]:
@@ -86,6 +87,7 @@ class Report:
         return {
             "conforms": self.conforms,
             "engine": self.engine,
+            "fallback_reason": self.fallback_reason,
             "violations": len(self.violations),
             "warnings": len(self.warnings),
             "results": [r.to_dict() for r in self.results],
