@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from .encode import encode
 from .errors import BuildError, ValidationFailed
-from .export import ExportContext, export
+from .export import SITE_EXPORTERS, ExportContext, export
 from .export.manifest import read_manifest
 from .fsutil import staging
 from .policy import Withheld, apply_policy
@@ -82,7 +82,7 @@ def check(project_dir: Path | str = ".", *, progress: Progress | None = None,
 
 def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
           tool_version: str | None = None, progress: Progress | None = None,
-          engine: str = "auto") -> Built:
+          engine: str = "auto", site: bool = True) -> Built:
     """Build the published edition into ``dist/`` and return what was done.
 
     Raises ValidationFailed (nothing written) when the data violates the shapes, and
@@ -101,7 +101,7 @@ def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     t0 = time.perf_counter()
     try:
         with staging(target) as tmp:
-            export(ctx, tmp, progress)
+            export(ctx, tmp, progress, skip=frozenset() if site else SITE_EXPORTERS)
     except OSError as exc:
         raise BuildError(f"writing {target} failed: {exc}; the previous edition was kept",
                          hint="check free disk space and permissions") from exc

@@ -100,3 +100,13 @@ def test_engines_agree_through_the_cli(project: Path) -> None:
     for r in reports.values():
         r.pop("engine")
     assert reports["auto"] == reports["fast"] == reports["reference"]
+
+
+def test_build_no_site(project: Path) -> None:
+    res = run("build", "-q", "--no-site", "-p", str(project))
+    assert res.exit_code == 0, res.output
+    dist = project / "dist"
+    assert (dist / "test.nq").is_file() and (dist / "void.ttl").is_file()
+    assert not (dist / "id").exists() and not (dist / "index.html").exists()
+    manifest = json.loads((dist / "manifest.json").read_text())
+    assert all(not f["path"].startswith("id/") for f in manifest["files"])

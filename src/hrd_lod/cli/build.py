@@ -38,10 +38,14 @@ def _print_notices(checked, quiet: bool) -> None:  # type: ignore[no-untyped-def
 @click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write (default: PROJECT/dist).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+@click.option("--no-site", is_flag=True,
+              help="Write the dumps and the dataset description only: no per-entity files "
+                   "or pages (for large datasets loaded into a triple store).")
 @engine_option
 @debug_option
 @handle_errors
-def build_cmd(project: Path, dist: Path | None, quiet: bool, engine: str, debug: bool) -> None:
+def build_cmd(project: Path, dist: Path | None, quiet: bool, no_site: bool, engine: str,
+              debug: bool) -> None:
     """Build the published edition (dist/) from data/.
 
     Loads the records, applies the publication policy, encodes RDF, validates it with the
@@ -54,7 +58,8 @@ def build_cmd(project: Path, dist: Path | None, quiet: bool, engine: str, debug:
 
     start = time.perf_counter()
     try:
-        built = build(project, dist=dist, progress=_progress(quiet), engine=engine)
+        built = build(project, dist=dist, progress=_progress(quiet), engine=engine,
+                      site=not no_site)
     except ValidationFailed as exc:
         click.echo(render_text(exc.report), err=True)
         raise CliError("validation failed: dist/ was not changed", 1) from None

@@ -42,14 +42,21 @@ EXPORTERS: list[tuple[str, Exporter]] = [
 ]
 
 
-def export(ctx: ExportContext, out: Path,
-           progress: Callable[[str], None] | None = None) -> None:
-    """Write every export of ``ctx`` under ``out``, then the manifest."""
+#: Exporters that make the per-entity web site; ``build --no-site`` leaves them out.
+SITE_EXPORTERS = frozenset({"entities", "site"})
+
+
+def export(ctx: ExportContext, out: Path, progress: Callable[[str], None] | None = None,
+           skip: frozenset[str] = frozenset()) -> None:
+    """Write every export of ``ctx`` under ``out`` (but those named in ``skip``), then the
+    manifest."""
     for label, exporter in EXPORTERS:
+        if label in skip:
+            continue
         if progress:
             progress(label)
         exporter(ctx, out)
     write_manifest(ctx, out)
 
 
-__all__ = ["EXPORTERS", "ExportContext", "export"]
+__all__ = ["EXPORTERS", "SITE_EXPORTERS", "ExportContext", "export"]
