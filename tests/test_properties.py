@@ -78,9 +78,39 @@ def test_random_records_round_trip(recs: list[dict[str, object]]) -> None:
         nq = jsonld.to_rdf(json.loads((dist / "test.jsonld").read_text()),
                            {"format": "application/n-quads"})
         assert isomorphic(rdflib.Graph().parse(data=nq, format="nt"), expected)
+        _no_break_out(dist, recs)
         first = {p.relative_to(dist): p.read_bytes() for p in dist.rglob("*") if p.is_file()}
         build(root)
         again = {p.relative_to(dist): p.read_bytes() for p in dist.rglob("*") if p.is_file()}
         assert first == again
     finally:
         shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def _no_break_out(dist: Path, recs: list[dict[str, object]]) -> None:
+    """Every page parses; its only script is the ld+json block, whose JSON holds the text."""
+    import html5lib
+
+    for rec in recs:
+        kind = "organization" if rec["type"] == "Organization" else "person"
+        page = dist / "id" / kind / f"{rec['id']}.html"
+        doc = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False).parse(
+            page.read_bytes())
+        scripts = doc.findall(".//script")
+        assert [s.get("type") for s in scripts] == ["application/ld+json"], page
+        block = json.loads(scripts[0].text or "")
+        names = rec["name"]
+        assert isinstance(names, dict)
+        assert set(names.values()) & set(_strings(block)), (page, names)
+        for bad in ("iframe", "img", "object", "embed"):
+            assert doc.find(f".//{bad}") is None, (page, bad)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []

@@ -170,3 +170,25 @@ def test_injection_text_is_kept_verbatim(project: Path) -> None:
     write(project / "data" / "ok.yaml", ORG + f"description: '{nasty}'\n")
     rec = load_records(project, project / "data").get("extra")
     assert rec is not None and rec.values["description"][0].value == nasty
+
+
+def test_huge_field_is_refused(project: Path) -> None:
+    write(project / "data" / "bad.yaml", ORG + "description: " + "x" * 30_000 + "\n")
+    p = one(project, "bad-value")
+    assert (p.location.line, p.location.field) == (5, "description")
+    assert "at most 20,000" in p.message
+
+
+def test_billion_laughs_is_refused_quickly(project: Path) -> None:
+    bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        bomb.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    write(project / "data" / "bomb.yaml", "\n".join(bomb) + "\n")
+    import time
+
+    t0 = time.monotonic()
+    p = one(project, "yaml-alias")
+    assert time.monotonic() - t0 < 5
+    assert p.location.file == "data/bomb.yaml" and p.location.line == 2
