@@ -204,3 +204,28 @@ def test_committed_dist_is_up_to_date(tmp_path: Path) -> None:
     build(REPO, dist=tmp_path / "dist")
     assert tree(tmp_path / "dist") == tree(REPO / "dist"), (
         "dist/ is stale: run `hrd-lod build` and commit dist/")
+
+
+def test_parallel_exports_give_the_same_bytes(project: Path, tmp_path: Path) -> None:
+    build(project, dist=tmp_path / "serial", parallel=False)
+    build(project, dist=tmp_path / "parallel", parallel=True)
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+
+
+def test_failing_parallel_exporter_leaves_previous_dist(project: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import hrd_lod.export as ex
+
+    build(project)
+    before = tree(project / "dist")
+
+    def explode(ctx, out):  # type: ignore[no-untyped-def]
+        (out / "half.ttl").write_text("half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ex, "EXPORTERS", [(label, explode if label == "Turtle" else fn)
+                                          for label, fn in ex.EXPORTERS])
+    with pytest.raises(BuildError, match="No space left on device"):
+        build(project, parallel=True)
+    assert tree(project / "dist") == before
+    assert not list(project.glob(".dist*"))

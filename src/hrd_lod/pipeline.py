@@ -82,7 +82,7 @@ def check(project_dir: Path | str = ".", *, progress: Progress | None = None,
 
 def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
           tool_version: str | None = None, progress: Progress | None = None,
-          engine: str = "auto", site: bool = True) -> Built:
+          engine: str = "auto", site: bool = True, parallel: bool | None = None) -> Built:
     """Build the published edition into ``dist/`` and return what was done.
 
     Raises ValidationFailed (nothing written) when the data violates the shapes, and
@@ -101,7 +101,8 @@ def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     t0 = time.perf_counter()
     try:
         with staging(target) as tmp:
-            export(ctx, tmp, progress, skip=frozenset() if site else SITE_EXPORTERS)
+            export(ctx, tmp, progress, skip=frozenset() if site else SITE_EXPORTERS,
+                   parallel=parallel)
     except OSError as exc:
         raise BuildError(f"writing {target} failed: {exc}; the previous edition was kept",
                          hint="check free disk space and permissions") from exc

@@ -163,7 +163,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
         self._closed = False
-        workers = [self._spawn() for _ in range(max(1, size))]
+        workers = [w for w in (self._spawn() for _ in range(max(1, size))) if w is not None]
         try:
             for w in workers:
                 w.wait_ready(_START_TIMEOUT_S)
@@ -173,11 +173,14 @@ class WorkerPool:
         for w in workers:
             self._idle.put(w)
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self) -> _Worker | None:
         w = _Worker(self._ctx, self._folder)
         with self._lock:
-            self._all.add(w)
-        return w
+            if not self._closed:
+                self._all.add(w)
+                return w
+        w.kill()  # the pool closed while this worker was starting
+        return None
 
     def _replace(self, dead: _Worker) -> None:
         with self._lock:
@@ -191,6 +194,8 @@ class WorkerPool:
                 if self._closed:
                     return
                 w = self._spawn()
+                if w is None:
+                    return
                 try:
                     w.wait_ready(_START_TIMEOUT_S)
                 except RuntimeError as exc:
@@ -199,7 +204,11 @@ class WorkerPool:
                     log.error("%s (attempt %d of 3)", exc, attempt + 1)
                     time.sleep(1.0)
                     continue
-                if self._closed:
+                with self._lock:
+                    closed = self._closed
+                    if closed:
+                        self._all.discard(w)
+                if closed:
                     w.kill()
                 else:
                     self._idle.put(w)
