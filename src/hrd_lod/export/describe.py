@@ -18,7 +18,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import vocab as V
-from ..store import triples_from_lines
 from .context import ExportContext
 from .dumps import turtle, write_bytes
 from .manifest import FileEntry, file_entry
@@ -63,30 +62,42 @@ def _slug(text: str) -> str:
 
 
 def statistics(lines: list[bytes], base: str) -> dict[str, object]:
-    """Return VoID figures for the union's sorted N-Triples lines (one pass)."""
-    classes: Counter[str] = Counter()
-    properties: Counter[str] = Counter()
-    subjects: set[str] = set()
-    objects: set[str] = set()
-    entities: set[str] = set()
-    examples: dict[str, str] = {}
+    """Return VoID figures for the union's sorted N-Triples lines (one pass over the bytes).
+
+    Each line is ``S P O .`` where S and P hold no space (IRIs and blank nodes), so splitting
+    on the first two spaces finds the terms without parsing the line.
+    """
+    classes: Counter[bytes] = Counter()
+    properties: Counter[bytes] = Counter()
+    subjects: set[bytes] = set()
+    objects: set[bytes] = set()
+    entities: set[bytes] = set()
+    examples: dict[bytes, bytes] = {}
     space = V.entity_iri(base, "", "")[:-1]  # "{base}id/"
-    for t in triples_from_lines(lines):
-        s, p, o = t.subject, t.predicate.value, t.object
-        subjects.add(str(s))
-        objects.add(str(o))
+    space_b = b"<" + space.encode()
+    rdf_type = f"<{V.RDF_TYPE}>".encode()
+    for line in lines:
+        s, p, rest = line.split(b" ", 2)
+        o = rest[:-2]
+        subjects.add(s)
+        objects.add(o)
         properties[p] += 1
-        is_entity = isinstance(s, ox.NamedNode) and s.value.startswith(space) and (
-            "#" not in s.value)
+        is_entity = s.startswith(space_b) and b"#" not in s
         if is_entity:
-            entities.add(s.value)
-        if p == V.RDF_TYPE and isinstance(o, ox.NamedNode):
-            classes[o.value] += 1
+            entities.add(s)
+        if p == rdf_type and o.startswith(b"<"):
+            classes[o] += 1
             if is_entity:
-                examples.setdefault(o.value, s.value)  # lines are sorted: the first is stable
+                examples.setdefault(o, s)  # lines are sorted: the first is stable
+
+    def iri(term: bytes) -> str:
+        return term[1:-1].decode()
+
     return {"triples": len(lines), "subjects": len(subjects), "objects": len(objects),
-            "entities": len(entities), "uri_space": space, "classes": dict(sorted(classes.items())),
-            "properties": dict(sorted(properties.items())), "examples": examples}
+            "entities": len(entities), "uri_space": space,
+            "classes": dict(sorted((iri(k), v) for k, v in classes.items())),
+            "properties": dict(sorted((iri(k), v) for k, v in properties.items())),
+            "examples": {iri(k): iri(v) for k, v in examples.items()}}
 
 
 def description_triples(ctx: ExportContext, out: Path) -> list[ox.Triple]:
