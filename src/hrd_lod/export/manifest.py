@@ -26,6 +26,8 @@ MEDIA_TYPES = {
     ".rq": "application/sparql-query",
     ".css": "text/css",
     ".conf": "text/plain",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
 }
 
 

@@ -31,23 +31,18 @@ from werkzeug.http import parse_date, quote_etag, unquote_etag
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
-#: Suffix -> media type of served files.
-MEDIA_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".ttl": "text/turtle; charset=utf-8",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-    ".jsonld": "application/ld+json",
-    ".json": "application/json",
-    ".gz": "application/gzip",
-    ".xml": "application/xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".rq": "application/sparql-query",
-    ".css": "text/css; charset=utf-8",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-}
+from ..export.manifest import MEDIA_TYPES
+
+
+def served_type(suffix: str) -> str:
+    """Return the Content-Type of a served file: the manifest's media type, with a charset
+    for text."""
+    media = MEDIA_TYPES.get(suffix)
+    if media is None:
+        return "application/octet-stream"
+    return media + "; charset=utf-8" if media.startswith(("text/",)) else media
+
+
 #: Negotiable representations of an extensionless path, in order of preference on ``*/*``.
 VARIANTS: list[tuple[str, str]] = [
     ("text/html", ".html"),
@@ -226,7 +221,7 @@ class LinkedDataApp:
         headers["Cache-Control"] = "public, max-age=300"
         if _not_modified(request, body):
             return Response(status=304, headers=headers)
-        mime = MEDIA_TYPES.get(suffix, "application/octet-stream")
+        mime = served_type(suffix)
         if body.data is not None:
             return Response(body.data, status=200, headers=headers, content_type=mime)
         fh = body.path.open("rb")
