@@ -20,7 +20,7 @@ from .dumps import (
     write_turtle,
     write_vocabularies,
 )
-from .entities import write_entities
+from .entities import entity_index, write_entities
 from .manifest import write_manifest
 from .releases import write_releases
 from .site import write_site
@@ -46,11 +46,12 @@ EXPORTERS: list[tuple[str, Exporter]] = [
 #: Exporters that make the per-entity web site; ``build --no-site`` leaves them out.
 SITE_EXPORTERS = frozenset({"entities", "site"})
 
-#: Exporters that only read the sorted union lines and write their own files: on a large
-#: dataset they run in a forked process on the second core while the others run here.
-PARALLEL = ("N-Triples", "Turtle", "JSON-LD")
+#: Exporters that read only what is computed before the fork (the sorted union lines, the
+#: entity index) and write their own files: on a large dataset they run in a forked process on
+#: the second core while the others run here.
+PARALLEL = ("N-Triples", "Turtle", "JSON-LD", "entities")
 #: Exporters that do not read what PARALLEL ones write, so they may run alongside them.
-INDEPENDENT = frozenset(PARALLEL + ("N-Quads", "TriG", "ontology and shapes"))
+INDEPENDENT = frozenset(PARALLEL + ("N-Quads", "TriG", "ontology and shapes", "site"))
 #: Union size from which forking pays for itself.
 PARALLEL_MIN_TRIPLES = 100_000
 
@@ -73,6 +74,8 @@ def export(ctx: ExportContext, out: Path, progress: Callable[[str], None] | None
     child: _Side | None = None
     if parallel and side:
         _ = ctx.union  # computed before the fork: the child reads it copy-on-write
+        if any(label in SITE_EXPORTERS for label, _fn in side):
+            entity_index(ctx)  # shared by the entity files (child) and the pages (here)
         if progress:
             progress(", ".join(label for label, _fn in side) + " (second process)")
         child = _Side(side, ctx, out)
