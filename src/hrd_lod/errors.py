@@ -15,7 +15,7 @@ every :class:`Problem` of a run into one :class:`LoadError` so an archivist fixe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -118,13 +118,6 @@ class RemoteError(HrdLodError):
     """A remote endpoint, store or web server failed or refused."""
 
     exit_code = 3
-
-
-def raise_if(problems: Iterable[Problem]) -> None:
-    """Raise a :class:`LoadError` holding ``problems`` if there are any."""
-    found = list(problems)
-    if found:
-        raise LoadError(found)
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,17 +48,13 @@ class Built:
     timings: dict[str, float]
 
 
-def _timed(timings: dict[str, float], name: str, progress: Progress | None):  # type: ignore
-    class _T:
-        def __enter__(self) -> None:
-            if progress:
-                progress(name)
-            self.t = time.perf_counter()
-
-        def __exit__(self, *exc: object) -> None:
-            timings[name] = time.perf_counter() - self.t
-
-    return _T()
+@contextlib.contextmanager
+def _timed(timings: dict[str, float], name: str, progress: Progress | None) -> Iterator[None]:
+    if progress:
+        progress(name)
+    start = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - start
 
 
 def check(project_dir: Path | str = ".", *, progress: Progress | None = None,
@@ -96,8 +93,7 @@ def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     timings = dict(checked.timings)
     target = Path(dist) if dist is not None else checked.project.dist_dir
     ctx = ExportContext(checked.store, checked.public, checked.meta, checked.project,
-                        tool_version or __version__,
-                        previous_dist=target if target.is_dir() else None)
+                        tool_version or __version__)
     t0 = time.perf_counter()
     try:
         with staging(target) as tmp:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import vocab as V
-from .errors import LoadError, Location, ProblemList
-from .records.fields import FieldError, check_lang, check_slug, parse_date, parse_url
+from .errors import LoadError, Location, Problem, ProblemList
+from .records.fields import FieldError, check_lang, check_slug, clean_text, parse_date, parse_url
 from .records.model import LangString
+from .records.parse import nearest
 from .records.yamlfile import read_yaml
 from .resources import packaged_dir, turtle_files
 
@@ -132,9 +134,7 @@ def open_project(root: Path | str) -> Project:
     return project
 
 
-def _problem(loc: Location, message: str, hint: str | None = None):  # type: ignore[no-untyped-def]
-    from .errors import Problem
-
+def _problem(loc: Location, message: str, hint: str | None = None) -> Problem:
     return Problem(loc, message, hint, code="project")
 
 
@@ -156,8 +156,6 @@ def load_metadata(project: Project) -> DatasetMeta:
     d = raw.data
     for key in d:
         if key not in _META_FIELDS:
-            from .records.parse import nearest
-
             guess = nearest(key, list(_META_FIELDS))
             problems.add(raw.where(key), f"unknown metadata field '{key}'",
                          f"did you mean '{guess}'?" if guess else
@@ -215,14 +213,10 @@ def load_metadata(project: Project) -> DatasetMeta:
 
 
 def _text(v: object) -> str:
-    from .records.fields import clean_text
-
     return clean_text(v)[0]
 
 
 def _email(v: object) -> str:
-    import re
-
     text = _text(v)
     if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", text):
         raise FieldError(f"{text!r} is not an e-mail address")
@@ -231,8 +225,6 @@ def _email(v: object) -> str:
 
 def check_version(v: object) -> str:
     """Return a valid version string, or raise FieldError."""
-    import re
-
     text = str(v).strip() if isinstance(v, (str, int, float)) else ""
     if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.+-]{0,40}", text):
         raise FieldError(f"{v!r} is not a version", "use e.g. 1.0.0")

@@ -8,7 +8,6 @@ graphs (pyshacl, per-entity descriptions, tests) via N-Triples, the cheapest exc
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -48,13 +47,6 @@ def quad_lines(store: ox.Store) -> list[bytes]:
     return sorted(line for line in lines if line)
 
 
-def union_store(store: ox.Store) -> ox.Store:
-    """Return a store whose default graph is the union of ``store``'s graphs."""
-    out = ox.Store()
-    out.load(b"\n".join(union_lines(store)) + b"\n", format=NT)
-    return out
-
-
 def triples_from_lines(lines: list[bytes]) -> Iterable[ox.Triple]:
     """Return the triples of N-Triples lines, in the order given."""
     if not lines:
@@ -71,16 +63,3 @@ def to_rdflib(lines: Iterable[bytes]) -> rdflib.Graph:
     if data:
         g.parse(data=data.decode("utf-8"), format="nt")
     return g
-
-
-def load_file(path: Path) -> ox.Store:
-    """Return a store with the quads or triples of an RDF file (format from its suffix)."""
-    store = ox.Store()
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or NQ
-    store.bulk_load(path=str(path), format=fmt)
-    return store
-
-
-def nt_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
-    """Return a term in N-Triples syntax."""
-    return str(term)

@@ -183,7 +183,8 @@ def test_empty_default_graph_and_a_large_graph(tmp_path: Path, oxigraph: Oxigrap
              f"<http://example.org/g{i % 2}> ." for i in range(20_000)]
     (dist / "t.nq").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (dist / "manifest.json").write_text(json.dumps(
-        {"dataset": "t", "files": [{"path": "t.nq", "sha256": "0" * 64}]}), encoding="utf-8")
+        {"dataset": "t", "base_iri": "http://example.org/",
+         "files": [{"path": "t.nq", "sha256": "0" * 64}]}), encoding="utf-8")
     result = publish(dist, oxigraph.store_url)
     assert result.exit_code == 0, result.output
     assert "PUT default graph: 0 triples, 0 bytes" in result.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -22,7 +21,6 @@ class ExportContext:
     meta: DatasetMeta
     project: Project
     tool_version: str
-    previous_dist: Path | None = None
     extras: dict[str, object] = field(default_factory=dict)
 
     @cached_property

@@ -62,6 +62,7 @@ def open_dist(dist: Path) -> BuiltDataset:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         dataset_id = str(manifest["dataset"])
+        base = str(manifest["base_iri"])
         files = {f["path"]: f for f in manifest["files"]}
     except (ValueError, KeyError, TypeError) as exc:
         raise LoadError([Problem(Location(str(manifest_path)), f"unreadable manifest: {exc}",
@@ -72,7 +73,6 @@ def open_dist(dist: Path) -> BuiltDataset:
     if entry is None or not nquads.is_file():
         raise LoadError([Problem(Location(str(nquads)), "the N-Quads dump is missing",
                                  "rebuild with 'hrd-lod build'", "dist")])
-    base = manifest.get("base_iri") or _guess_base(nquads)
     key = str(entry["sha256"])
     union_entry = files.get(f"{dataset_id}.nt")
     union = dist / f"{dataset_id}.nt"
@@ -80,19 +80,6 @@ def open_dist(dist: Path) -> BuiltDataset:
         key = hashlib.sha256(f"{key} {union_entry['sha256']}".encode()).hexdigest()
     return BuiltDataset(dist, dataset_id, nquads, key, base,
                         union if union_entry is not None and union.is_file() else None)
-
-
-def _guess_base(nquads: Path) -> str:
-    # Older manifests do not record the base IRI; the graph IRIs are {base}graph/{slug}.
-    marker = "graph/"
-    with nquads.open("rb") as fh:
-        for raw in fh:
-            line = raw.decode("utf-8", "replace").rstrip()
-            if line.endswith("> .") and "> <" in line:
-                graph = line[: -len(" .")].rsplit(" ", 1)[-1].strip("<>")
-                if marker in graph:
-                    return graph[: graph.rindex(marker)]
-    return V.DEFAULT_BASE
 
 
 def store_dir(cache_dir: Path, dataset: BuiltDataset) -> Path:

@@ -17,17 +17,19 @@ def _pattern_default_base() -> str:
 
 
 @lru_cache(maxsize=8)
-def _parse(paths: tuple[Path, ...]) -> rdflib.Graph:
+def _parse(files: tuple[tuple[Path, int, int], ...]) -> rdflib.Graph:
     g = rdflib.Graph()
-    for p in paths:
-        g.parse(p, format="turtle")
+    for path, _mtime, _size in files:
+        g.parse(path, format="turtle")
     return g
 
 
 def load_graph(paths: list[Path]) -> rdflib.Graph:
-    """Return the union of Turtle files as a new rdflib Graph."""
+    """Return the union of Turtle files as a new rdflib Graph (parsed once per file version)."""
+    # The key holds each file's mtime and size: an edited shapes file is parsed again.
+    key = tuple((p, (st := p.stat()).st_mtime_ns, st.st_size) for p in paths)
     out = rdflib.Graph()
-    for t in _parse(tuple(paths)):
+    for t in _parse(key):
         out.add(t)
     return out
 

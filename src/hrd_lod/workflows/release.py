@@ -26,6 +26,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..export import ExportContext
 from ..export.manifest import MANIFEST, file_entry, write_manifest
+from ..export.releases import RELEASES, copy_releases, release_dirs
 from ..fsutil import staging, swap_in, write_atomic
 from ..pipeline import Built, build
 from ..project import METADATA_FILE, check_version, open_project
@@ -33,7 +34,6 @@ from ..records.fields import FieldError
 from . import Progress
 from .diff import Diff, diff_editions, empty_edition, read_edition, summary_lines, to_json
 from .files import yaml_scalar
-from ..export.releases import RELEASES, copy_releases, release_dirs
 
 CHANGES_JSON = "changes.json"
 CHANGES_MD = "CHANGES.md"
