@@ -137,6 +137,13 @@ class _Worker:
                                 daemon=True, name="hrd-lod-sparql-worker")
         self.proc.start()
         child.close()
+        self._conn_lock = threading.Lock()
+
+    def close_conn(self) -> None:
+        """Close the pipe once, whichever of the pool and a respawn thread gets here first."""
+        with self._conn_lock:
+            if not self.conn.closed:
+                self.conn.close()
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -150,7 +157,7 @@ class _Worker:
     def kill(self) -> None:
         self.proc.kill()
         self.proc.join(5)
-        self.conn.close()
+        self.close_conn()
 
 
 class WorkerPool:
@@ -198,7 +205,7 @@ class WorkerPool:
                     return
                 try:
                     w.wait_ready(_START_TIMEOUT_S)
-                except RuntimeError as exc:
+                except (RuntimeError, OSError, EOFError) as exc:
                     with self._lock:
                         self._all.discard(w)
                     log.error("%s (attempt %d of 3)", exc, attempt + 1)
@@ -258,4 +265,4 @@ class WorkerPool:
             if w.proc.is_alive():
                 w.proc.kill()
                 w.proc.join(2)
-            w.conn.close()
+            w.close_conn()
