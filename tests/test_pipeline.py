@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from hrd_lod.errors import BuildError, ValidationFailed
+from hrd_lod.errors import BuildError, HrdLodError, ValidationFailed
 from hrd_lod.export import EXPORTERS
 from hrd_lod.pipeline import build, check
 from hrd_lod.store import to_rdflib, union_lines
@@ -212,7 +212,8 @@ def test_parallel_exports_give_the_same_bytes(project: Path, tmp_path: Path) -> 
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
 
 
-def test_failing_parallel_exporter_leaves_previous_dist(project: Path,
+@pytest.mark.parametrize("label", ["N-Triples", "Turtle"])  # in the second process, and here
+def test_failing_parallel_exporter_leaves_previous_dist(project: Path, label: str,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     import hrd_lod.export as ex
 
@@ -223,9 +224,54 @@ def test_failing_parallel_exporter_leaves_previous_dist(project: Path,
         (out / "half.ttl").write_text("half")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(ex, "EXPORTERS", [(label, explode if label == "Turtle" else fn)
-                                          for label, fn in ex.EXPORTERS])
+    monkeypatch.setattr(ex, "EXPORTERS", [(name, explode if name == label else fn)
+                                          for name, fn in ex.EXPORTERS])
     with pytest.raises(BuildError, match="No space left on device"):
         build(project, parallel=True)
     assert tree(project / "dist") == before
     assert not list(project.glob(".dist*"))
+
+
+def test_parallel_build_with_violations_changes_nothing(project: Path) -> None:
+    """Validation runs in the second process while the dumps are written here: a violation
+    still fails the build and leaves the previous edition."""
+    build(project)
+    before = tree(project / "dist")
+    write(project / "data" / "bad.yaml",
+          "id: bad\ntype: AwardConferral\nname: Bad\naward: example-award\n"
+          "laureate: [example-group]\nyear: 2019\ndate: 2020-01-01\nsources: [doc]\n")
+    with pytest.raises(ValidationFailed) as info:
+        build(project, parallel=True)
+    bad = [r for r in info.value.report.violations if r.shape.endswith("Conferral-dateInYear")]
+    assert [(r.record_id, r.location.file if r.location else None) for r in bad] == [
+        ("bad", "data/bad.yaml")]
+    assert tree(project / "dist") == before
+    assert not list(project.glob(".dist*"))
+
+
+def test_parallel_build_reports_shape_file_errors_as_the_serial_one(project: Path) -> None:
+    shapes = project / "shapes" / "extra.ttl"
+    shapes.parent.mkdir(exist_ok=True)
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://x/> sh:path [ .\n")
+    errors = []
+    for parallel in (False, True):
+        with pytest.raises(HrdLodError) as info:
+            build(project, parallel=parallel)
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1]
+    assert "shapes/extra.ttl:2" in errors[0][1] and "syntax error" in errors[0][1]
+
+
+def test_a_relative_iri_in_the_shapes_is_an_error_naming_the_file(project: Path) -> None:
+    write(project / "shapes" / "extra.ttl", "@prefix sh: <http://www.w3.org/ns/shacl#> .\n\n"
+          "<Thing> a sh:NodeShape .\n")
+    with pytest.raises(HrdLodError, match=r"extra.ttl:3: .*(scheme|relative)"):
+        build(project)
+
+
+def test_home_page_lists_every_dump_in_a_parallel_build(project: Path) -> None:
+    built = build(project, parallel=True)
+    home = (built.dist / "index.html").read_text()
+    for name in ("test.nt", "test.ttl", "test.jsonld", "test.nq", "test.nq.gz", "test.trig",
+                 "context.jsonld"):
+        assert f'href="{name}"' in home, name

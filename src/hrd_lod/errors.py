@@ -83,6 +83,19 @@ class HrdLodError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Subclasses take other arguments than ``args``: pickle the state instead (errors
+        # travel from the second process of a build to the first).
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[HrdLodError], args: tuple[object, ...],
+             state: dict[str, object]) -> HrdLodError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
+
 
 class LoadError(HrdLodError):
     """One or more records could not be loaded; carries every problem found."""

@@ -10,16 +10,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .encode import encode
-from .errors import BuildError, ValidationFailed
+from .encode import encode_dataset
+from .errors import BuildError, UsageError, ValidationFailed
 from .export import SITE_EXPORTERS, ExportContext, export
 from .export.manifest import read_manifest
 from .fsutil import staging
+from .lanes import LaneFailed, gc_paused
 from .policy import Withheld, apply_policy
 from .project import DatasetMeta, Project, load_metadata, open_project
 from .records.load import load_records
 from .records.model import Records
-from .validate import Report, validate_store
+from .validate import ENGINES, Report, validate_store
+from .validate.shapes import check_files
 
 Progress = Callable[[str], None]
 
@@ -57,24 +59,64 @@ def _timed(timings: dict[str, float], name: str, progress: Progress | None) -> I
     timings[name] = time.perf_counter() - start
 
 
+@dataclass
+class Prepared:
+    """A project loaded, filtered by the policy and encoded (not yet validated)."""
+
+    project: Project
+    meta: DatasetMeta
+    records: Records
+    public: Records
+    withheld: Withheld
+    store: ox.Store
+    graphs: dict[str, list[bytes]]  # the store's triples as sorted lines, by graph
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def validate(self, engine: str = "auto") -> Report:
+        """Return the SHACL report of the encoded dataset."""
+        return validate_store(self.store, self.public, shapes_files=self.project.shapes_files(),
+                              ontology_files=self.project.ontology_files(),
+                              base_iri=self.meta.base_iri, engine=engine)
+
+    def checked(self, report: Report) -> Checked:
+        """Return this with its validation report."""
+        return Checked(self.project, self.meta, self.records, self.public, self.withheld,
+                       self.store, report, self.timings)
+
+
+def prepare(project_dir: Path | str = ".", *, progress: Progress | None = None,
+            use_cache: bool = True) -> Prepared:
+    """Return the project loaded, policy applied and encoded (nothing validated or written)."""
+    timings: dict[str, float] = {}
+    project = open_project(project_dir)
+    with gc_paused():
+        with _timed(timings, "load", progress):
+            meta = load_metadata(project)
+            check_files(project.shapes_files() + project.ontology_files())
+            records = load_records(project.root, project.data_dir, meta.language,
+                                   cache_dir=project.cache_dir if use_cache else None)
+        with _timed(timings, "policy", progress):
+            public, withheld = apply_policy(records)
+        with _timed(timings, "encode", progress):
+            encoded = encode_dataset(public, meta)
+    return Prepared(project, meta, records, public, withheld, encoded.store, encoded.graphs,
+                    timings)
+
+
 def check(project_dir: Path | str = ".", *, progress: Progress | None = None,
           use_cache: bool = True, engine: str = "auto") -> Checked:
     """Return the project loaded, policy applied, encoded and validated (nothing written)."""
-    timings: dict[str, float] = {}
-    project = open_project(project_dir)
-    with _timed(timings, "load", progress):
-        meta = load_metadata(project)
-        records = load_records(project.root, project.data_dir, meta.language,
-                               cache_dir=project.cache_dir if use_cache else None)
-    with _timed(timings, "policy", progress):
-        public, withheld = apply_policy(records)
-    with _timed(timings, "encode", progress):
-        store = encode(public, meta)
-    with _timed(timings, "validate", progress):
-        report = validate_store(store, public, shapes_files=project.shapes_files(),
-                                ontology_files=project.ontology_files(),
-                                base_iri=meta.base_iri, engine=engine)
-    return Checked(project, meta, records, public, withheld, store, report, timings)
+    _check_engine(engine)
+    prepared = prepare(project_dir, progress=progress, use_cache=use_cache)
+    with _timed(prepared.timings, "validate", progress):
+        report = prepared.validate(engine)
+    return prepared.checked(report)
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise UsageError(f"unknown validation engine {engine!r}",
+                         hint=f"use one of: {', '.join(ENGINES)}")
 
 
 def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
@@ -87,20 +129,36 @@ def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     """
     from . import __version__
 
-    checked = check(project_dir, progress=progress, engine=engine)
-    if not checked.report.conforms:
-        raise ValidationFailed(checked.report)
-    timings = dict(checked.timings)
-    target = Path(dist) if dist is not None else checked.project.dist_dir
-    ctx = ExportContext(checked.store, checked.public, checked.meta, checked.project,
-                        tool_version or __version__)
+    _check_engine(engine)
+    prepared = prepare(project_dir, progress=progress)
+    timings = prepared.timings
+    target = Path(dist) if dist is not None else prepared.project.dist_dir
+    ctx = ExportContext(prepared.store, prepared.public, prepared.meta, prepared.project,
+                        tool_version or __version__, graphs=prepared.graphs)
+
+    def accept(report: object) -> None:
+        assert isinstance(report, Report)
+        if not report.conforms:
+            raise ValidationFailed(report)
+
     t0 = time.perf_counter()
     try:
         with staging(target) as tmp:
-            export(ctx, tmp, progress, skip=frozenset() if site else SITE_EXPORTERS,
-                   parallel=parallel)
+            done = export(ctx, tmp, progress, skip=frozenset() if site else SITE_EXPORTERS,
+                          parallel=parallel,
+                          first=(("validate", lambda: prepared.validate(engine), accept),))
+    except LaneFailed as exc:
+        raise BuildError(f"{exc}; the previous edition was kept",
+                         hint="run again with --debug; if it persists, report it") from exc
     except OSError as exc:
         raise BuildError(f"writing {target} failed: {exc}; the previous edition was kept",
                          hint="check free disk space and permissions") from exc
-    timings["export"] = time.perf_counter() - t0
-    return Built(checked, target, read_manifest(target), timings)
+    stage_times = done.pop("timings")
+    assert isinstance(stage_times, dict)
+    # "validate and export": wall-clock time of both (they overlap when run in two processes)
+    timings["validate and export"] = time.perf_counter() - t0
+    timings["validate"] = stage_times.pop("validate")
+    timings.update({f"export {k}": v for k, v in stage_times.items()})
+    report = done["validate"]
+    assert isinstance(report, Report)
+    return Built(prepared.checked(report), target, read_manifest(target), timings)

@@ -41,6 +41,16 @@ def union_lines(store: ox.Store) -> list[bytes]:
     return sorted(lines)
 
 
+def graphs_of(store: ox.Store) -> dict[str, list[bytes]]:
+    """Return graph (``<IRI>``, or "" for the default graph) -> its sorted N-Triples lines."""
+    out: dict[str, list[bytes]] = {}
+    for g in [ox.DefaultGraph(), *graph_names(store)]:
+        lines = sorted(x for x in store.dump(format=NT, from_graph=g).splitlines() if x)
+        if lines or isinstance(g, ox.NamedNode):
+            out[f"<{g.value}>" if isinstance(g, ox.NamedNode) else ""] = lines
+    return out
+
+
 def quad_lines(store: ox.Store) -> list[bytes]:
     """Return every quad as sorted N-Quads lines (no newline)."""
     lines = store.dump(format=NQ).splitlines()

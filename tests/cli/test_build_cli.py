@@ -77,7 +77,7 @@ def test_internal_error_has_no_traceback(project: Path, monkeypatch) -> None:  #
     def boom(*a, **k):  # type: ignore[no-untyped-def]
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr("hrd_lod.pipeline.encode", boom)
+    monkeypatch.setattr("hrd_lod.pipeline.encode_dataset", boom)
     res = CliRunner().invoke(main, ["build", "-p", str(project)])
     assert res.exit_code == 70
     assert "internal error: RuntimeError: kaput" in res.output and "Traceback" not in res.output

@@ -61,6 +61,11 @@ CASES = [
      "out of range"),
     ("javascript-url", ORG + "url: javascript:alert(1)\n", "bad-value", 5, "url", "https"),
     ("file-url", ORG + "same_as: [file:///etc/passwd]\n", "bad-value", 5, "same_as", "https"),
+    # accepted by urlsplit, refused by the store's IRI rules (was an internal error at encode)
+    ("url-port", ORG + "url: \"https://example.org:abc/\"\n", "bad-value", 5, "url", "port"),
+    ("url-escape", ORG + "url: \"https://example.org/a%zz\"\n", "bad-value", 5, "url",
+     "escape"),
+    ("url-host", ORG + "url: \"http://[::1/\"\n", "bad-value", 5, "url", "host"),
     ("bad-lang", ORG.replace("name: Extra", "name: {english: Extra}"), "bad-value", 3, "name",
      "BCP 47"),
     ("control-char", ORG + "description: \"bell\\a here\"\n", "bad-value", 5, "description",

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ..project import DatasetMeta, Project
 from ..records.model import Records
-from ..store import quad_lines, union_lines
+from ..store import graphs_of, quad_lines, union_lines
 
 
 @dataclass
@@ -22,16 +22,39 @@ class ExportContext:
     project: Project
     tool_version: str
     extras: dict[str, object] = field(default_factory=dict)
+    #: the store's triples as sorted N-Triples lines by graph (``<IRI>``, "" for the default
+    #: graph), as the encoder made them; without it they are dumped from the store
+    graphs: dict[str, list[bytes]] | None = None
+
+    def graph_lines(self) -> list[tuple[str, list[bytes]]]:
+        """Return (graph, sorted lines) for the default graph, then the named graphs by IRI."""
+        if self.graphs is None:
+            self.graphs = graphs_of(self.store)
+        return sorted(self.graphs.items(), key=lambda item: item[0][1:-1])
 
     @cached_property
     def union(self) -> list[bytes]:
         """Return the union graph as sorted, distinct N-Triples lines."""
-        return union_lines(self.store)
+        if self.graphs is None:
+            return union_lines(self.store)
+        if len(self.graphs) == 1:
+            return list(next(iter(self.graphs.values())))
+        return sorted(set().union(*self.graphs.values()))
 
     @cached_property
     def quads(self) -> list[bytes]:
         """Return every quad as sorted N-Quads lines."""
-        return quad_lines(self.store)
+        if self.graphs is None:
+            return quad_lines(self.store)
+        out: list[bytes] = []
+        for g, lines in self.graphs.items():
+            if not g:
+                out.extend(lines)
+                continue
+            suffix = g.encode("utf-8") + b" ."
+            out.extend([line[:-1] + suffix for line in lines])
+        out.sort()
+        return out
 
     @property
     def name(self) -> str:

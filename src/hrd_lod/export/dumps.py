@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import vocab as V
-from ..store import graph_names, triples_from_lines
+from ..store import triples_from_lines
 from . import jsonld
 from .context import ExportContext
 
@@ -18,7 +18,7 @@ TRIG = ox.RdfFormat.TRIG
 
 
 def _lines_bytes(lines: list[bytes]) -> bytes:
-    return b"".join(line + b"\n" for line in lines)
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -90,17 +90,14 @@ def write_nquads(ctx: ExportContext, out: Path) -> None:
 def write_trig(ctx: ExportContext, out: Path) -> None:
     """Write ``{name}.trig``: the default graph, then each source's named graph, each sorted.
 
-    The quads go from sorted N-Quads text straight into the TriG writer (no Python objects per
-    quad): each graph's N-Triples lines get the graph IRI appended.
+    The quads go from sorted N-Triples lines straight into the TriG writer (no Python objects per
+    quad): each named graph's lines get the graph IRI appended.
     """
-    store = ctx.store
     parts: list[bytes] = []
-    for g in [ox.DefaultGraph(), *graph_names(store)]:
-        lines = sorted(x for x in store.dump(format=ox.RdfFormat.N_TRIPLES,
-                                             from_graph=g).splitlines() if x)
-        if isinstance(g, ox.NamedNode):
-            suffix = f" <{g.value}> .".encode()
-            parts.extend(line[:-2] + suffix for line in lines)
+    for g, lines in ctx.graph_lines():
+        if g:
+            suffix = g.encode("utf-8") + b" ."
+            parts.extend([line[:-1] + suffix for line in lines])
         else:
             parts.extend(lines)
     quads = ox.parse(_lines_bytes(parts), format=ox.RdfFormat.N_QUADS) if parts else []

@@ -304,7 +304,6 @@ class Site:
             self.entity_page(rec)
             pages.append(f"{entity_path(rec)}.html")
         pages += self.type_pages()
-        self.index_page()
         self.queries_page()
         self.ontology_page()
         self.sitemap(pages)
@@ -397,5 +396,10 @@ def ontology_doc(files: list[Path]) -> dict[str, object]:
 
 
 def write_site(ctx: ExportContext, out: Path) -> None:
-    """Write the HTML site, sitemap.xml and robots.txt (after the dumps, which it lists)."""
+    """Write the HTML pages (but the home page), sitemap.xml and robots.txt."""
     Site(ctx, out).write()
+
+
+def write_home_page(ctx: ExportContext, out: Path) -> None:
+    """Write ``index.html``; it lists the dumps, so it runs after them."""
+    Site(ctx, out).index_page()

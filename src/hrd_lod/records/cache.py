@@ -18,7 +18,7 @@ from pathlib import Path
 from .model import Notice, Record
 from .schema import TYPES
 
-_VERSION = "1"
+_VERSION = "2"  # 2: URLs and language tags also checked by the store's rules
 
 
 def _model_fingerprint() -> str:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import langcodes
+import pyoxigraph as ox
 
 from .model import Enum, LangString, Ref, Url, Value, Year
 from .schema import FieldSpec, Kind
@@ -87,7 +88,12 @@ def clean_text(value: object) -> tuple[str, bool]:
 def _standard_lang(tag: str) -> str | None:
     if not langcodes.tag_is_valid(tag) or tag.lower() == "und":
         return None
-    return str(langcodes.standardize_tag(tag))
+    standard = str(langcodes.standardize_tag(tag))
+    try:  # and a tag the RDF store accepts (it loads without checking again)
+        ox.Literal("", language=standard)
+    except ValueError:
+        return None
+    return standard
 
 
 def check_lang(tag: object) -> str:
@@ -215,13 +221,21 @@ def parse_url(item: object) -> str:
     if not isinstance(item, str):
         raise FieldError(f"expected a URL, got {_what(item)}")
     text = item.strip()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # e.g. an unclosed [IPv6] host
+        raise FieldError(f"'{text}' is not a valid URL: {exc}", "check the host") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise FieldError(f"only http and https URLs are allowed, not {parts.scheme or 'none'!r}",
                          "give the full address, starting with https://")
     if not parts.netloc or re.search(r"[\s<>\"{}|\\^`\x00-\x1f]", text):
         raise FieldError(f"'{text}' is not a valid URL",
                          "encode spaces and special characters (%20, ...)")
+    try:  # the IRI rules of the RDF store (ports, percent escapes, hosts), checked here once
+        ox.NamedNode(text)
+    except ValueError as exc:
+        raise FieldError(f"'{text}' is not a valid URL: {exc}",
+                         "check the host, the port and any %-escapes") from None
     return text
 
 

@@ -6,9 +6,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 
 from .. import vocab as V
+from ..errors import LoadError, Location, Problem
 
 
 def _pattern_default_base() -> str:
@@ -20,8 +22,33 @@ def _pattern_default_base() -> str:
 def _parse(files: tuple[tuple[Path, int, int], ...]) -> rdflib.Graph:
     g = rdflib.Graph()
     for path, _mtime, _size in files:
-        g.parse(path, format="turtle")
+        data = path.read_bytes()
+        _check_syntax(path, data)
+        g.parse(data=data, format="turtle", publicID=path.as_uri())
     return g
+
+
+def _check_syntax(path: Path, data: bytes) -> None:
+    """Raise LoadError naming the file and line of a Turtle syntax error.
+
+    No base IRI: a relative IRI would resolve against this machine's folder, so it is an error.
+    """
+    try:
+        for _ in ox.parse(data, format=ox.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as exc:
+        try:
+            shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            shown = path.as_posix()
+        raise LoadError([Problem(Location(shown, exc.lineno), f"Turtle syntax error: {exc.msg}",
+                                 "fix the file (an editor with Turtle support helps)",
+                                 code="syntax")]) from None
+
+
+def check_files(paths: list[Path]) -> None:
+    """Raise LoadError (file, line) if any of the Turtle files does not parse."""
+    load_graph(paths)
 
 
 def load_graph(paths: list[Path]) -> rdflib.Graph:
