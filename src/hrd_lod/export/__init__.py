@@ -15,7 +15,7 @@ from pathlib import Path
 from ..lanes import Lane, can_fork
 
 from .context import ExportContext
-from .describe import write_description
+from .describe import prepare_statistics, write_description
 from .dumps import (
     write_jsonld,
     write_nquads,
@@ -42,6 +42,7 @@ EXPORTERS: list[tuple[str, Exporter]] = [
     ("ontology and shapes", write_vocabularies),
     ("entities", write_entities),
     ("site", write_site),
+    ("statistics", prepare_statistics),
     ("home page", write_home_page),
     ("dataset description", write_description),
     ("releases", write_releases),
@@ -56,7 +57,8 @@ SITE_EXPORTERS = frozenset({"entities", "site", "home page"})
 #: process on the second core (after the validation) while the others run here.
 PARALLEL = ("N-Triples", "Turtle", "JSON-LD", "entities")
 #: Exporters that do not read what PARALLEL ones write, so they may run alongside them.
-INDEPENDENT = frozenset(PARALLEL + ("N-Quads", "TriG", "ontology and shapes", "site"))
+INDEPENDENT = frozenset(PARALLEL + ("N-Quads", "TriG", "ontology and shapes", "site",
+                                    "statistics"))
 
 
 def lane_exporters(labels: list[str]) -> frozenset[str]:

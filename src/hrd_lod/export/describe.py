@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from .. import vocab as V
 from .context import ExportContext
 from .dumps import turtle, write_bytes
-from .manifest import FileEntry, file_entry
+from .manifest import EntryCache, FileEntry, entry_cache, file_entry
 
 DESCRIPTION_FILE = "void.ttl"
 _DUMP_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".nq.gz")
@@ -33,12 +33,12 @@ _XSD_NNI = ox.NamedNode(V.XSD + "nonNegativeInteger")
 _XSD_HEX = ox.NamedNode(V.XSD + "hexBinary")
 
 
-def dump_files(out: Path, name: str) -> list[FileEntry]:
+def dump_files(out: Path, name: str, cache: EntryCache | None = None) -> list[FileEntry]:
     """Return the whole-dataset dumps written so far (``{name}.ttl`` ...), sorted by path."""
     found = []
     for p in sorted(out.iterdir()):
         if p.is_file() and p.name.startswith(name + ".") and p.name[len(name):] in _DUMP_SUFFIXES:
-            found.append(file_entry(out, p))
+            found.append(file_entry(out, p, cache))
     return found
 
 
@@ -100,6 +100,20 @@ def statistics(lines: list[bytes], base: str) -> dict[str, object]:
             "examples": {iri(k): iri(v) for k, v in examples.items()}}
 
 
+def dataset_statistics(ctx: ExportContext) -> dict[str, object]:
+    """Return the VoID figures of the union, computed once per export."""
+    stats = ctx.extras.get("void-statistics")
+    if stats is None:
+        stats = ctx.extras["void-statistics"] = statistics(ctx.union, ctx.meta.base_iri)
+    assert isinstance(stats, dict)
+    return stats
+
+
+def prepare_statistics(ctx: ExportContext, out: Path) -> None:
+    """Compute the VoID figures ahead of ``void.ttl`` (which waits for every dump)."""
+    dataset_statistics(ctx)
+
+
 def description_triples(ctx: ExportContext, out: Path) -> list[ox.Triple]:
     """Return the VoID + DCAT triples describing the dataset and the dumps in ``out``."""
     m = ctx.meta
@@ -107,7 +121,7 @@ def description_triples(ctx: ExportContext, out: Path) -> list[ox.Triple]:
     site = m.homepage or base
     site = site if site.endswith("/") else site + "/"
     ds = _n(V.dataset_iri(base))
-    stats = statistics(ctx.union, base)
+    stats = dataset_statistics(ctx)
     t: list[ox.Triple] = []
 
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
@@ -175,7 +189,7 @@ def description_triples(ctx: ExportContext, out: Path) -> list[ox.Triple]:
         add(ds, V.VOID + "exampleResource", _n(example))
 
     # One DCAT distribution (and VoID data dump) per dump file.
-    for entry in dump_files(out, ctx.name):
+    for entry in dump_files(out, ctx.name, entry_cache(ctx)):
         url = _n(site + entry.path)
         dist = _n(f"{ds.value}#dist-{_slug(entry.path)}")
         checksum = _n(f"{ds.value}#checksum-{_slug(entry.path)}")

@@ -47,22 +47,48 @@ class FileEntry:
     media_type: str
 
 
-def file_entry(root: Path, path: Path) -> FileEntry:
-    """Return the manifest entry of one file under ``root``."""
+EntryCache = dict[tuple[str, int, int, int], "FileEntry"]
+
+
+def file_entry(root: Path, path: Path, cache: EntryCache | None = None) -> FileEntry:
+    """Return the manifest entry of one file under ``root``.
+
+    With ``cache`` (one per export: the home page, the dataset description and the manifest
+    all list the dumps), a file whose inode, size and modification time did not change is not
+    read and hashed again.
+    """
+    key = None
+    if cache is not None:
+        st = path.stat()
+        key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
     data = path.read_bytes()
-    return FileEntry(path.relative_to(root).as_posix(), len(data),
-                     hashlib.sha256(data).hexdigest(), media_type(path))
+    entry = FileEntry(path.relative_to(root).as_posix(), len(data),
+                      hashlib.sha256(data).hexdigest(), media_type(path))
+    if key is not None:
+        cache[key] = entry
+    return entry
 
 
-def scan(root: Path) -> list[FileEntry]:
+def entry_cache(ctx: ExportContext) -> EntryCache:
+    """Return the file entries computed during this export (see ``file_entry``)."""
+    cache = ctx.extras.setdefault("file-entries", {})
+    assert isinstance(cache, dict)
+    return cache
+
+
+def scan(root: Path, cache: EntryCache | None = None) -> list[FileEntry]:
     """Return entries for every file under ``root`` but the manifest, sorted by path."""
-    return [file_entry(root, p) for p in sorted(root.rglob("*"), key=lambda p: p.as_posix())
+    return [file_entry(root, p, cache)
+            for p in sorted(root.rglob("*"), key=lambda p: p.as_posix())
             if p.is_file() and p.relative_to(root).as_posix() != MANIFEST]
 
 
 def write_manifest(ctx: ExportContext, out: Path) -> None:
     """Write ``manifest.json`` for everything written before it."""
-    entries = scan(out)
+    entries = scan(out, entry_cache(ctx))
     doc = {
         "tool": "hrd-lod",
         "tool_version": ctx.tool_version,

@@ -27,7 +27,7 @@ from ..records.schema import TYPES
 from .context import ExportContext
 from .dumps import write_bytes
 from .entities import EntityIndex, Fact, entity_index, entity_path
-from .manifest import MANIFEST, FileEntry, file_entry
+from .manifest import MANIFEST, FileEntry, entry_cache, file_entry
 from .schemaorg import SchemaOrgMapper, embed_json
 
 QUERY_DIR = "queries"
@@ -246,7 +246,7 @@ class Site:
             if not p.is_file() or rel == MANIFEST or p.suffix in (".html", ".xml", ".txt"):
                 continue
             if "/" not in rel or top in ("ontology", "shapes"):
-                out.append(file_entry(self.out, p))
+                out.append(file_entry(self.out, p, entry_cache(self.ctx)))
         return out
 
     def index_page(self) -> None:
