@@ -1,5 +1,5 @@
 """``python -m hrd_lod``: the same as the ``hrd-lod`` command."""
 
-from .cli import main
+from .cli import entry
 
-main()
+entry()

@@ -110,3 +110,24 @@ def test_build_no_site(project: Path) -> None:
     assert not (dist / "id").exists() and not (dist / "index.html").exists()
     manifest = json.loads((dist / "manifest.json").read_text())
     assert all(not f["path"].startswith("id/") for f in manifest["files"])
+
+
+def test_console_entry_point_ends_fast_but_says_everything(project: Path) -> None:
+    """``python -m hrd_lod`` ends a build without freeing memory (os._exit): the summary and
+    the notes must still be printed, and the exit codes be the same."""
+    import subprocess
+    import sys
+
+    def console(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "hrd_lod", *args], capture_output=True,
+                              text=True, timeout=120, check=False)
+
+    ok = console("build", "-p", str(project))
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("built ") and "withheld 1 field(s)" in ok.stdout
+    assert "... validate" in ok.stderr
+    assert (project / "dist" / "manifest.json").is_file()
+    write(project / "data" / "bad.yaml", BAD_CONFERRAL)
+    failed = console("build", "-p", str(project))
+    assert failed.returncode == 1
+    assert "Error: validation failed: dist/ was not changed" in failed.stderr

@@ -72,3 +72,25 @@ def main() -> None:
     Records in data/ become RDF (schema.org and the award ontology), are validated with the
     SHACL shapes, and are written to dist/ as Turtle, JSON-LD, N-Triples, TriG and N-Quads.
     """
+
+
+def entry() -> None:
+    """The console entry point: run ``main``; after a big build, end without freeing memory."""
+    import os
+    import sys
+
+    from . import common
+
+    common.FAST_EXIT = True
+    try:
+        main()
+    except SystemExit as exc:
+        if not common.kept_anything():
+            raise
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+

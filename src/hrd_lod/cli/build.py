@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from .common import CliError, debug_option, echo_err, handle_errors, project_option
+from .common import (
+    CliError,
+    debug_option,
+    echo_err,
+    handle_errors,
+    keep_until_exit,
+    project_option,
+)
 
 
 def engine_option(f):  # type: ignore[no-untyped-def]
@@ -63,6 +70,7 @@ def build_cmd(project: Path, dist: Path | None, quiet: bool, no_site: bool, engi
     except ValidationFailed as exc:
         click.echo(render_text(exc.report), err=True)
         raise CliError("validation failed: dist/ was not changed", 1) from None
+    keep_until_exit(built)
     checked = built.checked
     _print_notices(checked, quiet)
     if checked.report.fallback_reason and not quiet:
