@@ -52,30 +52,28 @@ EXPORTERS: list[tuple[str, Exporter]] = [
 #: Exporters that make the per-entity web site; ``build --no-site`` leaves them out.
 SITE_EXPORTERS = frozenset({"entities", "site", "home page"})
 
-#: Exporters that read only what is computed before the fork (the sorted union lines, the
-#: entity index) and write their own files: on a large dataset some of them run in a forked
-#: process on the second core (after the validation) while the others run here.
-PARALLEL = ("N-Triples", "Turtle", "JSON-LD", "entities")
-#: Exporters that do not read what PARALLEL ones write, so they may run alongside them.
-INDEPENDENT = frozenset(PARALLEL + ("N-Quads", "TriG", "ontology and shapes", "site",
-                                    "statistics"))
+#: Exporters that do not read what other exporters write, so they may run in the second
+#: process while the others run here (the rest wait for the second process to finish).
+INDEPENDENT = frozenset({"N-Triples", "Turtle", "N-Quads", "TriG", "JSON-LD",
+                         "ontology and shapes", "entities", "site", "statistics"})
+#: Exporters that read the union's sorted lines (computed before the fork when one of them
+#: runs in the second process, so that the work is not done twice).
+NEEDS_UNION = frozenset({"N-Triples", "Turtle", "JSON-LD", "entities", "site", "statistics"})
 
 
 def lane_exporters(labels: list[str]) -> frozenset[str]:
     """Return the exporters (of ``labels``) to run on the second core, after the validation.
 
-    Measured at 100,000 conferrals: validation 8-10 s, N-Triples 2, JSON-LD 7, against N-Quads
-    (with gzip) 6-9, TriG 6-8 and Turtle 3 here; with the per-entity site, the entity files
-    (the heaviest exporter) go there and every dump stays here, next to the pages.
+    Measured at 100,000 conferrals (both cores busy): validation 12 s and N-Quads with its gzip
+    6 s there, against the union's sorting 3, N-Triples 1.3, Turtle 3, TriG 5, JSON-LD 7.5 and
+    the VoID figures 2 here. With the per-entity site, the entity files (the heaviest
+    exporter) go there and every dump stays here, next to the pages.
     """
-    if "entities" in labels:
-        wanted = {"N-Triples", "entities"}
-    else:
-        wanted = {"N-Triples", "JSON-LD"}
+    wanted = {"N-Triples", "entities"} if "entities" in labels else {"N-Quads"}
     return frozenset(label for label in labels if label in wanted)
 
 
-#: Union size from which forking pays for itself.
+#: Number of quads from which forking pays for itself.
 PARALLEL_MIN_TRIPLES = 100_000
 
 #: A job that runs before the exports (in the second process when there is one), and what to do
@@ -85,7 +83,11 @@ FirstJob = tuple[str, Callable[[], object], Callable[[object], None]]
 
 def worth_forking(ctx: ExportContext) -> bool:
     """Return True when the side process is likely to save time (large data, two cores)."""
-    return can_fork() and len(ctx.union) >= PARALLEL_MIN_TRIPLES
+    if ctx.graphs is not None:
+        size = sum(len(lines) for lines in ctx.graphs.values())
+    else:
+        size = len(ctx.store)
+    return can_fork() and size >= PARALLEL_MIN_TRIPLES
 
 
 def export(ctx: ExportContext, out: Path, progress: Callable[[str], None] | None = None,
@@ -124,7 +126,8 @@ def export(ctx: ExportContext, out: Path, progress: Callable[[str], None] | None
             write_manifest(ctx, out)
         return {**results, "timings": timings}
 
-    _ = ctx.union  # computed before the fork: the child reads it copy-on-write
+    if on_lane & NEEDS_UNION:
+        _ = ctx.union  # computed before the fork: the child reads it copy-on-write
     if any(label in SITE_EXPORTERS for label, _fn in side):
         entity_index(ctx)  # shared by the entity files (child) and the pages (here)
     jobs = [(name, job) for name, job, _accept in first]

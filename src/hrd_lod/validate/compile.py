@@ -347,8 +347,11 @@ class _Compiler:
                 return f"SELECT DISTINCT ?this ?v WHERE {{ {focus.join} BIND(?this AS ?v) " \
                        f"FILTER({cond}) }}"
             # The value test first: only violating rows are tested for focus membership.
-            return f"SELECT DISTINCT ?this ?v WHERE {{ ?this {p} ?v FILTER(({cond}) && " \
-                   f"{focus.test}) }}"
+            # IF, not &&: oxigraph evaluates both sides of && (the membership EXISTS for every
+            # value: 3 s of 8 at 100,000 conferrals); IF evaluates its condition, then one
+            # branch. For a FILTER the two agree (false and error both drop the row).
+            return f"SELECT DISTINCT ?this ?v WHERE {{ ?this {p} ?v FILTER(IF(({cond}), " \
+                   f"{focus.test}, false)) }}"
 
         def without(classes: list[rdflib.URIRef]) -> str:
             # MINUS computes each class's members once; NOT EXISTS would walk the class

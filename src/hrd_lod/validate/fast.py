@@ -68,26 +68,26 @@ def check_literals(store: ox.Store, predicates: frozenset[str] | None = None) ->
     """
     converters = rdflib.term.XSDToPython
     if predicates is None:
-        patterns = ["?s ?p ?o"]
+        pattern = "?s ?p ?o"
     else:
-        patterns = [f"?s <{p}> ?o" for p in sorted(predicates)]
-    dtypes = {row[0] for pattern in patterns for row in _query(
-        store, f"SELECT DISTINCT ?d WHERE {{ {pattern} FILTER(isLiteral(?o) && "
-               f"DATATYPE(?o) != <{_XSD_STRING}> && LANG(?o) = \"\") "
-               f"BIND(DATATYPE(?o) AS ?d) }}")}
+        values = " ".join(f"<{p}>" for p in sorted(predicates))
+        pattern = f"VALUES ?p {{ {values} }} ?s ?p ?o"
+    # One pass: every distinct typed literal the checks read (a few thousand distinct dates
+    # and years at 100,000 conferrals), each looked at here.
+    typed = [row[0] for row in _query(
+        store, f"SELECT DISTINCT ?o WHERE {{ {pattern} FILTER(isLiteral(?o) && "
+               f"DATATYPE(?o) != <{_XSD_STRING}> && LANG(?o) = \"\") }}")]
     bad: list[tuple[str, str]] = []
-    for d in sorted(dtypes, key=lambda t: t.value):
-        iri = rdflib.URIRef(d.value)
+    date_form = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    for lit in sorted(typed, key=lambda t: (t.datatype.value, t.value)):
+        iri = rdflib.URIRef(lit.datatype.value)
         if iri == XSD.string or iri not in converters:
             continue
-        cond = f"DATATYPE(?o) = <{iri}>"
-        if iri == XSD.date:
-            cond += ' && !REGEX(STR(?o), "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")'
-        for row in _query(store, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) "
-                                 f"&& {cond}) }}"):
-            lex = row[0].value
-            if str(rdflib.Literal(lex, datatype=iri)) != lex:
-                bad.append(("data", f"the literal {lex!r}^^<{iri}> is not in canonical form"))
+        lex = lit.value
+        if iri == XSD.date and date_form.match(lex):
+            continue
+        if str(rdflib.Literal(lex, datatype=iri)) != lex:
+            bad.append(("data", f"the literal {lex!r}^^<{iri}> is not in canonical form"))
     if bad:
         raise Unsupported(bad)
 
