@@ -75,3 +75,45 @@ def test_lines_of_random_records_are_the_store_s(recs: list[dict[str, object]]) 
         _assert_lines_are_the_store_s(root)
     finally:
         shutil.rmtree(root.parent, ignore_errors=True)
+
+
+# -- the JSON-LD compactor reads the same lines --------------------------------------------
+
+def _compactor():  # type: ignore[no-untyped-def]
+    from hrd_lod.export.jsonld import Compactor, dataset_context
+
+    return Compactor(dataset_context("https://w3id.org/hrd/"))
+
+
+def test_compacting_lines_equals_compacting_parsed_triples() -> None:
+    from hrd_lod.store import triples_from_lines, union_lines
+
+    prepared = prepare(REPO, use_cache=False)
+    lines = union_lines(prepared.store)
+    assert _compactor().graph_lines(lines) == _compactor().graph(triples_from_lines(lines))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30), st.sampled_from([None, "en", "de-CH"]),
+       st.sampled_from([None, "http://www.w3.org/2001/XMLSchema#date",
+                        "https://example.org/type"]),
+       st.sampled_from(["http://schema.org/name", "http://schema.org/description",
+                        "https://example.org/p"]))
+def test_any_literal_compacts_the_same_from_its_line(text: str, lang: str | None,
+                                                     dtype: str | None, pred: str) -> None:
+    from hrd_lod.store import triples_from_lines
+
+    if lang:
+        lit = ox.Literal(text, language=lang)
+    elif dtype:
+        lit = ox.Literal(text, datatype=ox.NamedNode(dtype))
+    else:
+        lit = ox.Literal(text)
+    triples = [ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/x"), ox.NamedNode(pred),
+                         lit),
+               ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/x"),
+                         ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                         ox.NamedNode("http://schema.org/Person")),
+               ox.Triple(ox.BlankNode("b0"), ox.NamedNode(pred), ox.BlankNode("b1"))]
+    lines = sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines())
+    assert _compactor().graph_lines(lines) == _compactor().graph(triples_from_lines(lines))

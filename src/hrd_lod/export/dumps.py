@@ -108,7 +108,7 @@ def write_trig(ctx: ExportContext, out: Path) -> None:
 def write_jsonld(ctx: ExportContext, out: Path) -> None:
     """Write ``{name}.jsonld`` (compacted with the dataset context) and ``context.jsonld``."""
     context = jsonld.dataset_context(ctx.meta.base_iri)
-    doc = jsonld.document(triples_from_lines(ctx.union), context)
+    doc = jsonld.document_from_lines(ctx.union, context)
     write_bytes(out / f"{ctx.name}.jsonld", jsonld.dumps(doc))
     write_bytes(out / "context.jsonld", jsonld.dumps({"@context": context}))
 

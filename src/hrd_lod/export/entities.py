@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from .. import vocab as V
 from ..records.model import Record
 from ..records.schema import TYPES
-from ..store import graph_names, triples_from_lines
+from ..store import triples_from_lines
 from . import jsonld
 from .context import ExportContext
 from .dumps import dump_prefixes, turtle, write_bytes
@@ -64,10 +64,11 @@ class EntityIndex:
                 self.labels[s].append(i)
         # A triple's sources are the named graphs it is in; the default graph holds provenance.
         self.graphs_of: dict[bytes, list[str]] = defaultdict(list)
-        for g in graph_names(ctx.store):
-            for line in ctx.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g).splitlines():
-                if line:
-                    self.graphs_of[line].append(g.value)
+        for g, lines in ctx.graph_lines():
+            if g:
+                name = g[1:-1]
+                for line in lines:
+                    self.graphs_of[line].append(name)
         self.records: dict[str, Record] = {}
         for rec in ctx.records:
             self.records[self.iri(rec)] = rec
@@ -182,7 +183,7 @@ class EntityWriter:
 
     def jsonld(self, lines: list[bytes]) -> bytes:
         """Return compacted JSON-LD for sorted lines, with the part of the context it uses."""
-        nodes = self.compactor.graph(triples_from_lines(lines))
+        nodes = self.compactor.graph_lines(lines)
         doc = {"@context": used_context(nodes, self.context), "@graph": nodes}
         # Compact separators let json use its C encoder (indent forces the Python one, about
         # five times slower); these files are for machines, the HTML page is for people.

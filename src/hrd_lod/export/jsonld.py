@@ -10,6 +10,7 @@ it against pyld on every dump.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -107,43 +108,111 @@ class Compactor:
     def entry(self, pred: str, obj: ox.NamedNode | ox.BlankNode | ox.Literal) -> tuple[str,
                                                                                        object]:
         """Return (key, JSON value) for one predicate-object pair."""
-        term, coercion = self.terms.get(pred, (None, None))
         if isinstance(obj, (ox.NamedNode, ox.BlankNode)):
-            if term is not None and coercion == "@id":
-                return term, self.node_ref(obj)
-            return term if term and coercion is None else self.iri(pred), {
-                "@id": self.node_ref(obj)}
-        dtype = obj.datatype.value
+            return self.node_entry(pred, self.node_ref(obj))
+        return self.literal_entry(pred, obj.value, obj.language, obj.datatype.value)
+
+    def node_entry(self, pred: str, ref: str) -> tuple[str, object]:
+        """Return (key, JSON value) for a predicate and a node's @id string."""
+        term, coercion = self.terms.get(pred, (None, None))
+        if term is not None and coercion == "@id":
+            return term, ref
+        return term if term and coercion is None else self.iri(pred), {"@id": ref}
+
+    def literal_entry(self, pred: str, value: str, language: str | None,
+                      dtype: str) -> tuple[str, object]:
+        """Return (key, JSON value) for a predicate and a literal's parts."""
+        term, coercion = self.terms.get(pred, (None, None))
         key = term if (term is not None and coercion is None) else self.iri(pred)
-        if obj.language:
-            return key, {"@language": obj.language, "@value": obj.value}
+        if language:
+            return key, {"@language": language, "@value": value}
         if term is not None and coercion == dtype:
-            return term, obj.value
+            return term, value
         if dtype == _XSD_STRING:
-            return key, obj.value
-        return key, {"@type": self.iri(dtype), "@value": obj.value}
+            return key, value
+        return key, {"@type": self.iri(dtype), "@value": value}
 
     def graph(self, triples: Iterable[ox.Triple]) -> list[dict[str, object]]:
         """Return node objects for triples (sorted by subject, as given)."""
         nodes: dict[str, dict[str, object]] = {}
         for t in triples:
             s = self.node_ref(t.subject)  # type: ignore[arg-type]
-            node = nodes.get(s)
-            if node is None:
-                node = nodes[s] = {"@id": s}
             if t.predicate.value == V.RDF_TYPE and isinstance(t.object, ox.NamedNode):
                 key: str = "@type"
                 value: object = self.iri(t.object.value)
             else:
                 key, value = self.entry(t.predicate.value, t.object)  # type: ignore[arg-type]
-            prev = node.get(key)
-            if prev is None:
-                node[key] = value
-            elif isinstance(prev, list):
-                prev.append(value)
-            else:
-                node[key] = [prev, value]
+            _add(nodes, s, key, value)
         return list(nodes.values())
+
+    def graph_lines(self, lines: Iterable[bytes]) -> list[dict[str, object]]:
+        """Return node objects for N-Triples lines as oxigraph writes them (sorted by subject).
+
+        The same as ``graph`` over the parsed triples, without making term objects: subject
+        and predicate are IRIs or blank nodes (no spaces), and a literal ends at its last
+        quote (a language tag or a datatype IRI holds none).
+        """
+        nodes: dict[str, dict[str, object]] = {}
+        last_s = ""
+        s_ref = ""
+        for raw in lines:
+            line = raw.decode("utf-8")
+            s, p, o = line.split(" ", 2)
+            o = o[:-2]  # " ."
+            if s != last_s:
+                last_s = s
+                s_ref = self.iri(s[1:-1]) if s[0] == "<" else s
+            pred = p[1:-1]
+            first = o[0]
+            if first == '"':
+                end = o.rindex('"')
+                value = o[1:end]
+                if "\\" in value:
+                    value = unescape(value)
+                rest = o[end + 1:]
+                if rest[:1] == "@":
+                    key, out = self.literal_entry(pred, value, rest[1:], _LANG_STRING)
+                elif rest:
+                    key, out = self.literal_entry(pred, value, None, rest[3:-1])
+                else:
+                    key, out = self.literal_entry(pred, value, None, _XSD_STRING)
+            elif first == "<":
+                if pred == V.RDF_TYPE:
+                    key, out = "@type", self.iri(o[1:-1])
+                else:
+                    key, out = self.node_entry(pred, self.iri(o[1:-1]))
+            else:  # a blank node, "_:..."
+                key, out = self.node_entry(pred, o)
+            _add(nodes, s_ref, key, out)
+        return list(nodes.values())
+
+
+def _add(nodes: dict[str, dict[str, object]], subject: str, key: str, value: object) -> None:
+    node = nodes.get(subject)
+    if node is None:
+        node = nodes[subject] = {"@id": subject}
+    prev = node.get(key)
+    if prev is None:
+        node[key] = value
+    elif isinstance(prev, list):
+        prev.append(value)
+    else:
+        node[key] = [prev, value]
+
+
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"',
+                   "'": "'", "\\": "\\"}
+
+
+def unescape(text: str) -> str:
+    """Return the string an N-Triples string literal's body (between the quotes) stands for."""
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _SIMPLE_ESCAPES[code]
+    return _ESCAPE.sub(one, text)
 
 
 def dumps(doc: object) -> bytes:
@@ -171,3 +240,8 @@ def dumps(doc: object) -> bytes:
 def document(triples: Iterable[ox.Triple], context: dict[str, object]) -> dict[str, object]:
     """Return a JSON-LD document (context inline, then @graph) for ``triples``."""
     return {"@context": context, "@graph": Compactor(context).graph(triples)}
+
+
+def document_from_lines(lines: Iterable[bytes], context: dict[str, object]) -> dict[str, object]:
+    """Return the JSON-LD document of ``document`` for N-Triples lines as oxigraph writes them."""
+    return {"@context": context, "@graph": Compactor(context).graph_lines(lines)}
