@@ -14,6 +14,7 @@ from .encode import encode_dataset
 from .errors import BuildError, UsageError, ValidationFailed
 from .export import SITE_EXPORTERS, ExportContext, export
 from .export.manifest import read_manifest
+from .export.reuse import Reuse, load_state, save_state
 from .fsutil import staging
 from .lanes import LaneFailed, gc_paused
 from .policy import Withheld, apply_policy
@@ -48,6 +49,8 @@ class Built:
     dist: Path
     manifest: dict[str, object]
     timings: dict[str, float]
+    #: per-entity files rendered, and linked unchanged from the previous edition
+    entity_files: dict[str, int] = field(default_factory=dict)
 
 
 @contextlib.contextmanager
@@ -133,8 +136,12 @@ def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     prepared = prepare(project_dir, progress=progress)
     timings = prepared.timings
     target = Path(dist) if dist is not None else prepared.project.dist_dir
+    cache_dir = prepared.project.cache_dir
+    reuse = Reuse(target if target.is_dir() else None,
+                  load_state(cache_dir, target) if site else {},
+                  context=repr((prepared.meta, tool_version or __version__)))
     ctx = ExportContext(prepared.store, prepared.public, prepared.meta, prepared.project,
-                        tool_version or __version__, graphs=prepared.graphs)
+                        tool_version or __version__, graphs=prepared.graphs, reuse=reuse)
 
     def accept(report: object) -> None:
         assert isinstance(report, Report)
@@ -153,12 +160,16 @@ def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     except OSError as exc:
         raise BuildError(f"writing {target} failed: {exc}; the previous edition was kept",
                          hint="check free disk space and permissions") from exc
+    if site:
+        save_state(cache_dir, target, reuse.new)
     stage_times = done.pop("timings")
     assert isinstance(stage_times, dict)
     # "validate and export": wall-clock time of both (they overlap when run in two processes)
     timings["validate and export"] = time.perf_counter() - t0
     timings["validate"] = stage_times.pop("validate")
     timings.update({f"export {k}": v for k, v in stage_times.items()})
+
     report = done["validate"]
     assert isinstance(report, Report)
-    return Built(prepared.checked(report), target, read_manifest(target), timings)
+    return Built(prepared.checked(report), target, read_manifest(target), timings,
+                 {"rendered": reuse.rendered, "linked": reuse.linked})

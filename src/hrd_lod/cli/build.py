@@ -84,6 +84,10 @@ def build_cmd(project: Path, dist: Path | None, quiet: bool, no_site: bool, engi
                f"{len(checked.public)} records, {len(checked.store)} quads, {len(files) + 1} "
                f"files; withheld {withheld.fields} field(s) and {withheld.records} record(s); "
                f"{len(checked.report.warnings)} warning(s)")
+    linked = built.entity_files.get("linked", 0)
+    if linked and not quiet:
+        echo_err(f"note: {linked} per-entity file(s) unchanged since the last build were "
+                 f"reused, {built.entity_files.get('rendered', 0)} written")
 
 
 @click.command("validate")

@@ -131,7 +131,8 @@ def export(ctx: ExportContext, out: Path, progress: Callable[[str], None] | None
     if any(label in SITE_EXPORTERS for label, _fn in side):
         entity_index(ctx)  # shared by the entity files (child) and the pages (here)
     jobs = [(name, job) for name, job, _accept in first]
-    jobs += [(label, functools.partial(exporter, ctx, out)) for label, exporter in side]
+    jobs += [(label, functools.partial(_exporter_job, exporter, ctx, out))
+             for label, exporter in side]
     if progress:
         progress(", ".join(name for name, _job in jobs) + " (second process)")
     accepts = {name: accept for name, _job, accept in first}
@@ -161,10 +162,18 @@ def export(ctx: ExportContext, out: Path, progress: Callable[[str], None] | None
     finally:
         lane.kill()
     results.update({name: lane.results[name] for name, _job, _accept in first})
+    for label, _exporter in side:  # the per-entity files the second process wrote
+        ctx.reuse.merge(lane.results[label])  # type: ignore[arg-type]
     timings.update(lane.timings)
     with _timer(timings, "manifest"):
         write_manifest(ctx, out)
     return {**results, "timings": timings}
+
+
+def _exporter_job(exporter: Exporter, ctx: ExportContext, out: Path) -> object:
+    """Run an exporter in the second process; return the per-entity files it wrote."""
+    exporter(ctx, out)
+    return ctx.reuse.take_new()
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from ..project import DatasetMeta, Project
 from ..records.model import Records
 from ..store import graphs_of, quad_lines, union_lines
+from .reuse import Reuse
 
 
 @dataclass
@@ -25,6 +26,8 @@ class ExportContext:
     #: the store's triples as sorted N-Triples lines by graph (``<IRI>``, "" for the default
     #: graph), as the encoder made them; without it they are dumped from the store
     graphs: dict[str, list[bytes]] | None = None
+    #: writes the per-entity files, linking unchanged ones from the previous edition
+    reuse: Reuse = field(default_factory=lambda: Reuse())
 
     def graph_lines(self) -> list[tuple[str, list[bytes]]]:
         """Return (graph, sorted lines) for the default graph, then the named graphs by IRI."""

@@ -26,7 +26,8 @@ from ..records.schema import TYPES
 from ..store import triples_from_lines
 from . import jsonld
 from .context import ExportContext
-from .dumps import dump_prefixes, turtle, write_bytes
+from .dumps import dump_prefixes, turtle
+from .reuse import fingerprint
 from .schemaorg import SchemaOrgMapper, embed_bytes
 
 #: Record types whose whole description is pulled into the document of what they point at.
@@ -169,6 +170,7 @@ class EntityWriter:
     """Writes the Turtle and JSON-LD documents of entities; one per export run."""
 
     def __init__(self, ctx: ExportContext) -> None:
+        self.reuse = ctx.reuse
         self.index = entity_index(ctx)
         self.prefixes = dump_prefixes(ctx.meta.base_iri)
         self.context = jsonld.dataset_context(ctx.meta.base_iri)
@@ -191,14 +193,17 @@ class EntityWriter:
                 + "\n").encode("utf-8")
 
     def write(self, rec: Record, out: Path) -> None:
-        """Write ``id/{kind}/{slug}.ttl``, ``.jsonld`` and ``.schema.jsonld`` for one record."""
+        """Write ``id/{kind}/{slug}.ttl``, ``.jsonld`` and ``.schema.jsonld`` for one record
+        (each linked from the previous edition if what it is made from did not change)."""
         lines = self.index.description(self.index.iri(rec))
-        folder = out / entity_path(rec)
-        stem = folder.name
-        write_bytes(folder.with_name(stem + ".ttl"), self.turtle(lines))
-        write_bytes(folder.with_name(stem + ".jsonld"), self.jsonld(lines))
-        write_bytes(folder.with_name(stem + ".schema.jsonld"),
-                    embed_bytes(self.schemaorg.document(rec)))
+        base = entity_path(rec)
+        body = b"\n".join(lines)
+        self.reuse.write(out, base + ".ttl", fingerprint("ttl", body), lambda: self.turtle(lines))
+        self.reuse.write(out, base + ".jsonld", fingerprint("jsonld", body),
+                         lambda: self.jsonld(lines))
+        doc = self.schemaorg.document(rec)  # plain JSON values: repr is their full content
+        self.reuse.write(out, base + ".schema.jsonld", fingerprint("schema", repr(doc)),
+                         lambda: embed_bytes(doc))
 
 
 def write_entities(ctx: ExportContext, out: Path) -> None:

@@ -8,7 +8,10 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from .context import ExportContext
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import ExportContext
 
 MANIFEST = "manifest.json"
 
@@ -88,7 +91,10 @@ def scan(root: Path, cache: EntryCache | None = None) -> list[FileEntry]:
 
 def write_manifest(ctx: ExportContext, out: Path) -> None:
     """Write ``manifest.json`` for everything written before it."""
-    entries = scan(out, entry_cache(ctx))
+    cache = entry_cache(ctx)
+    for rel, kept in ctx.reuse.new.items():  # per-entity files: hashed when written
+        cache[(str(out / rel), kept.inode, kept.entry.bytes, kept.mtime_ns)] = kept.entry
+    entries = scan(out, cache)
     doc = {
         "tool": "hrd-lod",
         "tool_version": ctx.tool_version,

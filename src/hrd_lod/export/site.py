@@ -28,6 +28,7 @@ from .context import ExportContext
 from .dumps import write_bytes
 from .entities import EntityIndex, Fact, entity_index, entity_path
 from .manifest import MANIFEST, FileEntry, entry_cache, file_entry
+from .reuse import fingerprint
 from .schemaorg import SchemaOrgMapper, embed_json
 
 QUERY_DIR = "queries"
@@ -202,12 +203,21 @@ class Site:
             {"href": f"{stem}.schema.jsonld", "media_type": "application/ld+json",
              "label": "schema.org JSON-LD (for embedding)"},
         ]
-        self.render("entity.html", f"{entity_path(rec)}.html",
-                    **self.common(root, self.mapper.name(rec)),
-                    iri=iri, type_label=_plural(rec.type), types=sorted(types),
-                    descriptions=descriptions, facts=facts, incoming=incoming,
-                    derivations=derivations, alternates=alternates,
-                    embedded=Markup(embed_json(self.mapper.document(rec))))
+        values = dict(**self.common(root, self.mapper.name(rec)),
+                      iri=iri, type_label=_plural(rec.type), types=sorted(types),
+                      descriptions=descriptions, facts=facts, incoming=incoming,
+                      derivations=derivations, alternates=alternates)
+        doc = self.mapper.document(rec)
+
+        def page() -> bytes:
+            return self.env.get_template("entity.html").render(
+                **values, embedded=Markup(embed_json(doc))).encode("utf-8")
+
+        # Everything the template reads is in ``values`` and ``doc``: the page is linked from
+        # the previous edition when they did not change.
+        self.ctx.reuse.write(self.out, f"{entity_path(rec)}.html",
+                             fingerprint("entity.html", repr(sorted(values.items())), repr(doc)),
+                             page)
 
     def _derivation(self, node: str) -> list[dict[str, str]]:
         props, methods = [], []
