@@ -7,7 +7,9 @@ each in its own subprocess so that peak memory (``ru_maxrss``) belongs to one jo
 
 - ``stages``: load, policy, encode, validation by the fast path (shapes compiled to SPARQL),
   the reference (pyshacl) where practical, and every exporter of ``hrd_lod.export``;
-- ``build``: ``hrd_lod.pipeline.build`` on a copy without violations (as the CLI runs it);
+- ``build``: ``hrd-lod build --no-site`` (and up to ``--site-build-max``, ``hrd-lod build``)
+  run as a user runs it, on a copy without violations: clean, again with nothing changed, and
+  after one record changed; peak memory is the sampled sum over the build's processes;
 - ``naive``: rdflib Graph + stock pyshacl + rdflib serialisers, where it finishes in time;
 - ``shacl-rust``: the shacl-rust engine (``experimental_index=True``) on the same triples
   (union plus ontology, as N-Triples) and shapes.
@@ -77,10 +79,13 @@ PER_ENTITY = ("entities", "site")
 
 def worker_stages(project_dir: Path, reference: bool, site: bool) -> dict[str, object]:
     """Time each stage of a build on one project (no parse cache)."""
+    import gc
+
     from hrd_lod import __version__
-    from hrd_lod.encode import encode
+    from hrd_lod.encode import encode_dataset
     from hrd_lod.export import EXPORTERS, ExportContext
     from hrd_lod.export.manifest import write_manifest
+    from hrd_lod.lanes import gc_paused
     from hrd_lod.policy import apply_policy
     from hrd_lod.project import load_metadata, open_project
     from hrd_lod.records.load import load_records
@@ -91,13 +96,16 @@ def worker_stages(project_dir: Path, reference: bool, site: bool) -> dict[str, o
 
     tm = Timer()
     project = open_project(project_dir)
-    with tm("load"):
-        meta = load_metadata(project)
-        records = load_records(project.root, project.data_dir, meta.language)
-    with tm("policy"):
-        public, _withheld = apply_policy(records)
-    with tm("encode"):
-        store = encode(public, meta)
+    with gc_paused():  # as the pipeline does
+        with tm("load"):
+            meta = load_metadata(project)
+            records = load_records(project.root, project.data_dir, meta.language)
+        with tm("policy"):
+            public, _withheld = apply_policy(records)
+        with tm("encode"):
+            encoded = encode_dataset(public, meta)
+    gc.freeze()  # as the second lane of a build does: the records are not scanned again
+    store = encoded.store
     out: dict[str, object] = {"records": len(records), "quads": len(store)}
     shapes, ontology = _shapes_and_ontology(project, meta)
     with tm("validate fast"):
@@ -113,7 +121,7 @@ def worker_stages(project_dir: Path, reference: bool, site: bool) -> dict[str, o
     target = project.root / "bench-dist"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
-    ctx = ExportContext(store, public, meta, project, __version__)
+    ctx = ExportContext(store, public, meta, project, __version__, graphs=encoded.graphs)
     with tm("union lines (sorted N-Triples, shared)"):
         _ = ctx.union
     with tm("quad lines (sorted N-Quads, shared)"):
@@ -131,19 +139,80 @@ def worker_stages(project_dir: Path, reference: bool, site: bool) -> dict[str, o
     return out
 
 
-def worker_build(project_dir: Path) -> dict[str, object]:
-    """Time ``hrd_lod.pipeline.build`` (cold: no parse cache), as ``hrd-lod build`` runs it."""
-    from hrd_lod.pipeline import build
+def _pss_kib(pid: int) -> int:
+    """Return the proportional set size of a process and its descendants (KiB)."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+                break
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _pss_kib(int(child))
+    except (OSError, ValueError):
+        pass
+    return total
 
+
+def timed_command(args: list[str], cwd: Path) -> dict[str, object]:
+    """Run ``python -m hrd_lod ARGS`` as a user would; return its wall time, exit code and
+    peak memory (the sum of the proportional set sizes of its processes, sampled)."""
+    import threading
+
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "hrd_lod", *args], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _pss_kib(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate(timeout=3600)
+    wall = time.perf_counter() - start
+    sampler.join()
+    return {"seconds": wall, "code": proc.returncode, "pss_mib": peak[0] / 1024,
+            "stdout": stdout, "stderr": stderr}
+
+
+def _rename_one_conferral(project_dir: Path) -> None:
+    """Change one record (the name of the first conferral), as an archivist's edit."""
+    path = project_dir / "data" / "conferrals.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = lines[1].split(",")
+    cells[1] = cells[1] + " (corrected)"
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def worker_build(project_dir: Path, site: bool = False) -> dict[str, object]:
+    """Time ``hrd-lod build`` as a user runs it: clean (no cache, no previous edition), again
+    with nothing changed, and after one record changed (each in its own process)."""
     shutil.rmtree(project_dir / ".hrd-cache", ignore_errors=True)
-    target = project_dir / "bench-build-dist"
-    t = time.perf_counter()
-    built = build(project_dir, dist=target)
-    total = time.perf_counter() - t
-    shutil.rmtree(target, ignore_errors=True)
-    return {"timings": {"pipeline.build (total)": total, **{f"pipeline {k}": v for k, v in
-                                                           built.timings.items()}},
-            "engine": getattr(built.checked.report, "engine", "?")}
+    shutil.rmtree(project_dir / "dist", ignore_errors=True)
+    args = ["build", "-p", str(project_dir)] + ([] if site else ["--no-site"])
+    what = "build" if site else "build --no-site"
+    timings: dict[str, float] = {}
+    out: dict[str, object] = {"timings": timings}
+    for label, prepare in (("clean", None), ("nothing changed", None),
+                           ("one record changed", _rename_one_conferral)):
+        if prepare is not None:
+            prepare(project_dir)
+        run = timed_command(args, project_dir)
+        if run["code"] != 0:
+            return {"error": f"{what} ({label}) exit {run['code']}: "
+                             f"{str(run['stderr']).strip().splitlines()[-1:]}"}
+        timings[f"{what}: {label}"] = float(run["seconds"])  # type: ignore[arg-type]
+        out[f"{what}: {label}, peak memory (MiB, all processes)"] = round(
+            float(run["pss_mib"]))  # type: ignore[arg-type]
+        note = [x for x in str(run["stderr"]).splitlines() if "per-entity file(s)" in x]
+        if site and note:
+            out[f"{what}: {label}, per-entity files"] = note[-1].replace("note: ", "")
+    return out
 
 
 def worker_naive(project_dir: Path) -> dict[str, object]:
@@ -301,6 +370,9 @@ def render(results: dict[int, dict[str, dict]], info: dict[str, str]) -> str:
                       "same_focus_path_component_as_fast", "differences", "engine"):
                 if k in fig:
                     put(f"{kind}: {k}", n, fig[k])
+            for k, v in fig.items():
+                if k.startswith("build"):
+                    put(k, n, v)
     lines.append("| figure | " + " | ".join(f"{n:,} conferrals" for n in sizes) + " |")
     lines.append("|---|" + "---|" * len(sizes))
     for name in order:
@@ -330,9 +402,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reference-max", type=int, default=1000,
                     help="largest size at which pyshacl runs as the reference")
     ap.add_argument("--naive-max", type=int, default=10000)
-    ap.add_argument("--build-max", type=int, default=1000,
-                    help="largest size for pipeline.build (it validates with pyshacl unless "
-                         "the pipeline uses the fast path)")
+    ap.add_argument("--build-max", type=int, default=100000,
+                    help="largest size for `hrd-lod build --no-site` (clean, again, one "
+                         "record changed)")
+    ap.add_argument("--site-build-max", type=int, default=10000,
+                    help="largest size for `hrd-lod build` with the per-entity site")
     ap.add_argument("--worker", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     ap.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--site", action="store_true", help=argparse.SUPPRESS)
@@ -343,9 +417,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         kind, project = args.worker
         fn = WORKERS[kind]
-        out = (fn(Path(project), args.reference, args.site) if kind == "stages"
-               else fn(Path(project)))
-        out["peak_mib"] = _rss_mib()
+        if kind == "stages":
+            out = fn(Path(project), args.reference, args.site)
+        elif kind == "build":
+            out = fn(Path(project), args.site)
+        else:
+            out = fn(Path(project))
+        if kind != "build":  # the build worker only waits for the commands it measures
+            out["peak_mib"] = _rss_mib()
         print(json.dumps(out))
         return 0
 
@@ -371,9 +450,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{n}] naive: {figs['naive']}", flush=True)
         if not args.smoke and n <= args.build_max:
             clean = args.workdir / f"n{n}-clean"
+            shutil.rmtree(clean, ignore_errors=True)
             generate.generate(n, clean, seed=1, violations=0.0)
             figs["build"] = run_worker("build", clean)
             print(f"[{n}] build: {figs['build']}", flush=True)
+            if n <= args.site_build_max:
+                figs["site build"] = run_worker("build", clean, "--site")
+                print(f"[{n}] site build: {figs['site build']}", flush=True)
         results[n] = figs
     text = render(results, machine())
     args.out.parent.mkdir(parents=True, exist_ok=True)

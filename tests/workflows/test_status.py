@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from hrd_lod import vocab as V
 from hrd_lod.cli.archive import Progress, status_cmd
-from hrd_lod.pipeline import check
 from hrd_lod.export.releases import copy_releases
+from hrd_lod.pipeline import check
 from hrd_lod.workflows.status import project_status
 
 from .wf_helpers import snapshot

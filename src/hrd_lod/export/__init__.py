@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..lanes import Lane, can_fork
-
 from .context import ExportContext
 from .describe import prepare_statistics, write_description
 from .dumps import (
@@ -66,8 +65,8 @@ def lane_exporters(labels: list[str]) -> frozenset[str]:
 
     Measured at 100,000 conferrals (both cores busy): validation 7.5 s, N-Quads with its gzip
     6 s and TriG 5.5 s there, against the union's sorting 2.6, N-Triples 0.6, Turtle 3,
-    JSON-LD 7.5 and the VoID figures 2 here. With the per-entity site, the entity files (the heaviest
-    exporter) go there and every dump stays here, next to the pages.
+    JSON-LD 7.5 and the VoID figures 2 here. With the per-entity site, the entity files (the
+    heaviest exporter) go there and every dump stays here, next to the pages.
     """
     wanted = {"N-Triples", "entities"} if "entities" in labels else {"N-Quads", "TriG"}
     return frozenset(label for label in labels if label in wanted)

@@ -7,7 +7,6 @@ import json
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
