@@ -44,9 +44,9 @@ class ExportContext:
             return list(next(iter(self.graphs.values())))
         return sorted(set().union(*self.graphs.values()))
 
-    @cached_property
-    def quads(self) -> list[bytes]:
-        """Return every quad as sorted N-Quads lines."""
+    def sorted_quads(self) -> list[bytes]:
+        """Return every quad as sorted N-Quads lines (made on each call: one export reads them,
+        and drops them after)."""
         if self.graphs is None:
             return quad_lines(self.store)
         out: list[bytes] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import io
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -77,14 +76,23 @@ def write_turtle(ctx: ExportContext, out: Path) -> None:
 
 
 def write_nquads(ctx: ExportContext, out: Path) -> None:
-    """Write ``{name}.nq`` and ``{name}.nq.gz``: every quad, sorted, graphs kept."""
-    data = _lines_bytes(ctx.quads)
-    write_bytes(out / f"{ctx.name}.nq", data)
-    buf = io.BytesIO()
+    """Write ``{name}.nq`` and ``{name}.nq.gz``: every quad, sorted, graphs kept.
+
+    Written in slices (the gzip stream fed as it goes), so that the whole file is never held in
+    memory twice; the sorted quads are made here and dropped after (no other export reads them).
+    """
+    quads = ctx.sorted_quads()
+    out.mkdir(parents=True, exist_ok=True)
     # mtime=0 and no file name: the same quads always give the same bytes.
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=6) as gz:
-        gz.write(data)
-    write_bytes(out / f"{ctx.name}.nq.gz", buf.getvalue())
+    with (out / f"{ctx.name}.nq").open("wb") as plain, \
+            (out / f"{ctx.name}.nq.gz").open("wb") as packed, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=0,
+                          compresslevel=6) as gz:
+        step = 100_000
+        for start in range(0, len(quads), step):
+            chunk = _lines_bytes(quads[start:start + step])
+            plain.write(chunk)
+            gz.write(chunk)
 
 
 def write_trig(ctx: ExportContext, out: Path) -> None:
@@ -100,7 +108,9 @@ def write_trig(ctx: ExportContext, out: Path) -> None:
             parts.extend([line[:-1] + suffix for line in lines])
         else:
             parts.extend(lines)
-    quads = ox.parse(_lines_bytes(parts), format=ox.RdfFormat.N_QUADS) if parts else []
+    data = _lines_bytes(parts)
+    del parts  # the joined text is all the parser needs
+    quads = ox.parse(data, format=ox.RdfFormat.N_QUADS) if data else []
     write_bytes(out / f"{ctx.name}.trig",
                 serialize_sorted(quads, TRIG, dump_prefixes(ctx.meta.base_iri)))
 
