@@ -71,7 +71,10 @@ def _read_query(query: str | None, file: Path | None, project: Path) -> tuple[st
 
 
 def _write(data: bytes) -> None:
-    out = click.get_binary_stream("stdout")
+    # The byte stream under sys.stdout (click.get_binary_stream is deprecated in click 8.5);
+    # click's test runner gives its stdout one too.
+    sys.stdout.flush()
+    out = sys.stdout.buffer
     out.write(data)
     out.flush()
 
