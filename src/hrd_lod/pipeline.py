@@ -28,20 +28,6 @@ Progress = Callable[[str], None]
 
 
 @dataclass
-class Checked:
-    """A project loaded, filtered by the policy, encoded and validated."""
-
-    project: Project
-    meta: DatasetMeta
-    records: Records
-    public: Records
-    withheld: Withheld
-    store: ox.Store
-    report: Report
-    timings: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
 class Built:
     """The result of a build: what was checked and what was written where."""
 
@@ -84,7 +70,14 @@ class Prepared:
     def checked(self, report: Report) -> Checked:
         """Return this with its validation report."""
         return Checked(self.project, self.meta, self.records, self.public, self.withheld,
-                       self.store, report, self.timings)
+                       self.store, self.graphs, self.timings, report=report)
+
+
+@dataclass
+class Checked(Prepared):
+    """A project loaded, filtered by the policy, encoded and validated."""
+
+    report: Report = field(kw_only=True)
 
 
 def prepare(project_dir: Path | str = ".", *, progress: Progress | None = None,
