@@ -32,15 +32,6 @@ def graph_names(store: ox.Store) -> list[ox.NamedNode]:
                   key=lambda g: g.value)
 
 
-def union_lines(store: ox.Store) -> list[bytes]:
-    """Return the union of all graphs as sorted, distinct N-Triples lines (no newline)."""
-    lines: set[bytes] = set(store.dump(format=NT, from_graph=ox.DefaultGraph()).splitlines())
-    for g in graph_names(store):
-        lines.update(store.dump(format=NT, from_graph=g).splitlines())
-    lines.discard(b"")
-    return sorted(lines)
-
-
 def graphs_of(store: ox.Store) -> dict[str, list[bytes]]:
     """Return graph (``<IRI>``, or "" for the default graph) -> its sorted N-Triples lines."""
     out: dict[str, list[bytes]] = {}
@@ -51,10 +42,29 @@ def graphs_of(store: ox.Store) -> dict[str, list[bytes]]:
     return out
 
 
-def quad_lines(store: ox.Store) -> list[bytes]:
-    """Return every quad as sorted N-Quads lines (no newline)."""
-    lines = store.dump(format=NQ).splitlines()
-    return sorted(line for line in lines if line)
+def union_of(graphs: dict[str, list[bytes]]) -> list[bytes]:
+    """Return the union of sorted lines by graph as sorted, distinct N-Triples lines."""
+    if len(graphs) == 1:
+        return list(next(iter(graphs.values())))
+    return sorted(set().union(*graphs.values()))
+
+
+def quads_of(graphs: dict[str, list[bytes]]) -> list[bytes]:
+    """Return sorted lines by graph as sorted N-Quads lines (no newline)."""
+    out: list[bytes] = []
+    for g, lines in graphs.items():
+        if not g:
+            out.extend(lines)
+            continue
+        suffix = g.encode("utf-8") + b" ."
+        out.extend([line[:-1] + suffix for line in lines])
+    out.sort()
+    return out
+
+
+def union_lines(store: ox.Store) -> list[bytes]:
+    """Return the union of all graphs as sorted, distinct N-Triples lines (no newline)."""
+    return union_of(graphs_of(store))
 
 
 def triples_from_lines(lines: list[bytes]) -> Iterable[ox.Triple]:

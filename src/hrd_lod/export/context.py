@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ..project import DatasetMeta, Project
 from ..records.model import Records
-from ..store import graphs_of, quad_lines, union_lines
+from ..store import graphs_of, quads_of, union_of
 from .reuse import Reuse
 
 
@@ -29,35 +29,24 @@ class ExportContext:
     #: writes the per-entity files, linking unchanged ones from the previous edition
     reuse: Reuse = field(default_factory=lambda: Reuse())
 
-    def graph_lines(self) -> list[tuple[str, list[bytes]]]:
-        """Return (graph, sorted lines) for the default graph, then the named graphs by IRI."""
+    def _graphs(self) -> dict[str, list[bytes]]:
         if self.graphs is None:
             self.graphs = graphs_of(self.store)
-        return sorted(self.graphs.items(), key=lambda item: item[0][1:-1])
+        return self.graphs
+
+    def graph_lines(self) -> list[tuple[str, list[bytes]]]:
+        """Return (graph, sorted lines) for the default graph, then the named graphs by IRI."""
+        return sorted(self._graphs().items(), key=lambda item: item[0][1:-1])
 
     @cached_property
     def union(self) -> list[bytes]:
         """Return the union graph as sorted, distinct N-Triples lines."""
-        if self.graphs is None:
-            return union_lines(self.store)
-        if len(self.graphs) == 1:
-            return list(next(iter(self.graphs.values())))
-        return sorted(set().union(*self.graphs.values()))
+        return union_of(self._graphs())
 
     def sorted_quads(self) -> list[bytes]:
         """Return every quad as sorted N-Quads lines (made on each call: one export reads them,
         and drops them after)."""
-        if self.graphs is None:
-            return quad_lines(self.store)
-        out: list[bytes] = []
-        for g, lines in self.graphs.items():
-            if not g:
-                out.extend(lines)
-                continue
-            suffix = g.encode("utf-8") + b" ."
-            out.extend([line[:-1] + suffix for line in lines])
-        out.sort()
-        return out
+        return quads_of(self._graphs())
 
     @property
     def name(self) -> str:
