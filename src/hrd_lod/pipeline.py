@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .encode import encode_dataset
-from .errors import BuildError, UsageError, ValidationFailed
+from .errors import BuildError, ValidationFailed
 from .export import SITE_EXPORTERS, ExportContext, export
 from .export.manifest import read_manifest
 from .export.reuse import Reuse, load_state, save_state
@@ -21,7 +21,7 @@ from .policy import Withheld, apply_policy
 from .project import DatasetMeta, Project, load_metadata, open_project
 from .records.load import load_records
 from .records.model import Records
-from .validate import ENGINES, Report, validate_store
+from .validate import Report, check_engine, validate_store
 from .validate.shapes import check_files
 
 Progress = Callable[[str], None]
@@ -102,17 +102,11 @@ def prepare(project_dir: Path | str = ".", *, progress: Progress | None = None,
 def check(project_dir: Path | str = ".", *, progress: Progress | None = None,
           use_cache: bool = True, engine: str = "auto") -> Checked:
     """Return the project loaded, policy applied, encoded and validated (nothing written)."""
-    _check_engine(engine)
+    check_engine(engine)
     prepared = prepare(project_dir, progress=progress, use_cache=use_cache)
     with _timed(prepared.timings, "validate", progress):
         report = prepared.validate(engine)
     return prepared.checked(report)
-
-
-def _check_engine(engine: str) -> None:
-    if engine not in ENGINES:
-        raise UsageError(f"unknown validation engine {engine!r}",
-                         hint=f"use one of: {', '.join(ENGINES)}")
 
 
 def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
@@ -125,7 +119,7 @@ def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     """
     from . import __version__
 
-    _check_engine(engine)
+    check_engine(engine)
     prepared = prepare(project_dir, progress=progress)
     timings = prepared.timings
     target = Path(dist) if dist is not None else prepared.project.dist_dir

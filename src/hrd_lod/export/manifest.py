@@ -52,6 +52,11 @@ class FileEntry:
 EntryCache = dict[tuple[str, int, int, int], "FileEntry"]
 
 
+def entry_key(path: Path, inode: int, size: int, mtime_ns: int) -> tuple[str, int, int, int]:
+    """Return the key of a file's entry in an EntryCache: the file is the same while these are."""
+    return (str(path), inode, size, mtime_ns)
+
+
 def file_entry(root: Path, path: Path, cache: EntryCache | None = None) -> FileEntry:
     """Return the manifest entry of one file under ``root``.
 
@@ -62,7 +67,7 @@ def file_entry(root: Path, path: Path, cache: EntryCache | None = None) -> FileE
     key = None
     if cache is not None:
         st = path.stat()
-        key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+        key = entry_key(path, st.st_ino, st.st_size, st.st_mtime_ns)
         hit = cache.get(key)
         if hit is not None:
             return hit
@@ -92,7 +97,7 @@ def write_manifest(ctx: ExportContext, out: Path) -> None:
     """Write ``manifest.json`` for everything written before it."""
     cache = entry_cache(ctx)
     for rel, kept in ctx.reuse.new.items():  # per-entity files: hashed when written
-        cache[(str(out / rel), kept.inode, kept.entry.bytes, kept.mtime_ns)] = kept.entry
+        cache[entry_key(out / rel, kept.inode, kept.entry.bytes, kept.mtime_ns)] = kept.entry
     entries = scan(out, cache)
     doc = {
         "tool": "hrd-lod",

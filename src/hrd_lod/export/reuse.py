@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -71,7 +71,7 @@ class Reuse:
                  context: str = "") -> None:
         self.previous = previous
         self.state = state or {}
-        self.salt = fingerprint(code_fingerprint(), context)
+        self.context = context
         self.new: dict[str, Kept] = {}
         self.rendered = 0
         self.linked = 0
@@ -81,6 +81,12 @@ class Reuse:
         if path not in self._folders:
             path.mkdir(parents=True, exist_ok=True)
             self._folders.add(path)
+
+    @cached_property
+    def salt(self) -> str:
+        """Return what every fingerprint is mixed with: the code and the dataset's context
+        (computed on first use: a build without the site never needs it)."""
+        return fingerprint(code_fingerprint(), self.context)
 
     def write(self, out: Path, rel: str, inputs: str, render: Callable[[], bytes]) -> None:
         """Write ``out/rel``: linked from the previous edition if ``inputs`` (a fingerprint of

@@ -17,14 +17,22 @@ from .locate import locate
 from .report import Report, Result
 from .shapes import load_graph, shapes_graph
 
-__all__ = ["ENGINES", "Report", "Result", "validate_store"]
+__all__ = ["ENGINES", "Report", "Result", "check_engine", "validate_store"]
 
 ENGINES = ("auto", "fast", "reference")
+
+
+def check_engine(engine: str) -> None:
+    """Raise UsageError unless ``engine`` is one of :data:`ENGINES`."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown validation engine {engine!r}",
+                         hint=f"use one of: {', '.join(ENGINES)}")
 
 
 def validate_store(store: ox.Store, records: Records, *, shapes_files: list[Path],
                    ontology_files: list[Path], base_iri: str, engine: str = "auto") -> Report:
     """Return the SHACL report for the union of the store's graphs."""
+    check_engine(engine)
     shapes = shapes_graph(shapes_files, base_iri)
     ontology = load_graph(ontology_files)
     reason = None
@@ -43,9 +51,8 @@ def validate_store(store: ox.Store, records: Records, *, shapes_files: list[Path
 
         outcome = validate_auto(store, shapes, ontology)
         results, used, reason = outcome.results, outcome.engine, outcome.fallback_reason
-    else:
-        raise UsageError(f"unknown validation engine {engine!r}",
-                         hint=f"use one of: {', '.join(ENGINES)}")
+    else:  # pragma: no cover - check_engine refused it above
+        raise AssertionError(engine)
     located = locate(results, records, base_iri)
     return Report(tuple(sorted(set(located), key=Result.sort_key)), engine=used,
                   fallback_reason=reason)
