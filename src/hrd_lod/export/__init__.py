@@ -161,8 +161,10 @@ def export(ctx: ExportContext, out: Path, progress: Callable[[str], None] | None
     finally:
         lane.kill()
     results.update({name: lane.results[name] for name, _job, _accept in first})
-    for label, _exporter in side:  # the per-entity files the second process wrote
-        ctx.reuse.merge(lane.results[label])  # type: ignore[arg-type]
+    for label, _exporter in side:  # what the second process wrote and learnt
+        written, extras = lane.results[label]  # type: ignore[misc]
+        ctx.reuse.merge(written)
+        ctx.extras.update(extras)
     timings.update(lane.timings)
     with _timer(timings, "manifest"):
         write_manifest(ctx, out)
@@ -170,9 +172,11 @@ def export(ctx: ExportContext, out: Path, progress: Callable[[str], None] | None
 
 
 def _exporter_job(exporter: Exporter, ctx: ExportContext, out: Path) -> object:
-    """Run an exporter in the second process; return the per-entity files it wrote."""
+    """Run an exporter in the second process; return the per-entity files it wrote and what
+    it added to ``ctx.extras``."""
+    before = set(ctx.extras)
     exporter(ctx, out)
-    return ctx.reuse.take_new()
+    return ctx.reuse.take_new(), {k: v for k, v in ctx.extras.items() if k not in before}
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -75,24 +76,55 @@ def write_turtle(ctx: ExportContext, out: Path) -> None:
     write_bytes(out / f"{ctx.name}.ttl", turtle(ctx.union, dump_prefixes(ctx.meta.base_iri)))
 
 
+#: A line whose CRC-32 has these bits clear ends a gzip member (about one line in 1,024).
+GZIP_CUT_MASK = 0x3FF
+
+
+def gzip_member(data: bytes) -> bytes:
+    """Return one gzip member of ``data`` (mtime 0, no file name: the same bytes give the same
+    member)."""
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def gzip_cuts(lines: list[bytes]) -> list[int]:
+    """Return the indexes after which ``lines`` are cut into gzip members.
+
+    The cuts depend only on the lines themselves (not on their positions), so a change in one
+    place leaves the other members byte for byte as they were: a rebuild recompresses only
+    the members around what changed (``hrd_lod.update``).
+    """
+    return [i + 1 for i, crc in enumerate(map(zlib.crc32, lines)) if not crc & GZIP_CUT_MASK]
+
+
 def write_nquads(ctx: ExportContext, out: Path) -> None:
     """Write ``{name}.nq`` and ``{name}.nq.gz``: every quad, sorted, graphs kept.
 
-    Written in slices (the gzip stream fed as it goes), so that the whole file is never held in
-    memory twice; the sorted quads are made here and dropped after (no other export reads them).
+    The gzip is a series of members (one stream to any reader), cut after the lines
+    ``gzip_cuts`` picks; the cuts are kept in ``ctx.extras["gzip-members"]`` as (offset in the
+    plain file, offset in the gzip) of each member. The sorted quads are made here and dropped
+    after (no other export reads them).
     """
     quads = ctx.sorted_quads()
     out.mkdir(parents=True, exist_ok=True)
-    # mtime=0 and no file name: the same quads always give the same bytes.
+    members: list[tuple[int, int]] = []
+    plain_at = packed_at = 0
     with (out / f"{ctx.name}.nq").open("wb") as plain, \
-            (out / f"{ctx.name}.nq.gz").open("wb") as packed, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=0,
-                          compresslevel=6) as gz:
-        step = 100_000
-        for start in range(0, len(quads), step):
-            chunk = _lines_bytes(quads[start:start + step])
+            (out / f"{ctx.name}.nq.gz").open("wb") as packed:
+        start = 0
+        for end in [*gzip_cuts(quads), len(quads)]:
+            if end <= start:
+                continue
+            chunk = _lines_bytes(quads[start:end])
+            member = gzip_member(chunk)
+            members.append((plain_at, packed_at))
             plain.write(chunk)
-            gz.write(chunk)
+            packed.write(member)
+            plain_at += len(chunk)
+            packed_at += len(member)
+            start = end
+        if not members:  # no quads: an empty gzip stream, as gzip itself writes
+            packed.write(gzip_member(b""))
+    ctx.extras["gzip-members"] = members
 
 
 def write_trig(ctx: ExportContext, out: Path) -> None:

@@ -1,0 +1,243 @@
+"""The dumps as runs of subject blocks: find a subject's block in a written dump, render the
+block of new lines, and patch a dump without writing it again.
+
+Every dump is sorted by subject, and each subject's triples form one block that depends on
+nothing else: a run of lines in N-Triples and N-Quads, one ``subject p o ; ...`` statement in
+Turtle and in each graph of TriG, one node object (one line) in JSON-LD. A subject's block is
+found by binary search over the block starts of the file already written (each format says
+where a block starts and which subject it is about), and a new block is rendered with the same
+writer as a whole dump, so a patched file is byte for byte the file a clean build writes (the
+tests hold them equal).
+
+Keys are subjects in N-Triples form (``b"<iri>"``): they sort as the lines do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..store import triples_from_lines
+from . import jsonld
+from .dumps import TRIG, TTL, serialize_sorted
+
+#: A piece of a patched file: a byte range of the old file, or new bytes.
+Piece = tuple[int, int] | bytes
+Buffer = bytes | memoryview
+
+_LOCAL_ESCAPE = re.compile(rb"\\(.)")
+
+
+def line_key(data: Buffer, pos: int) -> bytes:
+    """Return the subject of the N-Triples or N-Quads line at ``pos``."""
+    end = bytes(data[pos:pos + 4096]).index(b" ")
+    return bytes(data[pos:pos + end])
+
+
+class TurtleKeys:
+    """Reads the subject of a Turtle or TriG statement (``<iri>`` or ``prefix:local``)."""
+
+    def __init__(self, prefixes: dict[str, str], indent: int = 0) -> None:
+        self.prefixes = {k.encode(): v.encode() for k, v in prefixes.items()}
+        self.indent = indent
+
+    def __call__(self, data: Buffer, pos: int) -> bytes:
+        start = pos + self.indent
+        head = bytes(data[start:start + 4096])
+        token = head[:head.index(b" ")]
+        if token.startswith(b"<"):
+            return token
+        prefix, local = token.split(b":", 1)
+        return b"<" + self.prefixes[prefix] + _LOCAL_ESCAPE.sub(rb"\1", local) + b">"
+
+
+class JsonLdKeys:
+    """Reads the ``@id`` of a node object line of a JSON-LD dump, expanded."""
+
+    _HEAD = b'    {"@id": "'
+
+    def __init__(self, context: dict[str, object]) -> None:
+        self.prefixes = {k.encode(): v.encode() for k, v in context.items()
+                         if isinstance(v, str) and v.endswith(("/", "#"))}
+
+    def __call__(self, data: Buffer, pos: int) -> bytes:
+        head = bytes(data[pos:pos + 4096])
+        assert head.startswith(self._HEAD), head[:40]
+        start = len(self._HEAD)
+        compact = head[start:head.index(b'"', start)]
+        prefix, _, rest = compact.partition(b":")
+        ns = self.prefixes.get(prefix)
+        return b"<" + (ns + rest if ns is not None and rest else compact) + b">"
+
+
+@dataclass
+class Region:
+    """A run of blocks sorted by subject, in ``data[start:end]``."""
+
+    data: Buffer
+    start: int
+    end: int
+    head: re.Pattern[bytes]  # matches where a block (or a line of one) starts
+    key: Callable[[Buffer, int], bytes]
+
+    def next_head(self, pos: int) -> int:
+        """Return where the first block start at or after ``pos`` is (``end`` if none)."""
+        m = self.head.search(self.data, pos, self.end)  # type: ignore[call-overload]
+        return m.start() if m else self.end
+
+    def locate(self, key: bytes) -> tuple[int, int]:
+        """Return the byte range of ``key``'s block; empty, at its place, if it has none."""
+        lo, hi = self.next_head(self.start), self.end
+        while hi - lo > 8192:
+            mid = self.next_head((lo + hi) // 2)
+            if mid >= hi:
+                break
+            if self.key(self.data, mid) < key:
+                lo = self.next_head(mid + 1)
+            else:
+                hi = mid
+        pos = lo
+        while pos < hi and self.key(self.data, pos) < key:
+            pos = self.next_head(pos + 1)
+        end = pos
+        while end < self.end and self.key(self.data, end) == key:
+            end = self.next_head(end + 1)
+        return pos, end
+
+    def splice(self, changes: Sequence[tuple[bytes, bytes]]) -> list[Piece]:
+        """Return this region with each (key, new block) of ``changes`` (sorted by key) in
+        place of the key's old block (an empty block removes it)."""
+        pieces: list[Piece] = []
+        pos = self.start
+        for key, block in changes:
+            start, end = self.locate(key)
+            assert start >= pos, "changes must be sorted by key"
+            if start > pos:
+                pieces.append((pos, start))
+            if block:
+                pieces.append(block)
+            pos = end
+        if self.end > pos:
+            pieces.append((pos, self.end))
+        return pieces
+
+
+LINE_HEAD = re.compile(rb"^[<_]", re.M)
+TURTLE_HEAD = re.compile(rb"^[^\t\n}]", re.M)
+TRIG_GRAPH_HEAD = re.compile(rb"^\t[^\t]", re.M)
+JSONLD_HEAD = re.compile(rb'^    \{"@id": "', re.M)
+_TRIG_SECTION = re.compile(rb"^[^\t\n}][^\n]* \{\n", re.M)
+
+
+def lines_bytes(lines: Iterable[bytes]) -> bytes:
+    """Return lines, each ended by a newline."""
+    return b"".join(line + b"\n" for line in lines)
+
+
+def turtle_header(prefixes: dict[str, str]) -> bytes:
+    """Return what precedes the statements of a Turtle or TriG dump."""
+    return serialize_sorted([], TTL, prefixes)
+
+
+def turtle_blocks(lines: list[bytes], prefixes: dict[str, str]) -> bytes:
+    """Return the Turtle statements of sorted N-Triples lines (the dump without its header)."""
+    if not lines:
+        return b""
+    out = serialize_sorted(triples_from_lines(lines), TTL, prefixes)
+    return out[len(turtle_header(prefixes)):]
+
+
+def trig_blocks(graph: str, lines: list[bytes], prefixes: dict[str, str]) -> bytes:
+    """Return the TriG statements of sorted N-Triples lines in ``graph`` ("" for the default
+    graph), without the header, and without the graph's braces for a named graph."""
+    if not lines:
+        return b""
+    if not graph:
+        return turtle_blocks(lines, prefixes)
+    import pyoxigraph as ox
+
+    suffix = graph.encode("utf-8") + b" ."
+    data = lines_bytes(line[:-1] + suffix for line in lines)
+    body = serialize_sorted(ox.parse(data, format=ox.RdfFormat.N_QUADS), TRIG, prefixes)
+    body = body[len(turtle_header(prefixes)):]
+    first = body.index(b"\n") + 1
+    assert body.endswith(b"}\n"), body[-40:]
+    return body[first:-2]
+
+
+def jsonld_blocks(lines: list[bytes], context: dict[str, object]) -> bytes:
+    """Return the node object lines of sorted N-Triples lines, each followed by ``,\\n``."""
+    nodes = jsonld.Compactor(context).graph_lines(lines)
+    return b"".join(b"    " + json.dumps(n, ensure_ascii=False, sort_keys=True,
+                                         separators=(", ", ": ")).encode() + b",\n"
+                    for n in nodes)
+
+
+def lines_region(data: Buffer) -> Region:
+    """Return the blocks of an N-Triples or N-Quads dump."""
+    return Region(data, 0, len(data), LINE_HEAD, line_key)
+
+
+def turtle_region(data: Buffer, prefixes: dict[str, str]) -> Region:
+    """Return the statements of a Turtle dump."""
+    start = len(turtle_header(prefixes))
+    assert bytes(data[:start]) == turtle_header(prefixes)
+    return Region(data, start, len(data), TURTLE_HEAD, TurtleKeys(prefixes))
+
+
+def trig_regions(data: Buffer, prefixes: dict[str, str]) -> tuple[Region, dict[bytes, Region]]:
+    """Return the default graph's statements of a TriG dump, and each named graph's."""
+    start = len(turtle_header(prefixes))
+    keys = TurtleKeys(prefixes)
+    sections = list(_TRIG_SECTION.finditer(data, start))  # type: ignore[call-overload]
+    first = sections[0].start() if sections else len(data)
+    default = Region(data, start, first, TURTLE_HEAD, keys)
+    named: dict[bytes, Region] = {}
+    inner = TurtleKeys(prefixes, indent=1)
+    for i, m in enumerate(sections):
+        end = sections[i + 1].start() if i + 1 < len(sections) else len(data)
+        named[keys(data, m.start())] = Region(data, m.end(), end - 2, TRIG_GRAPH_HEAD, inner)
+    return default, named
+
+
+def jsonld_region(data: Buffer, context: dict[str, object]) -> Region:
+    """Return the node objects of a JSON-LD dump: each line with its ``,\\n``, the last one's
+    counted as if it were there (see ``write_pieces``)."""
+    start = bytes(data[:1 << 20]).index(b'  "@graph": [\n') + len(b'  "@graph": [\n')
+    tail = b"\n  ]\n}\n"
+    assert bytes(data[-len(tail):]) == tail
+    return Region(data, start, len(data) - len(tail) + 2, JSONLD_HEAD, JsonLdKeys(context))
+
+
+def finish_jsonld(region: Region, pieces: list[Piece]) -> list[Piece]:
+    """Return a JSON-LD region's pieces with its last separator dropped and the end appended."""
+    real_end = region.end - 2
+    out = list(pieces)
+    if out and isinstance(out[-1], bytes):
+        assert out[-1].endswith(b",\n")
+        out[-1] = out[-1][:-2]
+    elif out:
+        start, end = out[-1]
+        out[-1] = (start, min(end, real_end))
+    return [*out, b"\n  ]\n}\n"]
+
+
+def write_pieces(old: Path, new: Path, pieces: Iterable[Piece]) -> None:
+    """Write ``new`` from byte ranges of ``old`` (copied by the kernel) and new bytes."""
+    with old.open("rb") as src, new.open("wb", buffering=0) as dst:
+        for piece in pieces:
+            if isinstance(piece, bytes):
+                view = memoryview(piece)
+                while view:
+                    view = view[dst.write(view):]
+                continue
+            offset, end = piece
+            while offset < end:
+                sent = os.copy_file_range(src.fileno(), dst.fileno(), end - offset, offset)
+                if sent <= 0:
+                    raise OSError(f"copying {old} into {new} stopped at byte {offset}")
+                offset += sent
