@@ -16,6 +16,7 @@ store again (tests hold the two equal).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,9 +48,12 @@ def literal(text: str, suffix: str = "") -> str:
 class IriMaker:
     """Makes entity and graph IRIs (in N-Triples form) for one dataset, memoised."""
 
-    def __init__(self, base: str, records: Records) -> None:
+    def __init__(self, base: str, records: Records | None = None,
+                 types: dict[str, str] | None = None) -> None:
         self.base = base
-        self.kind_of = {r.id: TYPES[r.type].kind for r in records}
+        if types is None:
+            types = {r.id: r.type for r in records or ()}
+        self.kind_of = {rid: TYPES[t].kind for rid, t in types.items()}
         self._nodes: dict[str, str] = {}
         self._graphs: dict[str, str] = {}
 
@@ -167,9 +171,15 @@ def encode_lines(records: Records, meta: DatasetMeta) -> Iterator[tuple[str, str
     ``<IRI>``, or "" for the default graph."""
     iris = IriMaker(meta.base_iri, records)
     for rec in records:
-        yield from record_lines(rec, iris, records)
-    for src in records.of_type("Source"):
-        yield _line(iris.graph(src.id), _DERIVED_FROM, iris.entity(src.id), DEFAULT)
+        yield from lines_of(rec, iris, records)
+
+
+def lines_of(rec: Record, iris: IriMaker, records: Records) -> Iterator[tuple[str, str]]:
+    """Yield (graph, N-Triples line) for every triple one public record gives: its own
+    (``record_lines``) and, for a source, its named graph's link to it."""
+    yield from record_lines(rec, iris, records)
+    if rec.type == "Source":
+        yield _line(iris.graph(rec.id), _DERIVED_FROM, iris.entity(rec.id), DEFAULT)
 
 
 @dataclass
@@ -179,6 +189,8 @@ class Encoded:
     store: ox.Store
     #: graph (``<IRI>``, or "" for the default graph) -> its distinct triples, sorted
     graphs: dict[str, list[bytes]]
+    #: (graph, line) of the triples made more than once (by two records, or twice by one)
+    dups: frozenset[tuple[str, bytes]] = frozenset()
 
 
 def encode_dataset(records: Records, meta: DatasetMeta) -> Encoded:
@@ -198,17 +210,23 @@ def encode_dataset(records: Records, meta: DatasetMeta) -> Encoded:
         bucket.append(line)
     store = ox.Store()
     graphs: dict[str, list[bytes]] = {}
+    dups: set[tuple[str, bytes]] = set()
     with ThreadPoolExecutor(max_workers=1) as loader:
         pending = []
         for g in sorted(buckets):
-            text = "\n".join(sorted(set(buckets.pop(g)))).encode("utf-8")
+            bucket = buckets.pop(g)
+            distinct = set(bucket)
+            if len(distinct) < len(bucket):
+                dups.update((g, line.encode("utf-8"))
+                            for line, n in Counter(bucket).items() if n > 1)
+            text = "\n".join(sorted(distinct)).encode("utf-8")
             graphs[g] = text.split(b"\n")
             target = ox.NamedNode(g[1:-1]) if g else ox.DefaultGraph()
             pending.append(loader.submit(store.load, text, format=ox.RdfFormat.N_TRIPLES,
                                          to_graph=target, lenient=True))
         for job in pending:
             job.result()
-    return Encoded(store, graphs)
+    return Encoded(store, graphs, frozenset(dups))
 
 
 def encode(records: Records, meta: DatasetMeta) -> ox.Store:

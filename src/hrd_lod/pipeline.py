@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import update
 from .encode import encode_dataset
 from .errors import BuildError, ValidationFailed
 from .export import SITE_EXPORTERS, ExportContext, export
@@ -60,6 +61,8 @@ class Prepared:
     store: ox.Store
     graphs: dict[str, list[bytes]]  # the store's triples as sorted lines, by graph
     timings: dict[str, float] = field(default_factory=dict)
+    #: (graph, line) of the triples the encoder made more than once
+    dups: frozenset[tuple[str, bytes]] = frozenset()
 
     def validate(self, engine: str = "auto") -> Report:
         """Return the SHACL report of the encoded dataset."""
@@ -70,7 +73,7 @@ class Prepared:
     def checked(self, report: Report) -> Checked:
         """Return this with its validation report."""
         return Checked(self.project, self.meta, self.records, self.public, self.withheld,
-                       self.store, self.graphs, self.timings, report=report)
+                       self.store, self.graphs, self.timings, self.dups, report=report)
 
 
 @dataclass
@@ -96,7 +99,7 @@ def prepare(project_dir: Path | str = ".", *, progress: Progress | None = None,
         with _timed(timings, "encode", progress):
             encoded = encode_dataset(public, meta)
     return Prepared(project, meta, records, public, withheld, encoded.store, encoded.graphs,
-                    timings)
+                    timings, encoded.dups)
 
 
 def check(project_dir: Path | str = ".", *, progress: Progress | None = None,
@@ -147,16 +150,27 @@ def build(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     except OSError as exc:
         raise BuildError(f"writing {target} failed: {exc}; the previous edition was kept",
                          hint="check free disk space and permissions") from exc
+    report = done["validate"]
+    assert isinstance(report, Report)
     if site:
         save_state(cache_dir, target, reuse.new)
+        update.forget_state(prepared.project, target)
+    else:
+        stats, members = ctx.extras["void-statistics"], ctx.extras["gzip-members"]
+        assert isinstance(stats, dict) and isinstance(members, list)
+        update.save_state(
+            prepared.project, target,
+            update.salt(prepared.project, prepared.meta, target, engine,
+                        tool_version or __version__),
+            records=prepared.records, public=prepared.public, withheld=prepared.withheld,
+            report=report, quads=sum(len(x) for x in prepared.graphs.values()),
+            dups=prepared.dups, stats=stats, members=members,
+            default_lang=prepared.meta.language)
     stage_times = done.pop("timings")
     assert isinstance(stage_times, dict)
     # "validate and export": wall-clock time of both (they overlap when run in two processes)
     timings["validate and export"] = time.perf_counter() - t0
     timings["validate"] = stage_times.pop("validate")
     timings.update({f"export {k}": v for k, v in stage_times.items()})
-
-    report = done["validate"]
-    assert isinstance(report, Report)
     return Built(prepared.checked(report), target, read_manifest(target), timings,
                  {"rendered": reuse.rendered, "linked": reuse.linked})

@@ -46,6 +46,37 @@ class Withheld:
         return sum(1 for i in self.items if i.field is None)
 
 
+_PRIVATE = {name: frozenset(f.name for f in spec.fields if f.private)
+            for name, spec in TYPES.items()}
+
+
+def withhold(rec: Record, hidden: set[str] | frozenset[str]) -> tuple[Record, list[WithheldItem]]:
+    """Return a record that is published (not in ``hidden``) with its private fields and its
+    references to hidden records taken out, and what was taken out."""
+    if not hidden and not (_PRIVATE[rec.type] & rec.values.keys()):
+        return rec, []  # nothing to withhold: keep the record as it is (fast path)
+    items: list[WithheldItem] = []
+    spec = TYPES[rec.type]
+    values = {}
+    for name, vals in rec.values.items():
+        f = spec.by_name[name]
+        if f.private and name not in rec.public_fields:
+            items.append(WithheldItem(rec.where(name), rec.id, name, "personal contact data"))
+            continue
+        kept = tuple(v for v in vals if not (isinstance(v, Ref) and v.id in hidden))
+        if len(kept) < len(vals):
+            items.append(WithheldItem(rec.where(name), rec.id, name,
+                                      "reference to a restricted record"))
+        if kept:
+            values[name] = kept
+    sources = tuple(s for s in rec.sources if s not in hidden)
+    field_sources = {k: tuple(s for s in v if s not in hidden)
+                     for k, v in rec.field_sources.items() if k in values}
+    derived = {k: v for k, v in rec.derived.items() if k in values}
+    return replace(rec, values=values, sources=sources, field_sources=field_sources,
+                   derived=derived), items
+
+
 def apply_policy(records: Records) -> tuple[Records, Withheld]:
     """Return the public records and what was withheld."""
     items: list[WithheldItem] = []
@@ -72,31 +103,10 @@ def apply_policy(records: Records) -> tuple[Records, Withheld]:
                     changed = True
                     break
     public: list[Record] = []
-    private = {name: {f.name for f in spec.fields if f.private} for name, spec in TYPES.items()}
     for rec in records:
         if rec.id in hidden:
             continue
-        if not hidden and not (private[rec.type] & rec.values.keys()):
-            public.append(rec)  # nothing to withhold: keep the record as it is (fast path)
-            continue
-        spec = TYPES[rec.type]
-        values = {}
-        for name, vals in rec.values.items():
-            f = spec.by_name[name]
-            if f.private and name not in rec.public_fields:
-                items.append(WithheldItem(rec.where(name), rec.id, name,
-                                          "personal contact data"))
-                continue
-            kept = tuple(v for v in vals if not (isinstance(v, Ref) and v.id in hidden))
-            if len(kept) < len(vals):
-                items.append(WithheldItem(rec.where(name), rec.id, name,
-                                          "reference to a restricted record"))
-            if kept:
-                values[name] = kept
-        sources = tuple(s for s in rec.sources if s not in hidden)
-        field_sources = {k: tuple(s for s in v if s not in hidden)
-                         for k, v in rec.field_sources.items() if k in values}
-        derived = {k: v for k, v in rec.derived.items() if k in values}
-        public.append(replace(rec, values=values, sources=sources,
-                              field_sources=field_sources, derived=derived))
+        kept_rec, withheld = withhold(rec, hidden)
+        public.append(kept_rec)
+        items.extend(withheld)
     return Records(tuple(public), records.notices), Withheld(tuple(sorted(items)))

@@ -70,7 +70,7 @@ def statistics(lines: list[bytes], base: str) -> dict[str, object]:
     classes: Counter[bytes] = Counter()
     properties: Counter[bytes] = Counter()
     subjects: set[bytes] = set()
-    objects: set[bytes] = set()
+    objects: Counter[bytes] = Counter()
     entities: set[bytes] = set()
     examples: dict[bytes, bytes] = {}
     space = V.entity_iri(base, "", "")[:-1]  # "{base}id/"
@@ -80,7 +80,7 @@ def statistics(lines: list[bytes], base: str) -> dict[str, object]:
         s, p, rest = line.split(b" ", 2)
         o = rest[:-2]
         subjects.add(s)
-        objects.add(o)
+        objects[o] += 1
         properties[p] += 1
         is_entity = s.startswith(space_b) and b"#" not in s
         if is_entity:
@@ -94,7 +94,7 @@ def statistics(lines: list[bytes], base: str) -> dict[str, object]:
         return term[1:-1].decode()
 
     return {"triples": len(lines), "subjects": len(subjects), "objects": len(objects),
-            "entities": len(entities), "uri_space": space,
+            "entities": len(entities), "uri_space": space, "object_counts": objects,
             "classes": dict(sorted((iri(k), v) for k, v in classes.items())),
             "properties": dict(sorted((iri(k), v) for k, v in properties.items())),
             "examples": {iri(k): iri(v) for k, v in examples.items()}}
