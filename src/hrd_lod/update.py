@@ -289,8 +289,8 @@ def _parse(path: Path, rel: str, text: str | None, lang: str) -> tuple[list[Reco
     return records, notices
 
 
-def _file_changes(project: Project, state: State, rel: str, data: bytes,
-                  lang: str) -> tuple[list[Record], list[Record]]:
+def _file_changes(project: Project, state: State, rel: str, data: bytes, lang: str,
+                  new_keys: dict[str, str]) -> tuple[list[Record], list[Record]]:
     """Return the old and new versions of the records of one changed file that changed."""
     path = project.data_dir / rel
     rel_root = path.relative_to(project.root).as_posix()
@@ -313,6 +313,10 @@ def _file_changes(project: Project, state: State, rel: str, data: bytes,
             raise NotUpdatable(f"{rel}: its previous records are not in the parse cache")
         old, old_notices = list(hit[0]), list(hit[1])
         new, new_notices = _parse(path, rel_root, None, lang)
+        if not new_notices:  # the next update compares with this version
+            cache = ParseCache(project.cache_dir)
+            new_keys[rel] = cache.key(rel_root, data, lang)
+            cache.put(new_keys[rel], new, [])
         old_at = {r.id: r.location for r in old}
         if any(old_at.get(r.id, r.location) != r.location for r in new):
             raise NotUpdatable(f"{rel}: records moved within the file")
@@ -739,6 +743,7 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     olds: list[Record] = []
     news: list[Record] = []
     touched: dict[str, tuple[int, int, str]] = {}
+    new_keys: dict[str, str] = {}
     for rel, (size, mtime) in sorted(listing.items()):
         before = state.data_files[rel]
         if (size, mtime) == before[:2]:
@@ -750,7 +755,7 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
             continue
         if rel not in record_files:
             raise NotUpdatable(f"data/{rel} changed and is not a record file")
-        o, n = _file_changes(project, state, rel, data, meta.language)
+        o, n = _file_changes(project, state, rel, data, meta.language, new_keys)
         olds += o
         news += n
     timings["compare"] = time.perf_counter() - t0
@@ -779,6 +784,7 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     quads = state.quads + sum(len(s.new) - len(s.old) for s in subjects)
     added = len({r.id for r in news} - set(state.types))
     new_state = replace(state, data_files={**state.data_files, **touched}, types=types,
+                        parse_keys={**state.parse_keys, **new_keys},
                         withheld=withheld_now, records=state.records + added, quads=quads,
                         dups=state.dups | frozenset(dups))
     if subjects:

@@ -1,0 +1,150 @@
+"""``hrd-lod build --no-site`` patching the previous edition (``hrd_lod.update``): the result is
+byte for byte a full build's, and anything it cannot patch is left to the full build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hrd_lod.cli import main
+from hrd_lod.pipeline import build
+from hrd_lod.update import NotUpdatable, update
+from tests.conftest import REPO
+from tests.test_pipeline import tree
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("update-src") / "gen"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "120", str(root),
+                    "--violations", "0"], check=True, capture_output=True, timeout=300)
+    return root
+
+
+@pytest.fixture
+def project(generated: Path, tmp_path: Path) -> Path:
+    """A generated project built with --no-site (so its state is there)."""
+    root = tmp_path / "project"
+    shutil.copytree(generated, root)
+    build(root, site=False)
+    return root
+
+
+def clean(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    copy = tmp_path / "clean"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("dist", ".hrd-cache"))
+    return tree(build(copy, site=False).dist)
+
+
+def edit_line(path: Path, number: int, change: Callable[[str], str]) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    new = change(lines[number])
+    assert new != lines[number]
+    lines[number] = new
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def rename_conferral(root: Path) -> None:
+    edit_line(root / "data" / "conferrals.csv", 3, lambda x: re.sub(r"^([^,]*),([^,]*),",
+                                                                 r"\1,\2 renamed,", x))
+
+
+def change_laureate(root: Path) -> None:
+    people = [line.split(",")[0] for line in
+              (root / "data" / "people.csv").read_text().splitlines()[1:]]
+    laureate = next(p for p in people if p.startswith("person-"))
+
+    def swap(line: str) -> str:
+        cells = line.split(",")
+        cells[3] = laureate if cells[3] != laureate else people[-1]
+        return ",".join(cells)
+    edit_line(root / "data" / "conferrals.csv", 5, swap)
+
+
+def append_conferral(root: Path) -> None:
+    path = root / "data" / "conferrals.csv"
+    last = path.read_text().splitlines()[-1].split(",")
+    last[0], last[1] = "conferral-999999", "An added conferral"
+    with path.open("a") as fh:
+        fh.write(",".join(last) + "\n")
+
+
+def rename_person(root: Path) -> None:
+    edit_line(root / "data" / "people.csv", 2, lambda x: re.sub(r"^([^,]*),([^,]*),",
+                                                             r"\1,\2 Renamed,", x))
+
+
+def edit_quotation(root: Path) -> None:
+    path = next((root / "data").glob("quotations*.yaml"))
+    text = path.read_text()
+    path.write_text(text.replace("text: ", "text: Edited. ", 1))
+
+
+@pytest.mark.parametrize("edit", [rename_conferral, change_laureate, append_conferral,
+                                  rename_person, edit_quotation])
+def test_a_patched_edition_is_a_full_builds(project: Path, tmp_path: Path,
+                                            edit: Callable[[Path], None]) -> None:
+    edit(project)
+    done = update(project)
+    assert done.changed_records >= 1 and done.changed_subjects >= 1
+    assert tree(project / "dist") == clean(project, tmp_path)
+    edit(project) if edit is not append_conferral else rename_conferral(project)
+    again = update(project)  # a patched edition can be patched again
+    assert again.changed_records >= 1
+    assert tree(project / "dist") == clean(project, tmp_path)
+
+
+def test_nothing_changed_leaves_the_edition(project: Path) -> None:
+    before = tree(project / "dist")
+    (project / "data" / "conferrals.csv").touch()
+    done = update(project)
+    assert (done.changed_records, done.changed_subjects) == (0, 0)
+    assert tree(project / "dist") == before
+    assert done.quads > 1000 and done.records > 100
+
+
+def test_a_violation_is_left_to_the_full_build(project: Path) -> None:
+    before = tree(project / "dist")
+    edit_line(project / "data" / "conferrals.csv", 4,
+              lambda x: re.sub(r",(\d{4}),\d{4}-", r",\1,1900-", x))
+    with pytest.raises(NotUpdatable, match="validation"):
+        update(project)
+    res = CliRunner().invoke(main, ["build", "--no-site", "--project", str(project)])
+    assert res.exit_code == 1
+    assert "not in the conferral's year" in res.output
+    assert "building everything" in res.output
+    assert tree(project / "dist") == before
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda root: edit_line(root / "data" / "conferrals.csv", 7, lambda x: ""),
+     "removed"),
+    (lambda root: (root / "dist" / "bench.nt").write_bytes(b""), "not the edition"),
+    (lambda root: (root / "data" / "dataset.yaml").write_text(
+        (root / "data" / "dataset.yaml").read_text() + "\n# edited\n"), "dataset.yaml"),
+    (lambda root: build(root), "no state"),
+])
+def test_what_cannot_be_patched_says_why(project: Path, change: Callable[[Path], None],
+                                         reason: str) -> None:
+    change(project)
+    with pytest.raises(NotUpdatable, match=reason):
+        update(project)
+
+
+def test_build_command_patches_then_builds_in_full_when_asked(project: Path) -> None:
+    rename_conferral(project)
+    runner = CliRunner()
+    res = runner.invoke(main, ["build", "--no-site", "--project", str(project)])
+    assert res.exit_code == 0, res.output
+    assert "patched the previous edition: 1 record(s) changed" in res.output
+    assert re.search(r"built .* \d+ records, \d+ quads", res.output)
+    res = runner.invoke(main, ["build", "--no-site", "--full", "--project", str(project)])
+    assert res.exit_code == 0 and "patched" not in res.output and "... encode" in res.output
