@@ -38,6 +38,7 @@ import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -87,6 +88,9 @@ class State:
     members: list[tuple[int, int]]
     dist_files: dict[str, tuple[int, int, int]]  # rel -> (inode, size, mtime_ns)
     entries: dict[str, FileEntry] = field(default_factory=dict)
+    #: why the shapes may look beyond a focus node's neighbourhood ("" if they don't; None:
+    #: not known yet)
+    shapes_nonlocal: str | None = None
 
 
 @dataclass
@@ -268,6 +272,8 @@ def _rows_only(text: str, keep: set[int]) -> str:
 
 
 def _one_row_per_line(text: str) -> bool:
+    if '"' not in text:  # no quoted cell, so no cell spans lines
+        return True
     rows = sum(1 for row in csv.reader(io.StringIO(text)) if row)
     return rows == sum(1 for line in text.split("\n") if line)
 
@@ -500,10 +506,12 @@ def _shapes_local(shapes_files: list[Path], base_iri: str) -> str | None:
 
 
 def _validate(project: Project, meta: DatasetMeta, engine: str, subjects: list[Subject],
-              nt: B.Region) -> None:
+              nt: B.Region, state: State) -> None:
     from .validate import validate_store
 
-    reason = _shapes_local(project.shapes_files(), meta.base_iri)
+    if state.shapes_nonlocal is None:  # the shapes are in the salt: once per state
+        state.shapes_nonlocal = _shapes_local(project.shapes_files(), meta.base_iri) or ""
+    reason = state.shapes_nonlocal
     if reason:
         raise NotUpdatable(reason)
     changed = {s.key: s for s in subjects}
@@ -621,7 +629,7 @@ def _patch_gzip(old_gz: Path, new_gz: Path, nq_pieces: list[B.Piece], new_nq: by
             # A new member: up to the next cut line.
             cut = pos
             while True:
-                nl = new_nq.index(b"\n", cut) + 1
+                nl = new_nq.find(b"\n", cut) + 1
                 line = new_nq[cut:nl - 1]
                 cut = nl
                 if not zlib.crc32(line) & GZIP_CUT_MASK or cut >= total:
@@ -636,7 +644,8 @@ def _patch_gzip(old_gz: Path, new_gz: Path, nq_pieces: list[B.Piece], new_nq: by
 
 def _write_edition(project: Project, meta: DatasetMeta, state: State, old: Path, new: Path,
                    subjects: list[Subject], regions: dict[str, object],
-                   tool_version: str) -> tuple[dict[str, object], list[tuple[int, int]]]:
+                   tool_version: str) -> tuple[dict[str, object], list[tuple[int, int]],
+                                               dict[str, FileEntry]]:
     name = meta.id
     prefixes = dump_prefixes(meta.base_iri)
     from .export import jsonld
@@ -658,27 +667,26 @@ def _write_edition(project: Project, meta: DatasetMeta, state: State, old: Path,
 
     nt, nq = regions["nt"], regions["nq"]
     assert isinstance(nt, B.Region) and isinstance(nq, B.Region)
-    B.write_pieces(old / f"{name}.nt", new / f"{name}.nt", nt.splice(
-        [(s.key, B.lines_bytes(Subject.union(s.new))) for s in subjects]))
+    writes: list[tuple[str, list[B.Piece]]] = []
+    writes.append((f"{name}.nt", nt.splice(
+        [(s.key, B.lines_bytes(Subject.union(s.new))) for s in subjects])))
     nq_pieces = nq.splice([(s.key, B.lines_bytes(sorted(_quad_lines(s.new))))
                            for s in subjects])
-    B.write_pieces(old / f"{name}.nq", new / f"{name}.nq", nq_pieces)
+    writes.append((f"{name}.nq", nq_pieces))
     ttl = B.turtle_region(_map(old / f"{name}.ttl"), prefixes)
-    B.write_pieces(old / f"{name}.ttl", new / f"{name}.ttl", [(0, ttl.start), *ttl.splice(
-        [(s.key, B.turtle_blocks(Subject.union(s.new), prefixes)) for s in subjects])])
+    writes.append((f"{name}.ttl", [(0, ttl.start), *ttl.splice(
+        [(s.key, B.turtle_blocks(Subject.union(s.new), prefixes)) for s in subjects])]))
     doc = B.jsonld_region(_map(old / f"{name}.jsonld"), context)
-    B.write_pieces(old / f"{name}.jsonld", new / f"{name}.jsonld", [
-        (0, doc.start), *B.finish_jsonld(doc, doc.splice(
-            [(s.key, B.jsonld_blocks(Subject.union(s.new), context)) for s in subjects]))])
+    writes.append((f"{name}.jsonld", [(0, doc.start), *B.finish_jsonld(doc, doc.splice(
+        [(s.key, B.jsonld_blocks(Subject.union(s.new), context)) for s in subjects]))]))
     trig_data = _map(old / f"{name}.trig")
-    default, named = B.trig_regions(trig_data, prefixes)
     graphs = sorted({g for s in subjects for g, _line in s.old | s.new})
-    if any(g and g.encode() not in named for g in graphs):
-        raise NotUpdatable("a named graph appeared")
     pieces: list[B.Piece] = []
     cursor = 0
     for g in graphs if "" in graphs else ["", *graphs]:
-        region = named[g.encode()] if g else default
+        region = B.trig_region_of(trig_data, prefixes, g)
+        if region is None:
+            raise NotUpdatable("a named graph appeared")
         changes = [(s.key, B.trig_blocks(g, s.graph(s.new, g), prefixes)) for s in subjects
                    if any(x == g for x, _ in s.old | s.new)]
         spliced = region.splice(changes)
@@ -688,12 +696,27 @@ def _write_edition(project: Project, meta: DatasetMeta, state: State, old: Path,
         pieces.extend(spliced)
         cursor = region.end
     pieces.append((cursor, len(trig_data)))
-    B.write_pieces(old / f"{name}.trig", new / f"{name}.trig",
-                   [p for p in pieces if isinstance(p, bytes) or p[1] > p[0]])
-    new_nq = (new / f"{name}.nq").read_bytes()
-    members = _patch_gzip(old / f"{name}.nq.gz", new / f"{name}.nq.gz", nq_pieces, new_nq,
-                          state.members, (old / f"{name}.nq").stat().st_size)
-    return _update_stats(state.stats, subjects, meta.base_iri), members
+    writes.append((f"{name}.trig", [p for p in pieces if isinstance(p, bytes) or p[1] > p[0]]))
+
+    # The kernel copies the unchanged ranges and the hashes release the interpreter: two
+    # threads keep both cores busy.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda job: B.write_pieces(old / job[0], new / job[0], job[1]), writes))
+        members = _patch_gzip(old / f"{name}.nq.gz", new / f"{name}.nq.gz", nq_pieces,
+                              _map(new / f"{name}.nq"), state.members,
+                              (old / f"{name}.nq").stat().st_size)
+        rels = [rel for rel, _pieces in writes] + [f"{name}.nq.gz"]
+        entries = dict(zip(rels, pool.map(lambda rel: _entry(new, rel), rels), strict=True))
+    return _update_stats(state.stats, subjects, meta.base_iri), members, entries
+
+
+def _entry(root: Path, rel: str) -> FileEntry:
+    """Return the manifest entry of a file (hashed from a memory map, in any thread)."""
+    from .export.manifest import media_type
+
+    path = root / rel
+    data = _map(path)
+    return FileEntry(rel, len(data), hashlib.sha256(data).hexdigest(), media_type(path))
 
 
 def _quad_lines(quads: set[tuple[str, bytes]]) -> list[bytes]:
@@ -779,7 +802,7 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     if subjects:
         if progress:
             progress(f"validate {len(subjects)} changed subject(s)")
-        _validate(project, meta, engine, subjects, nt)
+        _validate(project, meta, engine, subjects, nt, state)
     timings["validate"] = time.perf_counter() - t0 - sum(timings.values())
     quads = state.quads + sum(len(s.new) - len(s.old) for s in subjects)
     added = len({r.id for r in news} - set(state.types))
@@ -791,8 +814,9 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
         if progress:
             progress(f"patch the dumps ({len(subjects)} subject(s))")
         with staging(target) as tmp:
-            stats, members = _write_edition(project, meta, state, target, tmp, subjects,
-                                            {"nt": nt, "nq": nq}, tool_version)
+            stats, members, written = _write_edition(project, meta, state, target, tmp,
+                                                     subjects, {"nt": nt, "nq": nq},
+                                                     tool_version)
             ctx = ExportContext(ox.Store(), Records(()), meta, project, tool_version,
                                 extras={"void-statistics": stats})
             cache = entry_cache(ctx)
@@ -802,6 +826,9 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
                     st = p.stat()
                     if st.st_ino == state.dist_files[rel][0]:
                         cache[entry_key(p, st.st_ino, st.st_size, st.st_mtime_ns)] = entry
+            for rel, entry in written.items():
+                st = (tmp / rel).stat()
+                cache[entry_key(tmp / rel, st.st_ino, st.st_size, st.st_mtime_ns)] = entry
             write_description(ctx, tmp)
             write_manifest(ctx, tmp)
         import json

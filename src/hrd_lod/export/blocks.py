@@ -204,6 +204,24 @@ def trig_regions(data: Buffer, prefixes: dict[str, str]) -> tuple[Region, dict[b
     return default, named
 
 
+def trig_region_of(data: Buffer, prefixes: dict[str, str], graph: str) -> Region | None:
+    """Return the statements of one graph ("" for the default graph) of a TriG dump, found
+    without reading the others; None if the dump has no such graph."""
+    start = len(turtle_header(prefixes))
+    first = data.find(b" {\n", start)  # type: ignore[union-attr]
+    first = len(data) if first < 0 else data.rfind(b"\n", start, first) + 1  # type: ignore[union-attr]
+    if not graph:
+        return Region(data, start, first, TURTLE_HEAD, TurtleKeys(prefixes))
+    headers = Region(data, first, len(data), TURTLE_HEAD, TurtleKeys(prefixes))
+    key = graph.encode("utf-8")
+    at, end = headers.locate(key)
+    if at == end:
+        return None
+    body = data.find(b"\n", at) + 1  # type: ignore[union-attr]
+    close = data.find(b"\n}\n", body - 1) + 1  # type: ignore[union-attr]
+    return Region(data, body, close, TRIG_GRAPH_HEAD, TurtleKeys(prefixes, indent=1))
+
+
 def jsonld_region(data: Buffer, context: dict[str, object]) -> Region:
     """Return the node objects of a JSON-LD dump: each line with its ``,\\n``, the last one's
     counted as if it were there (see ``write_pieces``)."""
