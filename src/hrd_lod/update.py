@@ -50,7 +50,7 @@ from .errors import ProblemList
 from .export import blocks as B
 from .export.describe import DESCRIPTION_FILE
 from .export.dumps import GZIP_CUT_MASK, dump_prefixes, gzip_member
-from .export.manifest import MANIFEST, FileEntry
+from .export.manifest import MANIFEST, EntryCache, FileEntry, file_entry, read_manifest
 from .policy import Withheld, WithheldItem, withhold
 from .project import DatasetMeta, Project, load_metadata, open_project
 from .records.cache import ParseCache
@@ -140,21 +140,13 @@ def salt(project: Project, meta: DatasetMeta, dist: Path, engine: str, tool_vers
     return h.hexdigest()
 
 
-def _listing(folder: Path) -> dict[str, tuple[int, int]]:
+def _files(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Return every file under ``folder``: relative path -> (inode, size, mtime_ns)."""
     out = {}
     for p in folder.rglob("*"):
         if p.is_file():
             st = p.stat()
-            out[p.relative_to(folder).as_posix()] = (st.st_size, st.st_mtime_ns)
-    return out
-
-
-def _dist_files(dist: Path) -> dict[str, tuple[int, int, int]]:
-    out = {}
-    for p in dist.rglob("*"):
-        if p.is_file():
-            st = p.stat()
-            out[p.relative_to(dist).as_posix()] = (st.st_ino, st.st_size, st.st_mtime_ns)
+            out[p.relative_to(folder).as_posix()] = (st.st_ino, st.st_size, st.st_mtime_ns)
     return out
 
 
@@ -179,7 +171,7 @@ def save_state(project: Project, dist: Path, state_salt: str, *, records: Record
         record_files = {p.relative_to(project.data_dir).as_posix()
                         for p in data_files(project.data_dir)}
         keep: set[str] = set()
-        for rel, (size, mtime) in _listing(project.data_dir).items():
+        for rel, (_ino, size, mtime) in _files(project.data_dir).items():
             data = (project.data_dir / rel).read_bytes()
             sha = hashlib.sha256(data).hexdigest()
             files[rel] = (size, mtime, sha)
@@ -199,10 +191,7 @@ def save_state(project: Project, dist: Path, state_salt: str, *, records: Record
             for old in copies.iterdir():
                 if old.name not in keep:
                     old.unlink(missing_ok=True)
-        manifest = (dist / MANIFEST).read_text(encoding="utf-8")
-        import json
-
-        entries = {e["path"]: FileEntry(**e) for e in json.loads(manifest)["files"]}
+        entries = _entries(dist)
         public_ids = {r.id for r in public}
         state = State(
             salt=state_salt, data_files=files, parse_keys=parse_keys,
@@ -210,7 +199,7 @@ def save_state(project: Project, dist: Path, state_salt: str, *, records: Record
             hidden=frozenset(r.id for r in records if r.id not in public_ids),
             awards=tuple(public.of_type("Award")), notices=records.notices,
             withheld=withheld, report=report, records=len(public), quads=quads, dups=dups,
-            stats=stats, members=members, dist_files=_dist_files(dist), entries=entries)
+            stats=stats, members=members, dist_files=_files(dist), entries=entries)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:
@@ -219,6 +208,12 @@ def save_state(project: Project, dist: Path, state_salt: str, *, records: Record
     except OSError:
         if path.exists():
             path.unlink(missing_ok=True)
+
+
+def _entries(dist: Path) -> dict[str, FileEntry]:
+    files = read_manifest(dist)["files"]
+    assert isinstance(files, list)
+    return {e["path"]: FileEntry(**e) for e in files}
 
 
 def forget_state(project: Project, dist: Path) -> None:
@@ -642,10 +637,11 @@ def _patch_gzip(old_gz: Path, new_gz: Path, nq_pieces: list[B.Piece], new_nq: by
     return out
 
 
-def _write_edition(project: Project, meta: DatasetMeta, state: State, old: Path, new: Path,
-                   subjects: list[Subject], regions: dict[str, object],
-                   tool_version: str) -> tuple[dict[str, object], list[tuple[int, int]],
-                                               dict[str, FileEntry]]:
+def _write_edition(meta: DatasetMeta, state: State, old: Path, new: Path,
+                   subjects: list[Subject], nt: B.Region, nq: B.Region,
+                   cache: EntryCache) -> tuple[dict[str, object], list[tuple[int, int]]]:
+    """Write the patched edition into ``new``; return the new VoID figures and gzip members
+    (the rewritten dumps' manifest entries go into ``cache``)."""
     name = meta.id
     prefixes = dump_prefixes(meta.base_iri)
     from .export import jsonld
@@ -665,8 +661,6 @@ def _write_edition(project: Project, meta: DatasetMeta, state: State, old: Path,
 
             shutil.copy2(old / rel, target)
 
-    nt, nq = regions["nt"], regions["nq"]
-    assert isinstance(nt, B.Region) and isinstance(nq, B.Region)
     writes: list[tuple[str, list[B.Piece]]] = []
     writes.append((f"{name}.nt", nt.splice(
         [(s.key, B.lines_bytes(Subject.union(s.new))) for s in subjects])))
@@ -706,17 +700,8 @@ def _write_edition(project: Project, meta: DatasetMeta, state: State, old: Path,
                               _map(new / f"{name}.nq"), state.members,
                               (old / f"{name}.nq").stat().st_size)
         rels = [rel for rel, _pieces in writes] + [f"{name}.nq.gz"]
-        entries = dict(zip(rels, pool.map(lambda rel: _entry(new, rel), rels), strict=True))
-    return _update_stats(state.stats, subjects, meta.base_iri), members, entries
-
-
-def _entry(root: Path, rel: str) -> FileEntry:
-    """Return the manifest entry of a file (hashed from a memory map, in any thread)."""
-    from .export.manifest import media_type
-
-    path = root / rel
-    data = _map(path)
-    return FileEntry(rel, len(data), hashlib.sha256(data).hexdigest(), media_type(path))
+        list(pool.map(lambda rel: file_entry(new, new / rel, cache), rels))
+    return _update_stats(state.stats, subjects, meta.base_iri), members
 
 
 def _quad_lines(quads: set[tuple[str, bytes]]) -> list[bytes]:
@@ -754,9 +739,9 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     state = _load_state(project, target)
     if state.salt != salt(project, meta, target, engine, tool_version):
         raise NotUpdatable("the code, metadata, shapes, ontology or options changed")
-    if _dist_files(target) != state.dist_files:
+    if _files(target) != state.dist_files:
         raise NotUpdatable(f"{target} is not the edition the last build wrote")
-    listing = _listing(project.data_dir)
+    listing = {rel: st[1:] for rel, st in _files(project.data_dir).items()}
     if set(listing) != set(state.data_files):
         raise NotUpdatable("data files were added or removed")
     record_files = {p.relative_to(project.data_dir).as_posix()
@@ -814,29 +799,20 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
         if progress:
             progress(f"patch the dumps ({len(subjects)} subject(s))")
         with staging(target) as tmp:
-            stats, members, written = _write_edition(project, meta, state, target, tmp,
-                                                     subjects, {"nt": nt, "nq": nq},
-                                                     tool_version)
-            ctx = ExportContext(ox.Store(), Records(()), meta, project, tool_version,
-                                extras={"void-statistics": stats})
+            ctx = ExportContext(ox.Store(), Records(()), meta, project, tool_version)
             cache = entry_cache(ctx)
+            stats, members = _write_edition(meta, state, target, tmp, subjects, nt, nq, cache)
+            ctx.extras["void-statistics"] = stats
             for rel, entry in state.entries.items():
                 p = tmp / rel
                 if p.is_file() and rel not in (DESCRIPTION_FILE,):
                     st = p.stat()
                     if st.st_ino == state.dist_files[rel][0]:
                         cache[entry_key(p, st.st_ino, st.st_size, st.st_mtime_ns)] = entry
-            for rel, entry in written.items():
-                st = (tmp / rel).stat()
-                cache[entry_key(tmp / rel, st.st_ino, st.st_size, st.st_mtime_ns)] = entry
             write_description(ctx, tmp)
             write_manifest(ctx, tmp)
-        import json
-
-        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
         new_state = replace(new_state, stats=stats, members=members,
-                            dist_files=_dist_files(target),
-                            entries={e["path"]: FileEntry(**e) for e in manifest["files"]})
+                            dist_files=_files(target), entries=_entries(target))
     for rel, (_size, _mtime, sha) in touched.items():
         old_sha = state.data_files[rel][2]
         if rel.lower().endswith(".csv") and rel in record_files and sha != old_sha:

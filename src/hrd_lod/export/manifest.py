@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import mmap
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,6 +59,17 @@ def entry_key(path: Path, inode: int, size: int, mtime_ns: int) -> tuple[str, in
     return (str(path), inode, size, mtime_ns)
 
 
+def _sha256(path: Path) -> tuple[int, str]:
+    """Return a file's size and SHA-256, hashed from a memory map (no copy of a large dump in
+    memory; the hash lets other threads run)."""
+    with path.open("rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if not size:
+            return 0, hashlib.sha256(b"").hexdigest()
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return size, hashlib.sha256(data).hexdigest()
+
+
 def file_entry(root: Path, path: Path, cache: EntryCache | None = None) -> FileEntry:
     """Return the manifest entry of one file under ``root``.
 
@@ -71,9 +84,8 @@ def file_entry(root: Path, path: Path, cache: EntryCache | None = None) -> FileE
         hit = cache.get(key)
         if hit is not None:
             return hit
-    data = path.read_bytes()
-    entry = FileEntry(path.relative_to(root).as_posix(), len(data),
-                      hashlib.sha256(data).hexdigest(), media_type(path))
+    size, digest = _sha256(path)
+    entry = FileEntry(path.relative_to(root).as_posix(), size, digest, media_type(path))
     if key is not None:
         cache[key] = entry
     return entry
