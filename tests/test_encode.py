@@ -54,6 +54,11 @@ def _assert_lines_are_the_store_s(project: Path) -> None:
     encoded = encode_dataset(prepared.public, prepared.meta)
     assert encoded.graphs == graphs_of(encoded.store)
     assert sum(len(lines) for lines in encoded.graphs.values()) == len(encoded.store)
+    # the store loaded in many small hand-overs (lines of a graph split across them) holds
+    # the same quads, and the lines do not change
+    piecemeal = encode_dataset(prepared.public, prepared.meta, chunk=7)
+    assert piecemeal.graphs == encoded.graphs and piecemeal.dups == encoded.dups
+    assert graphs_of(piecemeal.store) == encoded.graphs
 
 
 def test_lines_of_the_repository_dataset_are_the_store_s() -> None:

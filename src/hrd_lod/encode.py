@@ -193,37 +193,59 @@ class Encoded:
     dups: frozenset[tuple[str, bytes]] = frozenset()
 
 
-def encode_dataset(records: Records, meta: DatasetMeta) -> Encoded:
+def encode_dataset(records: Records, meta: DatasetMeta, *,
+                   chunk: int = 100_000) -> Encoded:
     """Return the RDF of the public records, in a store and as sorted lines per graph.
 
-    The store is loaded in a second thread (the Rust parser lets the interpreter go on) while
-    the next graph's lines are sorted here. It is loaded without checking IRIs and language
-    tags again (a third faster): every IRI here is made from checked ids and the base IRI, or
-    is a URL field, and the loader checked those URLs and every language tag with the store's
-    own rules (``records.fields``).
+    The store is loaded in a second thread while the lines are made here: every ``chunk``
+    lines, the new lines of each graph go to the Rust parser, which lets the interpreter go on
+    (the store needs no order; the lines are sorted once all are made, while the last ones
+    load). It is loaded without checking IRIs and language tags again (a third faster): every
+    IRI here is made from checked ids and the base IRI, or is a URL field, and the loader
+    checked those URLs and every language tag with the store's own rules
+    (``records.fields``).
     """
     buckets: dict[str, list[str]] = {}
-    for g, line in encode_lines(records, meta):
-        bucket = buckets.get(g)
-        if bucket is None:
-            bucket = buckets[g] = []
-        bucket.append(line)
+    handed: dict[str, int] = {}  # graph -> how many of its lines the store was given
     store = ox.Store()
     graphs: dict[str, list[bytes]] = {}
     dups: set[tuple[str, bytes]] = set()
     with ThreadPoolExecutor(max_workers=1) as loader:
         pending = []
+
+        def hand_over() -> None:
+            # One N-Quads text per hand-over: few calls, so the two threads rarely wait for
+            # each other. A line's only " .\n" is its end (a literal's newlines are escaped).
+            parts = []
+            for g, bucket in buckets.items():
+                start = handed.get(g, 0)
+                if start == len(bucket):
+                    continue
+                handed[g] = len(bucket)
+                text = "\n".join(bucket[start:] if start else bucket) + "\n"
+                parts.append(text.replace(" .\n", f" {g} .\n") if g else text)
+            if parts:
+                pending.append(loader.submit(store.load, "".join(parts).encode("utf-8"),
+                                             format=ox.RdfFormat.N_QUADS, lenient=True))
+
+        made = 0
+        for g, line in encode_lines(records, meta):
+            bucket = buckets.get(g)
+            if bucket is None:
+                bucket = buckets[g] = []
+            bucket.append(line)
+            made += 1
+            if made == chunk:
+                hand_over()
+                made = 0
+        hand_over()
         for g in sorted(buckets):
             bucket = buckets.pop(g)
             distinct = set(bucket)
             if len(distinct) < len(bucket):
                 dups.update((g, line.encode("utf-8"))
                             for line, n in Counter(bucket).items() if n > 1)
-            text = "\n".join(sorted(distinct)).encode("utf-8")
-            graphs[g] = text.split(b"\n")
-            target = ox.NamedNode(g[1:-1]) if g else ox.DefaultGraph()
-            pending.append(loader.submit(store.load, text, format=ox.RdfFormat.N_TRIPLES,
-                                         to_graph=target, lenient=True))
+            graphs[g] = "\n".join(sorted(distinct)).encode("utf-8").split(b"\n")
         for job in pending:
             job.result()
     return Encoded(store, graphs, frozenset(dups))
