@@ -47,7 +47,7 @@ def code_fingerprint() -> str:
     for path in sorted(p for p in root.rglob("*") if p.is_file()
                        and p.suffix in (".py", ".html", ".xml", ".css", ".txt", ".json")):
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    for dist in ("pyoxigraph", "jinja2", "markupsafe"):
+    for dist in ("pyoxigraph", "jinja2", "markupsafe", "isal"):
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:  # pragma: no cover - installed with hrd-lod
