@@ -103,7 +103,8 @@ def test_compacting_lines_equals_compacting_parsed_triples() -> None:
        st.sampled_from([None, "http://www.w3.org/2001/XMLSchema#date",
                         "https://example.org/type"]),
        st.sampled_from(["http://schema.org/name", "http://schema.org/description",
-                        "https://example.org/p"]))
+                        "https://schema.org/name", "https://schema.org/startDate",
+                        "https://schema.org/location", "https://example.org/p"]))
 def test_any_literal_compacts_the_same_from_its_line(text: str, lang: str | None,
                                                      dtype: str | None, pred: str) -> None:
     from hrd_lod.store import triples_from_lines
@@ -119,6 +120,24 @@ def test_any_literal_compacts_the_same_from_its_line(text: str, lang: str | None
                ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/x"),
                          ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                          ox.NamedNode("http://schema.org/Person")),
+               ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/x"), ox.NamedNode(pred),
+                         ox.NamedNode("https://w3id.org/hrd/id/place/y")),
+               ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/z"), ox.NamedNode(pred),
+                         lit),
                ox.Triple(ox.BlankNode("b0"), ox.NamedNode(pred), ox.BlankNode("b1"))]
     lines = sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines())
     assert _compactor().graph_lines(lines) == _compactor().graph(triples_from_lines(lines))
+
+
+def test_the_json_ld_dump_written_a_node_at_a_time_is_dumps_of_the_document() -> None:
+    import io
+
+    from hrd_lod.export.jsonld import dataset_context, dumps, write_graph_document
+    from hrd_lod.store import union_lines
+
+    context = dataset_context("https://w3id.org/hrd/")
+    nodes = _compactor().graph_lines(union_lines(prepare(REPO, use_cache=False).store))
+    for some in (nodes, nodes[:1], []):
+        out = io.BytesIO()
+        write_graph_document(out, {"@context": context}, iter(some))
+        assert out.getvalue() == dumps({"@context": context, "@graph": some})

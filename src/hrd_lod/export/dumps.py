@@ -155,8 +155,10 @@ def write_trig(ctx: ExportContext, out: Path) -> None:
 def write_jsonld(ctx: ExportContext, out: Path) -> None:
     """Write ``{name}.jsonld`` (compacted with the dataset context) and ``context.jsonld``."""
     context = jsonld.dataset_context(ctx.meta.base_iri)
-    doc = jsonld.document_from_lines(ctx.union, context)
-    write_bytes(out / f"{ctx.name}.jsonld", jsonld.dumps(doc))
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / f"{ctx.name}.jsonld").open("wb") as fh:  # a node at a time
+        jsonld.write_graph_document(fh, {"@context": context},
+                                    jsonld.Compactor(context).nodes_of_lines(ctx.union))
     write_bytes(out / "context.jsonld", jsonld.dumps({"@context": context}))
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -148,43 +149,76 @@ class Compactor:
     def graph_lines(self, lines: Iterable[bytes]) -> list[dict[str, object]]:
         """Return node objects for N-Triples lines as oxigraph writes them (sorted by subject).
 
-        The same as ``graph`` over the parsed triples, without making term objects: subject
-        and predicate are IRIs or blank nodes (no spaces), and a literal ends at its last
-        quote (a language tag or a datatype IRI holds none).
+        The same as ``graph`` over the parsed triples, without making term objects."""
+        return list(self.nodes_of_lines(lines))
+
+    def nodes_of_lines(self, lines: Iterable[bytes]) -> Iterator[dict[str, object]]:
+        """Yield the node object of each subject of sorted N-Triples lines, in turn.
+
+        Sorted lines hold each subject's triples together (a subject has no space), so a node
+        is complete when the next subject starts. Subject and predicate are IRIs or blank
+        nodes, and a literal ends at its last quote (a language tag or a datatype IRI holds
+        none).
         """
-        nodes: dict[str, dict[str, object]] = {}
+        iris = self._cache
+        keys: dict[str, tuple[str, str | None, str]] = {}  # predicate -> key, term, coercion
+        node: dict[str, object] = {}
         last_s = ""
-        s_ref = ""
         for raw in lines:
             line = raw.decode("utf-8")
             s, p, o = line.split(" ", 2)
-            o = o[:-2]  # " ."
             if s != last_s:
+                if node:
+                    yield node
                 last_s = s
-                s_ref = self.iri(s[1:-1]) if s[0] == "<" else s
+                node = {"@id": self.iri(s[1:-1]) if s[0] == "<" else s}
             pred = p[1:-1]
+            known = keys.get(pred)
+            if known is None:
+                term, coercion = self.terms.get(pred, (None, None))
+                key = term if (term is not None and coercion is None) else self.iri(pred)
+                known = keys[pred] = (key, term, coercion)
+            key, term, coercion = known
             first = o[0]
+            out: object
             if first == '"':
                 end = o.rindex('"')
                 value = o[1:end]
                 if "\\" in value:
                     value = unescape(value)
-                rest = o[end + 1:]
-                if rest[:1] == "@":
-                    key, out = self.literal_entry(pred, value, rest[1:], _LANG_STRING)
-                elif rest:
-                    key, out = self.literal_entry(pred, value, None, rest[3:-1])
+                rest = o[end + 1:-2]  # without " ."
+                if not rest:
+                    out = value
+                elif rest[0] == "@":
+                    out = {"@language": rest[1:], "@value": value}
+                elif term is not None and coercion == rest[3:-1]:
+                    key, out = term, value
                 else:
-                    key, out = self.literal_entry(pred, value, None, _XSD_STRING)
+                    out = {"@type": self.iri(rest[3:-1]), "@value": value}
             elif first == "<":
+                ref = o[1:-3]
+                ref = iris.get(ref) or self.iri(ref)
                 if pred == V.RDF_TYPE:
-                    key, out = "@type", self.iri(o[1:-1])
+                    key, out = "@type", ref
+                elif term is not None and coercion == "@id":
+                    key, out = term, ref
                 else:
-                    key, out = self.node_entry(pred, self.iri(o[1:-1]))
+                    out = {"@id": ref}
             else:  # a blank node, "_:..."
-                key, out = self.node_entry(pred, o)
-            _add(nodes, s_ref, key, out)
-        return list(nodes.values())
+                ref = o[:-2]
+                if term is not None and coercion == "@id":
+                    key, out = term, ref
+                else:
+                    out = {"@id": ref}
+            prev = node.get(key)
+            if prev is None:
+                node[key] = out
+            elif type(prev) is list:
+                prev.append(out)
+            else:
+                node[key] = [prev, out]
+        if node:
+            yield node
 
 
 def _add(nodes: dict[str, dict[str, object]], subject: str, key: str, value: object) -> None:
@@ -215,6 +249,19 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(one, text)
 
 
+def _node_json(node: object) -> str:
+    return json.dumps(node, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
+def _graph_head(head: dict[str, object]) -> str:
+    parts = ["{"]
+    for key in sorted(head):
+        value = json.dumps(head[key], ensure_ascii=False, sort_keys=True, indent=2)
+        parts.append(f"  {json.dumps(key)}: {value.replace(chr(10), chr(10) + '  ')},")
+    parts.append('  "@graph": [\n')
+    return "\n".join(parts)
+
+
 def dumps(doc: object) -> bytes:
     """Return JSON bytes: UTF-8, sorted keys, final newline.
 
@@ -224,24 +271,27 @@ def dumps(doc: object) -> bytes:
     """
     if isinstance(doc, dict) and isinstance(doc.get("@graph"), list):
         head = {k: v for k, v in doc.items() if k != "@graph"}
-        parts = ["{"]
-        for key in sorted(head):
-            value = json.dumps(head[key], ensure_ascii=False, sort_keys=True, indent=2)
-            parts.append(f"  {json.dumps(key)}: {value.replace(chr(10), chr(10) + '  ')},")
-        nodes = [json.dumps(n, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
-                 for n in doc["@graph"]]
-        parts.append('  "@graph": [')
-        parts.append(",\n".join("    " + n for n in nodes))
-        parts.append("  ]\n}")
-        return ("\n".join(parts) + "\n").encode()
+        nodes = ",\n".join("    " + _node_json(n) for n in doc["@graph"])
+        return (_graph_head(head) + nodes + "\n  ]\n}\n").encode()
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
+
+
+def write_graph_document(out: IO[bytes], head: dict[str, object],
+                         nodes: Iterable[object]) -> None:
+    """Write what ``dumps`` returns for ``{**head, "@graph": list(nodes)}``, a node at a time
+    (the nodes are never all in memory)."""
+    out.write(_graph_head(head).encode())
+    batch: list[str] = []
+    sep = "    "
+    for node in nodes:
+        batch.append(sep + _node_json(node))
+        sep = ",\n    "
+        if len(batch) == 4096:
+            out.write("".join(batch).encode())
+            batch.clear()
+    out.write(("".join(batch) + "\n  ]\n}\n").encode())
 
 
 def document(triples: Iterable[ox.Triple], context: dict[str, object]) -> dict[str, object]:
     """Return a JSON-LD document (context inline, then @graph) for ``triples``."""
     return {"@context": context, "@graph": Compactor(context).graph(triples)}
-
-
-def document_from_lines(lines: Iterable[bytes], context: dict[str, object]) -> dict[str, object]:
-    """Return the JSON-LD document of ``document`` for N-Triples lines as oxigraph writes them."""
-    return {"@context": context, "@graph": Compactor(context).graph_lines(lines)}
