@@ -68,33 +68,38 @@ def statistics(lines: list[bytes], base: str) -> dict[str, object]:
     on the first two spaces finds the terms without parsing the line.
     """
     classes: Counter[bytes] = Counter()
-    properties: Counter[bytes] = Counter()
-    subjects: set[bytes] = set()
-    objects: Counter[bytes] = Counter()
-    entities: set[bytes] = set()
+    properties: dict[bytes, int] = {}
+    objects: list[bytes] = []
+    subjects = entities = 0
     examples: dict[bytes, bytes] = {}
     space = V.entity_iri(base, "", "")[:-1]  # "{base}id/"
     space_b = b"<" + space.encode()
     rdf_type = f"<{V.RDF_TYPE}>".encode()
+    last_s = b""
+    is_entity = False
+    add_object = objects.append
     for line in lines:
         s, p, rest = line.split(b" ", 2)
         o = rest[:-2]
-        subjects.add(s)
-        objects[o] += 1
-        properties[p] += 1
-        is_entity = s.startswith(space_b) and b"#" not in s
-        if is_entity:
-            entities.add(s)
-        if p == rdf_type and o.startswith(b"<"):
+        add_object(o)
+        properties[p] = properties.get(p, 0) + 1
+        if s != last_s:  # sorted lines: a subject's triples are together
+            last_s = s
+            subjects += 1
+            is_entity = s.startswith(space_b) and b"#" not in s
+            entities += is_entity
+        if p == rdf_type and o[0] == 60:  # "<"
             classes[o] += 1
             if is_entity:
                 examples.setdefault(o, s)  # lines are sorted: the first is stable
+    object_counts = Counter(objects)
+    del objects
 
     def iri(term: bytes) -> str:
         return term[1:-1].decode()
 
-    return {"triples": len(lines), "subjects": len(subjects), "objects": len(objects),
-            "entities": len(entities), "uri_space": space, "object_counts": objects,
+    return {"triples": len(lines), "subjects": subjects, "objects": len(object_counts),
+            "entities": entities, "uri_space": space, "object_counts": object_counts,
             "classes": dict(sorted((iri(k), v) for k, v in classes.items())),
             "properties": dict(sorted((iri(k), v) for k, v in properties.items())),
             "examples": {iri(k): iri(v) for k, v in examples.items()}}
