@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -135,19 +137,18 @@ def write_nquads(ctx: ExportContext, out: Path) -> None:
 def write_trig(ctx: ExportContext, out: Path) -> None:
     """Write ``{name}.trig``: the default graph, then each source's named graph, each sorted.
 
-    The quads go from sorted N-Triples lines straight into the TriG writer (no Python objects per
-    quad): each named graph's lines get the graph IRI appended.
+    The quads go from sorted N-Triples lines straight into the TriG writer, a graph at a time
+    (no Python objects per line, and one graph's text in memory at once): each named graph's
+    text gets the graph IRI before every line's final " ." (a line holds no other newline).
     """
-    parts: list[bytes] = []
-    for g, lines in ctx.graph_lines():
-        if g:
-            suffix = g.encode("utf-8") + b" ."
-            parts.extend([line[:-1] + suffix for line in lines])
-        else:
-            parts.extend(lines)
-    data = _lines_bytes(parts)
-    del parts  # the joined text is all the parser needs
-    quads = ox.parse(data, format=ox.RdfFormat.N_QUADS) if data else []
+    def graph_texts() -> Iterator[bytes]:
+        for g, lines in ctx.graph_lines():
+            if lines:
+                text = _lines_bytes(lines)
+                yield text.replace(b" .\n", b" " + g.encode("utf-8") + b" .\n") if g else text
+
+    quads = itertools.chain.from_iterable(ox.parse(text, format=ox.RdfFormat.N_QUADS)
+                                          for text in graph_texts())
     write_bytes(out / f"{ctx.name}.trig",
                 serialize_sorted(quads, TRIG, dump_prefixes(ctx.meta.base_iri)))
 
