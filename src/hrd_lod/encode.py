@@ -73,10 +73,25 @@ class IriMaker:
         return node
 
 
+_LANGS: dict[str, str] = {}  # language tag -> "@tag" in lower case
+
+
+def _lang(tag: str) -> str:
+    suffix = _LANGS.get(tag)
+    if suffix is None:
+        suffix = _LANGS[tag] = "@" + tag.lower()
+    return suffix
+
+
 def term(value: Value, iris: IriMaker) -> str:
     """Return the N-Triples form of a field value."""
+    kind = type(value)  # the exact classes first (the loader makes no subclasses)
+    if kind is LangString:
+        return '"' + value.value.translate(_ESCAPES) + '"' + _lang(value.lang)  # type: ignore[union-attr]
+    if kind is Ref:
+        return iris.entity(value.id)  # type: ignore[union-attr]
     if isinstance(value, LangString):
-        return literal(value.value, "@" + value.lang.lower())
+        return literal(value.value, _lang(value.lang))
     if isinstance(value, Ref):
         return iris.entity(value.id)
     if isinstance(value, Url):
@@ -90,19 +105,31 @@ def term(value: Value, iris: IriMaker) -> str:
     raise TypeError(f"no RDF term for {value!r}")  # pragma: no cover
 
 
-def _line(s: str, p: str, o: str, g: str) -> tuple[str, str]:
-    return g, f"{s} {p} {o} ."
+_IRIS: dict[str, str] = {}  # predicate or class IRI -> "<IRI>"
 
 
-def record_lines(rec: Record, iris: IriMaker, records: Records) -> Iterator[tuple[str, str]]:
-    """Yield (graph, N-Triples line) for every triple of one public record."""
+def _iri(iri: str) -> str:
+    node = _IRIS.get(iri)
+    if node is None:
+        node = _IRIS[iri] = f"<{iri}>"
+    return node
+
+
+def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[str, str]]:
+    """Return (graph, N-Triples line) for every triple of one public record.
+
+    A triple in several graphs is one line object in each (the lines are made once).
+    """
+    out: list[tuple[str, str]] = []
+    add = out.append
     spec = TYPES[rec.type]
     s = iris.entity(rec.id)
+    graph = iris.graph
     if rec.type == "Source":
         own_graphs = every_graph = [DEFAULT]
     else:
-        own_graphs = [iris.graph(x) for x in rec.sources] or [DEFAULT]
-        every_graph = [iris.graph(x) for x in rec.all_sources()] or [DEFAULT]
+        own_graphs = [graph(x) for x in rec.sources] or [DEFAULT]
+        every_graph = [graph(x) for x in rec.all_sources()] or [DEFAULT]
 
     classes = set(spec.classes)
     for name, table in (("organization_type", ORG_TYPE_CLASSES),
@@ -111,59 +138,66 @@ def record_lines(rec: Record, iris: IriMaker, records: Records) -> Iterator[tupl
         if isinstance(value, Enum):
             classes.add(table[value.value])
     names = [term(v, iris) for v in rec.values.get("name", ())]
+    head = [f"{s} {_TYPE} {_iri(cls)} ." for cls in sorted(classes)]
+    head += [f"{s} {_iri(pred)} {o} ." for pred in spec.name_predicates for o in names]
     for g in every_graph:
-        for cls in sorted(classes):
-            yield _line(s, _TYPE, f"<{cls}>", g)
-        for pred in spec.name_predicates:
-            for o in names:
-                yield _line(s, f"<{pred}>", o, g)
+        for line in head:
+            add((g, line))
 
+    by_name = spec.by_name
+    field_sources = rec.field_sources
     for fname, vals in rec.values.items():
-        f = spec.by_name[fname]
-        if not f.predicates:
+        predicates = by_name[fname].predicates
+        if not predicates:
             continue
-        graphs = ([iris.graph(x) for x in rec.field_sources[fname]]
-                  if fname in rec.field_sources else own_graphs)
+        graphs = ([graph(x) for x in field_sources[fname]]
+                  if fname in field_sources else own_graphs)
         for v in vals:
             o = term(v, iris)
-            for pred in f.predicates:
+            for pred in predicates:
+                line = f"{s} {_iri(pred)} {o} ."
                 for g in graphs:
-                    yield _line(s, f"<{pred}>", o, g)
+                    add((g, line))
 
     if rec.type == "AwardConferral":
         # Consumers that only know schema.org see the award as text on the laureate.
-        yield from _award_text(rec, iris, records, own_graphs)
+        out += _award_text(rec, iris, records, own_graphs)
 
     if rec.type != "Source":
         for src in rec.all_sources():
-            yield _line(s, _DERIVED_FROM, iris.entity(src), DEFAULT)
+            add((DEFAULT, f"{s} {_DERIVED_FROM} {iris.entity(src)} ."))
 
     for fname, how in sorted(rec.derived.items()):
         d = f"{s[:-1]}#derived-{fname.replace('_', '-')}>"
-        yield _line(d, _TYPE, f"<{V.hrd('Derivation')}>", DEFAULT)
-        yield _line(d, f"<{V.hrd('derivedFor')}>", s, DEFAULT)
-        for pred in spec.by_name[fname].predicates:
-            yield _line(d, f"<{V.hrd('derivedProperty')}>", f"<{pred}>", DEFAULT)
-        yield _line(d, f"<{V.hrd('derivationMethod')}>", literal(how), DEFAULT)
+        add((DEFAULT, f"{d} {_TYPE} <{V.hrd('Derivation')}> ."))
+        add((DEFAULT, f"{d} <{V.hrd('derivedFor')}> {s} ."))
+        for pred in by_name[fname].predicates:
+            add((DEFAULT, f"{d} <{V.hrd('derivedProperty')}> <{pred}> ."))
+        add((DEFAULT, f"{d} <{V.hrd('derivationMethod')}> {literal(how)} ."))
         for src in rec.sources_of(fname):
-            yield _line(d, _DERIVED_FROM, iris.entity(src), DEFAULT)
+            add((DEFAULT, f"{d} {_DERIVED_FROM} {iris.entity(src)} ."))
+    return out
+
+
+_AWARD = f"<{V.schema('award')}>"
 
 
 def _award_text(rec: Record, iris: IriMaker, records: Records,
-                graphs: list[str]) -> Iterator[tuple[str, str]]:
+                graphs: list[str]) -> list[tuple[str, str]]:
     award_ref = rec.first("award")
     year = rec.first("year")
     award = records.get(award_ref.id) if isinstance(award_ref, Ref) else None
     if award is None or not isinstance(year, Year):
-        return
-    p = f"<{V.schema('award')}>"
+        return []
+    out = []
     for name in award.values.get("name", ()):
         assert isinstance(name, LangString)
-        text = literal(f"{name.value} {year}", "@" + name.lang.lower())
+        text = literal(f"{name.value} {year}", _lang(name.lang))
         for laureate in rec.values.get("laureate", ()):
             assert isinstance(laureate, Ref)
-            for g in graphs:
-                yield _line(iris.entity(laureate.id), p, text, g)
+            line = f"{iris.entity(laureate.id)} {_AWARD} {text} ."
+            out += [(g, line) for g in graphs]
+    return out
 
 
 def encode_lines(records: Records, meta: DatasetMeta) -> Iterator[tuple[str, str]]:
@@ -174,12 +208,13 @@ def encode_lines(records: Records, meta: DatasetMeta) -> Iterator[tuple[str, str
         yield from lines_of(rec, iris, records)
 
 
-def lines_of(rec: Record, iris: IriMaker, records: Records) -> Iterator[tuple[str, str]]:
-    """Yield (graph, N-Triples line) for every triple one public record gives: its own
+def lines_of(rec: Record, iris: IriMaker, records: Records) -> list[tuple[str, str]]:
+    """Return (graph, N-Triples line) for every triple one public record gives: its own
     (``record_lines``) and, for a source, its named graph's link to it."""
-    yield from record_lines(rec, iris, records)
+    out = record_lines(rec, iris, records)
     if rec.type == "Source":
-        yield _line(iris.graph(rec.id), _DERIVED_FROM, iris.entity(rec.id), DEFAULT)
+        out.append((DEFAULT, f"{iris.graph(rec.id)} {_DERIVED_FROM} {iris.entity(rec.id)} ."))
+    return out
 
 
 @dataclass
