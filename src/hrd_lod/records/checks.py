@@ -37,17 +37,31 @@ def check_refs(by_id: dict[str, Record], problems: ProblemList,
     are not reported again (one typo must not cascade into many errors).
     """
     types_of = {**(broken or {}), **{rid: rec.type for rid, rec in by_id.items()}}
-    ids = sorted(types_of)
+    ids: list[str] = []  # sorted, for suggestions: made at the first dangling reference
+    get = types_of.get
+
+    def check(rec: Record, fname: str, target: str, types: tuple[str, ...]) -> None:
+        if not ids:
+            ids.extend(sorted(types_of))
+        _check_one(rec, fname, target, types, types_of, ids, problems)
+
+    source = ("Source",)
     for rec in by_id.values():
-        spec = TYPES[rec.type]
-        for fname, ref in rec.refs():
-            _check_one(rec, fname, ref.id, spec.by_name[fname].ref_types, types_of, ids,
-                       problems)
+        by_name = TYPES[rec.type].by_name
+        for fname, vals in rec.values.items():
+            for v in vals:
+                if type(v) is Ref or isinstance(v, Ref):
+                    types = by_name[fname].ref_types
+                    other = get(v.id)
+                    if other is None or (types and other not in types):
+                        check(rec, fname, v.id, types)
         for sid in rec.sources:
-            _check_one(rec, "sources", sid, ("Source",), types_of, ids, problems)
+            if get(sid) != "Source":
+                check(rec, "sources", sid, source)
         for sids in rec.field_sources.values():
             for sid in sids:
-                _check_one(rec, "field_sources", sid, ("Source",), types_of, ids, problems)
+                if get(sid) != "Source":
+                    check(rec, "field_sources", sid, source)
 
 
 def _check_one(rec: Record, fname: str, target: str, types: tuple[str, ...],
