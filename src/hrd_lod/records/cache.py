@@ -18,7 +18,7 @@ from pathlib import Path
 from .model import Notice, Record
 from .schema import TYPES
 
-_VERSION = "2"  # 2: URLs and language tags also checked by the store's rules
+_VERSION = "3"  # 2: URLs and language tags also checked by the store's rules; 3: chunks
 
 
 def _model_fingerprint() -> str:
@@ -49,22 +49,33 @@ class ParseCache:
         h.update(data)
         return h.hexdigest()
 
-    def get(self, key: str) -> tuple[list[Record], list[Notice], dict[str, str]] | None:
-        """Return the cached records, notices and broken ids of a file, or None."""
+    def get(self, key: str) -> tuple[list[Record], list[Notice]] | None:
+        """Return the cached records and notices of a file, or None."""
         if self.folder is None:
             return None
         path = self.folder / key[:2] / key
+        records: list[Record] = []
+        notices: list[Notice] = []
         try:
             with path.open("rb") as fh:
-                value = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                while fh.peek(1):  # one pickle per chunk of the file's records
+                    chunk_records, chunk_notices = pickle.load(fh)
+                    records += chunk_records
+                    notices += chunk_notices
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                ValueError, TypeError):
             self.misses += 1
             return None
         self.hits += 1
-        return value  # type: ignore[no-any-return]
+        return records, notices
 
     def put(self, key: str, records: list[Record], notices: list[Notice]) -> None:
         """Store a file's records (written atomically; a failure only costs time later)."""
+        self.put_chunks(key, [chunk(records, notices)])
+
+    def put_chunks(self, key: str, chunks: list[bytes]) -> None:
+        """Store a file's records given as ``chunk``s, in order (parts of the file read apart
+        are stored without being pickled again)."""
         if self.folder is None:
             return
         folder = self.folder / key[:2]
@@ -72,7 +83,13 @@ class ParseCache:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((records, notices, {}), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                for data in chunks:
+                    fh.write(data)
             os.replace(tmp, folder / key)
         except OSError:
             pass
+
+
+def chunk(records: list[Record], notices: list[Notice]) -> bytes:
+    """Return some of a file's records and notices, pickled as one cache chunk."""
+    return pickle.dumps((records, notices), protocol=pickle.HIGHEST_PROTOCOL)

@@ -39,12 +39,38 @@ def sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+def splittable(data: bytes) -> bool:
+    """Return True when a CSV file's rows are its lines (no quotes: no cell spans lines), so
+    that parts of its rows can be read apart (``read_csv``'s ``part``)."""
+    return b'"' not in data
+
+
+def rows_part(text: str, part: tuple[int, int]) -> str:
+    """Return ``text`` with only the header and the ``k``-th of ``n`` equal shares of the
+    other lines kept, the rest blanked (so every row keeps its line number); a table with
+    quotes is not split: part 0 is the whole text, the others are empty."""
+    k, n = part
+    if n == 1:
+        return text
+    if '"' in text:
+        return text if k == 0 else ""
+    lines = text.split("\n")
+    body = len(lines) - 1
+    start, end = 1 + body * k // n, 1 + body * (k + 1) // n
+    return lines[0] + "\n" * start + "\n".join(lines[start:end])
+
+
 def read_csv(path: Path, rel: str, problems: ProblemList, default_lang: str = "en",
-             limit: int = MAX_FILE_BYTES * 16) -> list[RawRecord]:
-    """Return the raw records of one CSV table."""
+             limit: int = MAX_FILE_BYTES * 16, part: tuple[int, int] = (0, 1)) -> list[RawRecord]:
+    """Return the raw records of one CSV table (with ``part`` (k, n): of the k-th of n equal
+    shares of its rows, as ``rows_part`` cuts them)."""
     text = read_text(path, rel, problems, limit=limit)
     if text is None:
         return []
+    if part[1] > 1:
+        text = rows_part(text, part)
+        if not text:
+            return []
     if not text.strip():
         problems.add(Location(rel, 1), "the file is empty", "add a header row and records",
                      code="empty")

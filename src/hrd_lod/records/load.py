@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import pickle
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import LoadError, ProblemList
-from .cache import ParseCache
+from ..errors import LoadError, Problem, ProblemList
+from ..lanes import Lane, LaneFailed, can_fork
+from .cache import ParseCache, chunk
 from .checks import check_cycles, check_fixity, check_ids, check_refs
-from .csvfile import read_csv
+from .csvfile import read_csv, splittable
 from .model import Notice, RawRecord, Record, Records
 from .parse import parse_record
 from .schema import TYPES
@@ -38,6 +42,146 @@ def read_raw(path: Path, rel: str, problems: ProblemList,
     return read_yaml(path, rel, problems)
 
 
+#: Bytes of data files to parse from which a second process parses some of them.
+PARALLEL_MIN_BYTES = 4_000_000
+
+#: (file, its path relative to the project, (k, n)): the k-th of n shares of a file's rows.
+Unit = tuple[Path, str, tuple[int, int]]
+
+
+@dataclass
+class Parsed:
+    """What one data file (or a share of a CSV table's rows) gave: its records and notices,
+    its problems, the ids and types of the records that failed (references to them are not
+    reported again), and the records and notices as a cache chunk when already pickled."""
+
+    records: list[Record]
+    notices: list[Notice]
+    problems: list[Problem]
+    broken: dict[str, str]
+    chunk: bytes | None = None
+
+
+def parse_file(path: Path, rel: str, default_lang: str = "en",
+               part: tuple[int, int] = (0, 1)) -> Parsed:
+    """Read and check the records of one data file (nothing across files); with ``part``, of
+    a share of a CSV table's rows only."""
+    problems = ProblemList()
+    out = Parsed([], [], problems.items, {})
+    if part[1] > 1:
+        raws = read_csv(path, rel, problems, default_lang, part=part)
+    else:
+        raws = read_raw(path, rel, problems, default_lang)
+    for raw in raws:
+        rec = parse_record(raw, default_lang, problems, out.notices)
+        if rec is not None:
+            out.records.append(rec)
+        elif isinstance(raw.data.get("id"), str) and raw.data.get("type") in TYPES:
+            out.broken[str(raw.data["id"])] = str(raw.data["type"])
+    return out
+
+
+def _pickled_parse(path: Path, rel: str, default_lang: str, part: tuple[int, int]) -> bytes:
+    # The records are pickled here once, as the cache chunk the parent stores as it is; the
+    # pipe carries bytes.
+    one = parse_file(path, rel, default_lang, part)
+    return pickle.dumps((chunk(one.records, one.notices), one.problems, one.broken),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _from_side(data: bytes) -> Parsed:
+    blob, problems, broken = pickle.loads(data)
+    records, notices = pickle.loads(blob)
+    return Parsed(records, notices, problems, broken, blob)
+
+
+def _split(todo: list[tuple[Path, str]]) -> tuple[list[Unit], list[Unit]]:
+    """Return the work of this process and of a second one (none when it would not pay off).
+
+    A CSV table holding over a third of the bytes, with no quotes (a row per line), is read
+    as two halves of its rows. The largest piece stays here; each next goes to the side with
+    fewer bytes so far.
+    """
+    sizes: dict[Path, int] = {}
+    halves: set[Path] = set()
+    for path, _rel in todo:
+        try:
+            sizes[path] = path.stat().st_size
+        except OSError:
+            return [(p, rel, (0, 1)) for p, rel in todo], []
+    total = sum(sizes.values())
+    if total < PARALLEL_MIN_BYTES or not can_fork():
+        return [(p, rel, (0, 1)) for p, rel in todo], []
+    units: list[tuple[float, Unit]] = []
+    for path, rel in todo:
+        size = sizes[path]
+        if path.suffix.lower() == ".csv" and size * 3 > total:
+            try:
+                whole = splittable(path.read_bytes())
+            except OSError:
+                whole = False
+            if whole:
+                halves.add(path)
+                units += [(size / 2, (path, rel, (0, 2))), (size / 2, (path, rel, (1, 2)))]
+                continue
+        units.append((size, (path, rel, (0, 1))))
+    if len(units) < 2:
+        return [unit for _size, unit in units], []
+    here: list[Unit] = []
+    there: list[Unit] = []
+    here_bytes = there_bytes = 0.0
+    for size, unit in sorted(units, key=lambda x: (-x[0], x[1][1], x[1][2])):
+        if here_bytes <= there_bytes:
+            here.append(unit)
+            here_bytes += size
+        else:
+            there.append(unit)
+            there_bytes += size
+    return here, there
+
+
+def parse_files(todo: list[tuple[Path, str]], default_lang: str) -> dict[str, Parsed]:
+    """Return each file's ``Parsed`` by relative path. With enough bytes to read, a forked
+    second process parses part of them (a large CSV table: half of its rows) while this one
+    parses the rest; the results are the same as one process's."""
+    here, there = _split(todo)
+    lane = None
+    if there:
+        try:
+            lane = Lane([(f"{rel}#{part[0]}", functools.partial(_pickled_parse, path, rel,
+                                                                  default_lang, part))
+                         for path, rel, part in there])
+        except OSError:
+            lane = None
+    pieces: dict[tuple[str, tuple[int, int]], Parsed] = {}
+    try:
+        for path, rel, part in here if lane is not None else here + there:
+            pieces[rel, part] = parse_file(path, rel, default_lang, part)
+        if lane is not None:
+            for _path, rel, part in there:
+                pieces[rel, part] = _from_side(lane.result(f"{rel}#{part[0]}"))
+    except LaneFailed:  # the second process died: what it did not give is parsed here
+        pass
+    finally:
+        if lane is not None:
+            lane.kill()
+    out: dict[str, Parsed] = {}
+    for path, rel in todo:
+        parts = sorted(part for (r, part) in pieces if r == rel)
+        found = [pieces[rel, part] for part in parts]
+        if len(found) == 1 and parts[0][1] == 1:
+            out[rel] = found[0]
+        elif (found and len(found) == parts[0][1]
+              and not any(one.problems for one in found)):
+            out[rel] = Parsed([r for one in found for r in one.records],
+                              [n for one in found for n in one.notices], [], {})
+            out[rel].chunk = b"".join(one.chunk or chunk(one.records, one.notices)
+                                      for one in found)
+        else:  # a share missing, or problems (reported once, from the whole file)
+            out[rel] = parse_file(path, rel, default_lang)
+    return out
+
+
 def load_records(root: Path, data_dir: Path, default_lang: str = "en",
                  cache_dir: Path | None = None) -> Records:
     """Return the checked records of ``data_dir``; raise LoadError with every problem found.
@@ -50,32 +194,37 @@ def load_records(root: Path, data_dir: Path, default_lang: str = "en",
     records: list[Record] = []
     broken: dict[str, str] = {}
     cache = ParseCache(cache_dir)
-    for path in data_files(data_dir):
-        rel = path.relative_to(root).as_posix()
-        key = None
-        if cache_dir is not None:
-            try:
-                key = cache.key(rel, path.read_bytes(), default_lang)
-            except OSError:
-                key = None
-            hit = cache.get(key) if key else None
-            if hit is not None:
-                records.extend(hit[0])
-                notices.extend(hit[1])
-                continue
-        before = len(problems.items)
-        file_records: list[Record] = []
-        file_notices: list[Notice] = []
-        for raw in read_raw(path, rel, problems, default_lang):
-            rec = parse_record(raw, default_lang, problems, file_notices)
-            if rec is not None:
-                file_records.append(rec)
-            elif isinstance(raw.data.get("id"), str) and raw.data.get("type") in TYPES:
-                broken[str(raw.data["id"])] = str(raw.data["type"])
-        records.extend(file_records)
-        notices.extend(file_notices)
-        if key and len(problems.items) == before:
-            cache.put(key, file_records, file_notices)
+    files = [(path, path.relative_to(root).as_posix()) for path in data_files(data_dir)]
+    hits: dict[str, tuple[list[Record], list[Notice]]] = {}
+    keys: dict[str, str] = {}
+    for path, rel in files:
+        if cache_dir is None:
+            continue
+        try:
+            key = cache.key(rel, path.read_bytes(), default_lang)
+        except OSError:
+            continue
+        hit = cache.get(key)
+        if hit is not None:
+            hits[rel] = (hit[0], hit[1])
+        else:
+            keys[rel] = key
+    parsed = parse_files([(p, rel) for p, rel in files if rel not in hits], default_lang)
+    for _path, rel in files:  # in file order, as one process would have read them
+        if rel in hits:
+            records.extend(hits[rel][0])
+            notices.extend(hits[rel][1])
+            continue
+        one = parsed[rel]
+        records.extend(one.records)
+        notices.extend(one.notices)
+        problems.items.extend(one.problems)
+        broken.update(one.broken)
+        if rel in keys and not one.problems:
+            if one.chunk is not None:
+                cache.put_chunks(keys[rel], [one.chunk])
+            else:
+                cache.put(keys[rel], one.records, one.notices)
     by_id = check_ids(records, problems)
     check_refs(by_id, problems, broken)
     check_cycles(by_id, problems)
