@@ -21,9 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..store import triples_from_lines
 from . import jsonld
-from .dumps import TRIG, TTL, serialize_sorted
+from .turtle import TurtleWriter, header
 
 #: A piece of a patched file: a byte range of the old file, or new bytes.
 Piece = tuple[int, int] | bytes
@@ -140,33 +139,18 @@ def lines_bytes(lines: Iterable[bytes]) -> bytes:
 
 def turtle_header(prefixes: dict[str, str]) -> bytes:
     """Return what precedes the statements of a Turtle or TriG dump."""
-    return serialize_sorted([], TTL, prefixes)
+    return header(prefixes)
 
 
 def turtle_blocks(lines: list[bytes], prefixes: dict[str, str]) -> bytes:
     """Return the Turtle statements of sorted N-Triples lines (the dump without its header)."""
-    if not lines:
-        return b""
-    out = serialize_sorted(triples_from_lines(lines), TTL, prefixes)
-    return out[len(turtle_header(prefixes)):]
+    return TurtleWriter(prefixes).statements(lines)
 
 
 def trig_blocks(graph: str, lines: list[bytes], prefixes: dict[str, str]) -> bytes:
     """Return the TriG statements of sorted N-Triples lines in ``graph`` ("" for the default
     graph), without the header, and without the graph's braces for a named graph."""
-    if not lines:
-        return b""
-    if not graph:
-        return turtle_blocks(lines, prefixes)
-    import pyoxigraph as ox
-
-    suffix = graph.encode("utf-8") + b" ."
-    data = lines_bytes(line[:-1] + suffix for line in lines)
-    body = serialize_sorted(ox.parse(data, format=ox.RdfFormat.N_QUADS), TRIG, prefixes)
-    body = body[len(turtle_header(prefixes)):]
-    first = body.index(b"\n") + 1
-    assert body.endswith(b"}\n"), body[-40:]
-    return body[first:-2]
+    return TurtleWriter(prefixes).statements(lines, b"\t" if graph else b"")
 
 
 def jsonld_blocks(lines: list[bytes], context: dict[str, object]) -> bytes:

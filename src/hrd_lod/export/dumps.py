@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,6 +11,7 @@ from .. import vocab as V
 from ..store import triples_from_lines
 from . import jsonld
 from .context import ExportContext
+from .turtle import TurtleWriter
 
 TTL = ox.RdfFormat.TURTLE
 TRIG = ox.RdfFormat.TRIG
@@ -73,8 +72,10 @@ def write_ntriples(ctx: ExportContext, out: Path) -> None:
 
 
 def write_turtle(ctx: ExportContext, out: Path) -> None:
-    """Write ``{name}.ttl``: the union graph as readable Turtle with prefixes, sorted."""
-    write_bytes(out / f"{ctx.name}.ttl", turtle(ctx.union, dump_prefixes(ctx.meta.base_iri)))
+    """Write ``{name}.ttl``: the union graph as readable Turtle with prefixes, sorted (written
+    from the lines, as oxigraph would write it: ``export.turtle``)."""
+    writer = TurtleWriter(dump_prefixes(ctx.meta.base_iri))
+    write_bytes(out / f"{ctx.name}.ttl", writer.turtle(ctx.union))
 
 
 #: A line whose CRC-32 has these bits clear ends a gzip member (about one line in 1,024).
@@ -137,20 +138,11 @@ def write_nquads(ctx: ExportContext, out: Path) -> None:
 def write_trig(ctx: ExportContext, out: Path) -> None:
     """Write ``{name}.trig``: the default graph, then each source's named graph, each sorted.
 
-    The quads go from sorted N-Triples lines straight into the TriG writer, a graph at a time
-    (no Python objects per line, and one graph's text in memory at once): each named graph's
-    text gets the graph IRI before every line's final " ." (a line holds no other newline).
+    Written from the sorted lines of each graph, as oxigraph would write it
+    (``export.turtle``).
     """
-    def graph_texts() -> Iterator[bytes]:
-        for g, lines in ctx.graph_lines():
-            if lines:
-                text = _lines_bytes(lines)
-                yield text.replace(b" .\n", b" " + g.encode("utf-8") + b" .\n") if g else text
-
-    quads = itertools.chain.from_iterable(ox.parse(text, format=ox.RdfFormat.N_QUADS)
-                                          for text in graph_texts())
-    write_bytes(out / f"{ctx.name}.trig",
-                serialize_sorted(quads, TRIG, dump_prefixes(ctx.meta.base_iri)))
+    writer = TurtleWriter(dump_prefixes(ctx.meta.base_iri))
+    write_bytes(out / f"{ctx.name}.trig", writer.trig(ctx.graph_lines()))
 
 
 def write_jsonld(ctx: ExportContext, out: Path) -> None:
