@@ -103,7 +103,6 @@ def _split(todo: list[tuple[Path, str]]) -> tuple[list[Unit], list[Unit]]:
     fewer bytes so far.
     """
     sizes: dict[Path, int] = {}
-    halves: set[Path] = set()
     for path, _rel in todo:
         try:
             sizes[path] = path.stat().st_size
@@ -121,7 +120,6 @@ def _split(todo: list[tuple[Path, str]]) -> tuple[list[Unit], list[Unit]]:
             except OSError:
                 whole = False
             if whole:
-                halves.add(path)
                 units += [(size / 2, (path, rel, (0, 2))), (size / 2, (path, rel, (1, 2)))]
                 continue
         units.append((size, (path, rel, (0, 1))))
@@ -165,10 +163,14 @@ def parse_files(todo: list[tuple[Path, str]], default_lang: str) -> dict[str, Pa
     finally:
         if lane is not None:
             lane.kill()
+    by_file: dict[str, list[tuple[tuple[int, int], Parsed]]] = {}
+    for (rel, part), one in pieces.items():
+        by_file.setdefault(rel, []).append((part, one))
     out: dict[str, Parsed] = {}
     for path, rel in todo:
-        parts = sorted(part for (r, part) in pieces if r == rel)
-        found = [pieces[rel, part] for part in parts]
+        shares = sorted(by_file.get(rel, []), key=lambda x: x[0])
+        parts = [part for part, _one in shares]
+        found = [one for _part, one in shares]
         if len(found) == 1 and parts[0][1] == 1:
             out[rel] = found[0]
         elif (found and len(found) == parts[0][1]
