@@ -166,9 +166,11 @@ def timed_command(args: list[str], cwd: Path) -> dict[str, object]:
     peak = [0]
 
     def sample() -> None:
-        while proc.poll() is None:
+        delay = 0.05  # often at first (a patched build ends within a second), then lightly:
+        while proc.poll() is None:  # reading smaps of a 3 GiB process is not free
             peak[0] = max(peak[0], _pss_kib(proc.pid))
-            time.sleep(0.5)  # reading smaps of a 3 GiB process is not free: sample lightly
+            time.sleep(delay)
+            delay = min(0.5, delay * 2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
