@@ -84,15 +84,20 @@ def staging(target: Path) -> Iterator[Path]:
         raise
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that it is either the old content or the new, never partial."""
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write a file so that it is either the old content or the new, never partial.
+
+    ``durable`` (the default) also waits for the disk; a cache that is only worth time, and
+    is checked when read, does without.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -47,7 +47,7 @@ def union_of(graphs: dict[str, list[bytes]]) -> list[bytes]:
     if len(graphs) == 1:
         return list(next(iter(graphs.values())))
     # Each graph's lines are a sorted run, which the sort merges (galloping) instead of
-    # sorting every line again; the duplicates are then next to each other, dropped in order.
+    # sorting every line again; dict.fromkeys then drops the duplicates, keeping the order.
     every: list[bytes] = []
     for lines in graphs.values():
         every.extend(lines)

@@ -34,7 +34,6 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -51,10 +50,12 @@ from .export import blocks as B
 from .export.describe import DESCRIPTION_FILE
 from .export.dumps import GZIP_CUT_MASK, dump_prefixes, gzip_member
 from .export.manifest import MANIFEST, EntryCache, FileEntry, file_entry, read_manifest
+from .fsutil import write_atomic
 from .policy import Withheld, WithheldItem, withhold
 from .project import DatasetMeta, Project, load_metadata, open_project
 from .records.cache import ParseCache
 from .records.checks import HIERARCHY_FIELDS, check_fixity, check_refs
+from .records.csvfile import keep_rows, read_csv
 from .records.load import data_files, read_raw
 from .records.model import Notice, Record, Records
 from .records.parse import parse_record
@@ -179,10 +180,7 @@ def save_state(project: Project, dist: Path, state_salt: str, *, records: Record
                 copy = _copy_path(project, sha)
                 keep.add(sha)
                 if not copy.exists():
-                    copy.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = copy.with_name(copy.name + ".tmp")
-                    tmp.write_bytes(data)
-                    os.replace(tmp, copy)
+                    write_atomic(copy, data, durable=False)
             elif rel in record_files:
                 rel_root = (project.data_dir / rel).relative_to(project.root).as_posix()
                 parse_keys[rel] = ParseCache(project.cache_dir).key(rel_root, data, default_lang)
@@ -200,11 +198,8 @@ def save_state(project: Project, dist: Path, state_salt: str, *, records: Record
             awards=tuple(public.of_type("Award")), notices=records.notices,
             withheld=withheld, report=report, records=len(public), quads=quads, dups=dups,
             stats=stats, members=members, dist_files=_files(dist), entries=entries)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL),
+                     durable=False)
     except OSError:
         if path.exists():
             path.unlink(missing_ok=True)
@@ -260,12 +255,6 @@ def _changed_lines(old: str, new: str, rel: str) -> list[int]:
     return changed
 
 
-def _rows_only(text: str, keep: set[int]) -> str:
-    """Return ``text`` with every line but the header and ``keep`` emptied (numbers kept)."""
-    lines = text.split("\n")
-    return "\n".join(line if i == 0 or i in keep else "" for i, line in enumerate(lines))
-
-
 def _one_row_per_line(text: str) -> bool:
     if '"' not in text:  # no quoted cell, so no cell spans lines
         return True
@@ -278,10 +267,7 @@ def _parse(path: Path, rel: str, text: str | None, lang: str) -> tuple[list[Reco
     problems = ProblemList()
     notices: list[Notice] = []
     if text is not None:
-        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".rows-") as folder:
-            rows = Path(folder) / path.name  # the file name may give the records' type
-            rows.write_text(text, encoding="utf-8")
-            raws = read_raw(rows, rel, problems, lang)
+        raws = read_csv(path, rel, problems, lang, text=text)
     else:
         raws = read_raw(path, rel, problems, lang)
     records = [r for r in (parse_record(raw, lang, problems, notices) for raw in raws) if r]
@@ -305,8 +291,8 @@ def _file_changes(project: Project, state: State, rel: str, data: bytes, lang: s
         lines = set(_changed_lines(old_text, new_text, rel))
         if not (_one_row_per_line(old_text) and _one_row_per_line(new_text)):
             raise NotUpdatable(f"{rel}: a row spans several lines")
-        old, old_notices = _parse(path, rel_root, _rows_only(old_text, lines), lang)
-        new, new_notices = _parse(path, rel_root, _rows_only(new_text, lines), lang)
+        old, old_notices = _parse(path, rel_root, keep_rows(old_text, lines), lang)
+        new, new_notices = _parse(path, rel_root, keep_rows(new_text, lines), lang)
     else:
         key = state.parse_keys.get(rel)
         hit = ParseCache(project.cache_dir).get(key) if key else None
@@ -816,18 +802,13 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     for rel, (_size, _mtime, sha) in touched.items():
         old_sha = state.data_files[rel][2]
         if rel.lower().endswith(".csv") and rel in record_files and sha != old_sha:
-            copy = _copy_path(project, sha)
-            tmp_copy = copy.with_name(copy.name + ".tmp")
-            tmp_copy.write_bytes((project.data_dir / rel).read_bytes())
-            os.replace(tmp_copy, copy)
+            write_atomic(_copy_path(project, sha), (project.data_dir / rel).read_bytes(),
+                         durable=False)
             _copy_path(project, old_sha).unlink(missing_ok=True)
     timings["write"] = time.perf_counter() - t0 - sum(timings.values())
     path = _state_path(project, target)
     assert path is not None
-    fd, tmp_state = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(new_state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp_state, path)
+    write_atomic(path, pickle.dumps(new_state, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     timings["state"] = time.perf_counter() - t0 - sum(timings.values())
     return Updated(target, new_state.records, quads, len(new_state.entries) + 1, withheld_now,
                    state.report, state.notices, len(news), len(subjects), timings)

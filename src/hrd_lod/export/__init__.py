@@ -63,10 +63,11 @@ NEEDS_UNION = frozenset({"N-Triples", "Turtle", "JSON-LD", "entities", "site", "
 def lane_exporters(labels: list[str]) -> frozenset[str]:
     """Return the exporters (of ``labels``) to run on the second core, after the validation.
 
-    Measured at 100,000 conferrals (both cores busy): validation 6-7.8 s and TriG 3.4 s
-    there, against the union's merge 1.5, N-Triples 0.8, Turtle 2.6, N-Quads with its gzip
-    2-3.4, JSON-LD 3 and the VoID figures 1.1 here. With the per-entity site, the entity files
-    (the heaviest exporter) go there and every dump stays here, next to the pages.
+    Measured at 100,000 conferrals (each alone): validation 6 s and TriG 2.2 s there, against
+    the union's merge 1.4, N-Triples 0.9, Turtle 1.9, N-Quads with its gzip 2-2.5, JSON-LD 3
+    and the VoID figures 1.1 here; moving the VoID figures or N-Quads there was no faster in
+    alternating whole builds (both processes slow each other). With the per-entity site, the
+    entity files (the heaviest exporter) go there and every dump stays here, next to the pages.
     """
     wanted = {"N-Triples", "entities"} if "entities" in labels else {"TriG"}
     return frozenset(label for label in labels if label in wanted)

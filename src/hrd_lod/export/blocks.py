@@ -14,7 +14,6 @@ Keys are subjects in N-Triples form (``b"<iri>"``): they sort as the lines do.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -137,11 +136,6 @@ def lines_bytes(lines: Iterable[bytes]) -> bytes:
     return b"".join(line + b"\n" for line in lines)
 
 
-def turtle_header(prefixes: dict[str, str]) -> bytes:
-    """Return what precedes the statements of a Turtle or TriG dump."""
-    return header(prefixes)
-
-
 def turtle_blocks(lines: list[bytes], prefixes: dict[str, str]) -> bytes:
     """Return the Turtle statements of sorted N-Triples lines (the dump without its header)."""
     return TurtleWriter(prefixes).statements(lines)
@@ -155,10 +149,8 @@ def trig_blocks(graph: str, lines: list[bytes], prefixes: dict[str, str]) -> byt
 
 def jsonld_blocks(lines: list[bytes], context: dict[str, object]) -> bytes:
     """Return the node object lines of sorted N-Triples lines, each followed by ``,\\n``."""
-    nodes = jsonld.Compactor(context).graph_lines(lines)
-    return b"".join(b"    " + json.dumps(n, ensure_ascii=False, sort_keys=True,
-                                         separators=(", ", ": ")).encode() + b",\n"
-                    for n in nodes)
+    nodes = jsonld.Compactor(context).nodes_of_lines(lines)
+    return b"".join(b"    " + jsonld.node_json(n).encode() + b",\n" for n in nodes)
 
 
 def lines_region(data: Buffer) -> Region:
@@ -168,14 +160,14 @@ def lines_region(data: Buffer) -> Region:
 
 def turtle_region(data: Buffer, prefixes: dict[str, str]) -> Region:
     """Return the statements of a Turtle dump."""
-    start = len(turtle_header(prefixes))
-    assert bytes(data[:start]) == turtle_header(prefixes)
+    start = len(header(prefixes))
+    assert bytes(data[:start]) == header(prefixes)
     return Region(data, start, len(data), TURTLE_HEAD, TurtleKeys(prefixes))
 
 
 def trig_regions(data: Buffer, prefixes: dict[str, str]) -> tuple[Region, dict[bytes, Region]]:
     """Return the default graph's statements of a TriG dump, and each named graph's."""
-    start = len(turtle_header(prefixes))
+    start = len(header(prefixes))
     keys = TurtleKeys(prefixes)
     sections = list(_TRIG_SECTION.finditer(data, start))  # type: ignore[call-overload]
     first = sections[0].start() if sections else len(data)
@@ -191,7 +183,7 @@ def trig_regions(data: Buffer, prefixes: dict[str, str]) -> tuple[Region, dict[b
 def trig_region_of(data: Buffer, prefixes: dict[str, str], graph: str) -> Region | None:
     """Return the statements of one graph ("" for the default graph) of a TriG dump, found
     without reading the others; None if the dump has no such graph."""
-    start = len(turtle_header(prefixes))
+    start = len(header(prefixes))
     first = data.find(b" {\n", start)  # type: ignore[union-attr]
     first = len(data) if first < 0 else data.rfind(b"\n", start, first) + 1  # type: ignore[union-attr]
     if not graph:

@@ -11,7 +11,7 @@ from .. import vocab as V
 from ..store import triples_from_lines
 from . import jsonld
 from .context import ExportContext
-from .turtle import TurtleWriter
+from .turtle import TurtleWriter, header
 
 TTL = ox.RdfFormat.TURTLE
 TRIG = ox.RdfFormat.TRIG
@@ -46,8 +46,7 @@ def _with_sorted_prefixes(body: bytes, prefixes: dict[str, str]) -> bytes:
     while body.startswith(b"@prefix ", start):
         end = body.find(b"\n", start)
         start = len(body) if end < 0 else end + 1
-    header = b"".join(f"@prefix {k}: <{v}> .\n".encode() for k, v in sorted(prefixes.items()))
-    return header + b"\n" + body[start:]
+    return header(prefixes) + body[start:]
 
 
 def serialize_sorted(items: object, fmt: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:

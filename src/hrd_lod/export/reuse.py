@@ -13,17 +13,18 @@ fingerprint covers every input of the renderer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from ..fsutil import write_atomic
 from .manifest import FileEntry, media_type
 
 _STATE_VERSION = 1
@@ -148,15 +149,10 @@ def save_state(cache_dir: Path | None, dist: Path, files: dict[str, Kept]) -> No
     costs time at the next build)."""
     if cache_dir is None:
         return
-    path = state_file(cache_dir, dist)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((_STATE_VERSION, files), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_atomic(state_file(cache_dir, dist),
+                     pickle.dumps((_STATE_VERSION, files), protocol=pickle.HIGHEST_PROTOCOL),
+                     durable=False)
 
 
 def _link_if_same(src: Path, target: Path, old: Kept) -> Kept | None:

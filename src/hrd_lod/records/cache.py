@@ -9,12 +9,12 @@ the folder must be as trusted as ``data/`` itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
+from ..fsutil import write_atomic
 from .model import Notice, Record
 from .schema import TYPES
 
@@ -78,16 +78,8 @@ class ParseCache:
         are stored without being pickled again)."""
         if self.folder is None:
             return
-        folder = self.folder / key[:2]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                for data in chunks:
-                    fh.write(data)
-            os.replace(tmp, folder / key)
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):  # a failure only costs time later
+            write_atomic(self.folder / key[:2] / key, b"".join(chunks), durable=False)
 
 
 def chunk(records: list[Record], notices: list[Notice]) -> bytes:

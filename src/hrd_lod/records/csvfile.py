@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Container
 from pathlib import Path
 
 from ..errors import Location, ProblemList
@@ -45,6 +46,13 @@ def splittable(data: bytes) -> bool:
     return b'"' not in data
 
 
+def keep_rows(text: str, keep: Container[int]) -> str:
+    """Return ``text`` with every line but the header and the lines in ``keep`` (0-based)
+    blanked: a blank line is no row, and every kept row keeps its line number."""
+    lines = text.split("\n")
+    return "\n".join(line if i == 0 or i in keep else "" for i, line in enumerate(lines))
+
+
 def rows_part(text: str, part: tuple[int, int]) -> str:
     """Return ``text`` with only the header and the ``k``-th of ``n`` equal shares of the
     other lines kept, the rest blanked (so every row keeps its line number); a table with
@@ -57,14 +65,17 @@ def rows_part(text: str, part: tuple[int, int]) -> str:
     lines = text.split("\n")
     body = len(lines) - 1
     start, end = 1 + body * k // n, 1 + body * (k + 1) // n
-    return lines[0] + "\n" * start + "\n".join(lines[start:end])
+    return keep_rows("\n".join(lines[:end]), range(start, end))
 
 
 def read_csv(path: Path, rel: str, problems: ProblemList, default_lang: str = "en",
-             limit: int = MAX_FILE_BYTES * 16, part: tuple[int, int] = (0, 1)) -> list[RawRecord]:
+             limit: int = MAX_FILE_BYTES * 16, part: tuple[int, int] = (0, 1),
+             text: str | None = None) -> list[RawRecord]:
     """Return the raw records of one CSV table (with ``part`` (k, n): of the k-th of n equal
-    shares of its rows, as ``rows_part`` cuts them)."""
-    text = read_text(path, rel, problems, limit=limit)
+    shares of its rows, as ``rows_part`` cuts them). ``text``, when given, is read instead of
+    the file (the file's name still tells the records' type)."""
+    if text is None:
+        text = read_text(path, rel, problems, limit=limit)
     if text is None:
         return []
     if part[1] > 1:
