@@ -26,11 +26,50 @@ import shutil
 import sys
 from pathlib import Path
 
-SYLLABLES = ("ka", "lo", "mi", "ra", "sen", "to", "vi", "na", "dor", "el", "ya", "zu", "ber",
-             "an", "go", "li", "mar", "te", "os", "qui")
-WORDS = ("defenders", "documented", "abuses", "courage", "rights", "investigation", "torture",
-         "justice", "community", "witnesses", "protection", "freedom", "lawyers", "journalists",
-         "region", "missions", "survivors", "accountability", "dignity", "persistence")
+SYLLABLES = (
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "sen",
+    "to",
+    "vi",
+    "na",
+    "dor",
+    "el",
+    "ya",
+    "zu",
+    "ber",
+    "an",
+    "go",
+    "li",
+    "mar",
+    "te",
+    "os",
+    "qui",
+)
+WORDS = (
+    "defenders",
+    "documented",
+    "abuses",
+    "courage",
+    "rights",
+    "investigation",
+    "torture",
+    "justice",
+    "community",
+    "witnesses",
+    "protection",
+    "freedom",
+    "lawyers",
+    "journalists",
+    "region",
+    "missions",
+    "survivors",
+    "accountability",
+    "dignity",
+    "persistence",
+)
 ROLES = ("director", "founder", "chair of the jury", "laureate", "lawyer", "spokesperson")
 
 
@@ -105,10 +144,14 @@ def generate(n: int, root: Path, seed: int = 1, violations: float = 0.0) -> dict
     for r in regions:
         places.append([r, word(rng) + " Region", "", "Region", rng.choice(countries), src()])
     for c in cities:
-        places.append([c, word(rng, 2) + "burg", word(rng, 2) + "ville", "City",
-                       rng.choice(regions), src()])
-    write_csv(data / "places.csv", ["id", "name@en", "name@fr", "place_type", "contained_in",
-                                    "sources"], places)
+        places.append(
+            [c, word(rng, 2) + "burg", word(rng, 2) + "ville", "City", rng.choice(regions), src()]
+        )
+    write_csv(
+        data / "places.csv",
+        ["id", "name@en", "name@fr", "place_type", "contained_in", "sources"],
+        places,
+    )
     counts["places"] = len(places)
 
     # Sources, each with a real archived file and its SHA-256.
@@ -118,13 +161,27 @@ def generate(n: int, root: Path, seed: int = 1, violations: float = 0.0) -> dict
         rel = f"sources/files/{s}.txt"
         (data / rel).write_bytes(body)
         missing_date = violations and rng.random() < violations
-        date = "" if missing_date else f"20{rng.randint(0, 25):02d}-{rng.randint(1, 12):02d}-" \
-                                       f"{rng.randint(1, 28):02d}"
-        rows.append([s, f"Report {i} on human rights defenders", publishers[i % 20], date, rel,
-                     hashlib.sha256(body).hexdigest(), "text/plain"])
-    write_csv(data / "sources" / "sources.csv",
-              ["id", "name", "publisher", "date_published", "archived_copy", "sha256",
-               "media_type"], rows)
+        date = (
+            ""
+            if missing_date
+            else f"20{rng.randint(0, 25):02d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        )
+        rows.append(
+            [
+                s,
+                f"Report {i} on human rights defenders",
+                publishers[i % 20],
+                date,
+                rel,
+                hashlib.sha256(body).hexdigest(),
+                "text/plain",
+            ]
+        )
+    write_csv(
+        data / "sources" / "sources.csv",
+        ["id", "name", "publisher", "date_published", "archived_copy", "sha256", "media_type"],
+        rows,
+    )
     counts["sources"] = len(rows)
 
     # Organisations: publishers and laureates in bulk CSV, award givers curated in YAML.
@@ -135,15 +192,37 @@ def generate(n: int, root: Path, seed: int = 1, violations: float = 0.0) -> dict
     for p in publishers:
         orgs.append([p, word(rng) + " Media", "", "NewsMediaOrganization", "", "", "", src()])
     for o in org_laureates:
-        phone = f"+41 22 {rng.randint(100, 999)} {rng.randint(1000, 9999)}" \
-            if rng.random() < 0.1 else ""
-        orgs.append([o, word(rng) + " Human Rights Centre",
-                     word(rng) + " Centre des droits" if rng.random() < 0.2 else "",
-                     "NGO", rng.choice(cities) if rng.random() < 0.5 else "",
-                     rng.choice(countries) if rng.random() < 0.3 else "", phone, src()])
-    write_csv(data / "organizations.csv",
-              ["id", "name@en", "name@fr", "organization_type", "location", "area_served",
-               "telephone", "sources"], orgs)
+        phone = (
+            f"+41 22 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+            if rng.random() < 0.1
+            else ""
+        )
+        orgs.append(
+            [
+                o,
+                word(rng) + " Human Rights Centre",
+                word(rng) + " Centre des droits" if rng.random() < 0.2 else "",
+                "NGO",
+                rng.choice(cities) if rng.random() < 0.5 else "",
+                rng.choice(countries) if rng.random() < 0.3 else "",
+                phone,
+                src(),
+            ]
+        )
+    write_csv(
+        data / "organizations.csv",
+        [
+            "id",
+            "name@en",
+            "name@fr",
+            "organization_type",
+            "location",
+            "area_served",
+            "telephone",
+            "sources",
+        ],
+        orgs,
+    )
     counts["organizations"] = len(orgs)
 
     # People: laureates and presenters.
@@ -151,8 +230,11 @@ def generate(n: int, root: Path, seed: int = 1, violations: float = 0.0) -> dict
     person_laureates = [f"person-{i:06d}" for i in range(n_person_laureates)]
     people = []
     for p in presenters + person_laureates:
-        phone = f"+7 495 {rng.randint(100, 999)} {rng.randint(1000, 9999)}" \
-            if rng.random() < 0.1 else ""
+        phone = (
+            f"+7 495 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+            if rng.random() < 0.1
+            else ""
+        )
         people.append([p, f"{word(rng, 2)} {word(rng)}", phone, src()])
     write_csv(data / "people.csv", ["id", "name", "telephone", "sources"], people)
     counts["people"] = len(people)
@@ -164,23 +246,41 @@ def generate(n: int, root: Path, seed: int = 1, violations: float = 0.0) -> dict
     juries = {a: f"jury-{a}" for i, a in enumerate(awards) if i % 2 == 0}
     y = ["# Curated by hand: the foundations that give the awards."]
     for g in givers:
-        y += [f"- id: {g}", "  type: Organization", f"  name: {word(rng)} Foundation",
-              "  organization_type: Foundation",
-              f"  description: {yaml_str(sentence(rng, 60, 140))}",
-              f"  location: [{rng.choice(cities)}]", f"  sources: [{src()}]", ""]
+        y += [
+            f"- id: {g}",
+            "  type: Organization",
+            f"  name: {word(rng)} Foundation",
+            "  organization_type: Foundation",
+            f"  description: {yaml_str(sentence(rng, 60, 140))}",
+            f"  location: [{rng.choice(cities)}]",
+            f"  sources: [{src()}]",
+            "",
+        ]
     (data / "foundations.yaml").write_text("\n".join(y), encoding="utf-8")
     y = ["# Curated by hand: the awards and their juries."]
     for a, g in zip(awards, givers, strict=True):
-        y += [f"- id: {a}", "  type: Award", f"  name: {word(rng)} Award for Human Rights",
-              f"  conferred_by: [{g}]", f"  purpose: [{yaml_str(sentence(rng, 60, 160))}]"]
+        y += [
+            f"- id: {a}",
+            "  type: Award",
+            f"  name: {word(rng)} Award for Human Rights",
+            f"  conferred_by: [{g}]",
+            f"  purpose: [{yaml_str(sentence(rng, 60, 160))}]",
+        ]
         if a in juries:
             y.append(f"  jury: [{juries[a]}]")
         y += [f"  sources: [{src()}]", ""]
     for a, j in juries.items():
-        members = sorted(rng.sample(org_laureates or publishers, k=min(5, len(org_laureates
-                                                                              or publishers))))
-        y += [f"- id: {j}", "  type: Jury", f"  name: Jury of the {a}",
-              f"  member: [{', '.join(members)}]", f"  sources: [{src()}]", ""]
+        members = sorted(
+            rng.sample(org_laureates or publishers, k=min(5, len(org_laureates or publishers)))
+        )
+        y += [
+            f"- id: {j}",
+            "  type: Jury",
+            f"  name: Jury of the {a}",
+            f"  member: [{', '.join(members)}]",
+            f"  sources: [{src()}]",
+            "",
+        ]
     (data / "awards.yaml").write_text("\n".join(y), encoding="utf-8")
     counts["awards"] = n_awards
 
@@ -204,19 +304,45 @@ def generate(n: int, root: Path, seed: int = 1, violations: float = 0.0) -> dict
             bad["sources"] += 1
         elif rng.random() < 0.2:
             srcs = " | ".join(sorted({srcs, src()}))
-        date = f"{date_year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" \
-            if rng.random() < 0.9 else ""
+        date = (
+            f"{date_year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            if rng.random() < 0.9
+            else ""
+        )
         if not date and date_year != year:
             date = f"{date_year}-06-01"
-        conferrals.append([
-            cid, f"{year} {award} to {laureate}", award, laureate, str(year), date,
-            rng.choice(cities) if rng.random() < 0.8 else "",
-            rng.choice(presenters) if rng.random() < 0.5 else "",
-            juries.get(award, ""),
-            sentence(rng, 40, 120) if rng.random() < 0.3 else "", srcs])
-    write_csv(data / "conferrals.csv",
-              ["id", "name", "award", "laureate", "year", "date", "location", "presented_by",
-               "selected_by", "rationale", "sources"], conferrals)
+        conferrals.append(
+            [
+                cid,
+                f"{year} {award} to {laureate}",
+                award,
+                laureate,
+                str(year),
+                date,
+                rng.choice(cities) if rng.random() < 0.8 else "",
+                rng.choice(presenters) if rng.random() < 0.5 else "",
+                juries.get(award, ""),
+                sentence(rng, 40, 120) if rng.random() < 0.3 else "",
+                srcs,
+            ]
+        )
+    write_csv(
+        data / "conferrals.csv",
+        [
+            "id",
+            "name",
+            "award",
+            "laureate",
+            "year",
+            "date",
+            "location",
+            "presented_by",
+            "selected_by",
+            "rationale",
+            "sources",
+        ],
+        conferrals,
+    )
     counts["conferrals"] = n
     counts["violations_date"] = bad["date"]
     counts["violations_sources"] = bad["sources"]
@@ -226,14 +352,18 @@ def generate(n: int, root: Path, seed: int = 1, violations: float = 0.0) -> dict
     for start in range(0, n_quotes, 2000):
         y = ["# Quotations transcribed from the sources."]
         for q in range(start, min(n_quotes, start + 2000)):
-            y += [f"- id: quotation-{q:06d}", "  type: Quotation",
-                  f"  name: Quotation {q}", f"  text: {yaml_str(sentence(rng, 100, 300))}",
-                  f"  creator: {rng.choice(presenters + person_laureates)}",
-                  f"  speaker_role: {rng.choice(ROLES)}",
-                  f"  spoken_at: conferral-{rng.randrange(n):06d}",
-                  f"  sources: [{src()}]", ""]
-        (data / f"quotations-{start // 2000:03d}.yaml").write_text("\n".join(y),
-                                                                   encoding="utf-8")
+            y += [
+                f"- id: quotation-{q:06d}",
+                "  type: Quotation",
+                f"  name: Quotation {q}",
+                f"  text: {yaml_str(sentence(rng, 100, 300))}",
+                f"  creator: {rng.choice(presenters + person_laureates)}",
+                f"  speaker_role: {rng.choice(ROLES)}",
+                f"  spoken_at: conferral-{rng.randrange(n):06d}",
+                f"  sources: [{src()}]",
+                "",
+            ]
+        (data / f"quotations-{start // 2000:03d}.yaml").write_text("\n".join(y), encoding="utf-8")
     counts["quotations"] = n_quotes
     return counts
 
@@ -244,8 +374,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n", type=int, help="number of award conferrals")
     ap.add_argument("dir", type=Path, help="project folder to write (replaced)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--violations", type=float, default=0.0,
-                    help="share of conferrals and sources with a deliberate violation (0-1)")
+    ap.add_argument(
+        "--violations",
+        type=float,
+        default=0.0,
+        help="share of conferrals and sources with a deliberate violation (0-1)",
+    )
     args = ap.parse_args(argv)
     if args.n < 1 or not 0.0 <= args.violations <= 1.0:
         ap.error("N must be positive and --violations between 0 and 1")

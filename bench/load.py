@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def run(base: str, paths: list[str], clients: int, seconds: float,
-        timeout: float = 10.0) -> dict[str, object]:
+def run(
+    base: str, paths: list[str], clients: int, seconds: float, timeout: float = 10.0
+) -> dict[str, object]:
     """Run the load and return the summary."""
     parts = urlsplit(base)
     if parts.hostname not in LOOPBACK:
@@ -74,8 +75,12 @@ def run(base: str, paths: list[str], clients: int, seconds: float,
         "seconds": round(elapsed, 2),
         "requests_per_s": round(len(lat) / elapsed, 1) if elapsed else 0.0,
         "statuses": dict(sorted(statuses.items())),
-        "latency_ms": {"p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99),
-                       "mean": round(statistics.fmean(lat) * 1000, 2) if lat else 0.0},
+        "latency_ms": {
+            "p50": pct(0.5),
+            "p90": pct(0.9),
+            "p99": pct(0.99),
+            "mean": round(statistics.fmean(lat) * 1000, 2) if lat else 0.0,
+        },
     }
 
 

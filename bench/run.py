@@ -65,8 +65,10 @@ class Timer:
 def _shapes_and_ontology(project, meta):  # type: ignore[no-untyped-def]
     from hrd_lod.validate.shapes import load_graph, shapes_graph
 
-    return (shapes_graph(project.shapes_files(), meta.base_iri),
-            load_graph(project.ontology_files()))
+    return (
+        shapes_graph(project.shapes_files(), meta.base_iri),
+        load_graph(project.ontology_files()),
+    )
 
 
 def _result_keys(results) -> list:  # type: ignore[no-untyped-def]
@@ -161,8 +163,13 @@ def timed_command(args: list[str], cwd: Path) -> dict[str, object]:
     import threading
 
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "hrd_lod", *args], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hrd_lod", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = [0]
 
     def sample() -> None:
@@ -177,8 +184,13 @@ def timed_command(args: list[str], cwd: Path) -> dict[str, object]:
     stdout, stderr = proc.communicate(timeout=3600)
     wall = time.perf_counter() - start
     sampler.join()
-    return {"seconds": wall, "code": proc.returncode, "pss_mib": peak[0] / 1024,
-            "stdout": stdout, "stderr": stderr}
+    return {
+        "seconds": wall,
+        "code": proc.returncode,
+        "pss_mib": peak[0] / 1024,
+        "stdout": stdout,
+        "stderr": stderr,
+    }
 
 
 def _rename_one_conferral(project_dir: Path) -> None:
@@ -201,8 +213,10 @@ def worker_build(project_dir: Path, site: bool = False) -> dict[str, object]:
     timings: dict[str, float] = {}
     out: dict[str, object] = {"timings": timings}
     runs: list[tuple[str, object, list[str]]] = [
-        ("clean", None, []), ("nothing changed", None, []),
-        ("one record changed", _rename_one_conferral, [])]
+        ("clean", None, []),
+        ("nothing changed", None, []),
+        ("one record changed", _rename_one_conferral, []),
+    ]
     if not site:  # the two above patch the edition; this one builds everything again
         runs.append(("everything again (--full, parse cache warm)", None, ["--full"]))
     for label, prepare, more in runs:
@@ -210,16 +224,20 @@ def worker_build(project_dir: Path, site: bool = False) -> dict[str, object]:
             prepare(project_dir)
         run = timed_command(args + more, project_dir)
         if run["code"] != 0:
-            return {"error": f"{what} ({label}) exit {run['code']}: "
-                             f"{str(run['stderr']).strip().splitlines()[-1:]}"}
+            return {
+                "error": f"{what} ({label}) exit {run['code']}: "
+                f"{str(run['stderr']).strip().splitlines()[-1:]}"
+            }
         timings[f"{what}: {label}"] = float(run["seconds"])  # type: ignore[arg-type]
-        out[f"{what}: {label}, peak memory (MiB, all processes)"] = round(
-            float(run["pss_mib"]))  # type: ignore[arg-type]
+        out[f"{what}: {label}, peak memory (MiB, all processes)"] = round(float(run["pss_mib"]))  # type: ignore[arg-type]
         note = [x for x in str(run["stderr"]).splitlines() if "per-entity file(s)" in x]
         if site and note:
             out[f"{what}: {label}, per-entity files"] = note[-1].replace("note: ", "")
-        how = [x for x in str(run["stderr"]).splitlines()
-               if x.startswith(("note: patched", "note: building everything"))]
+        how = [
+            x
+            for x in str(run["stderr"]).splitlines()
+            if x.startswith(("note: patched", "note: building everything"))
+        ]
         if not site and how:
             out[f"{what}: {label}, how"] = how[-1].replace("note: ", "")
     return out
@@ -247,8 +265,9 @@ def worker_naive(project_dir: Path) -> dict[str, object]:
         g = rdflib.Graph()
         g.parse(data=nt, format="nt")
     with tm("naive: pyshacl"):
-        conforms, _rg, _txt = pyshacl.validate(g, shacl_graph=shapes, ont_graph=ontology,
-                                               inference="none", allow_warnings=True)
+        conforms, _rg, _txt = pyshacl.validate(
+            g, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True
+        )
     for fmt in ("turtle", "nt", "json-ld"):
         with tm(f"naive: rdflib serialise {fmt}"):
             g.serialize(format=fmt)
@@ -276,30 +295,44 @@ def worker_shacl_rust(project_dir: Path) -> dict[str, object]:
     shapes, ontology = _shapes_and_ontology(project, meta)
     tm = Timer()
     with tm("shacl-rust: serialise union + ontology"):
-        data = b"\n".join(union_lines(store)) + b"\n" + ontology.serialize(
-            format="nt", encoding="utf-8")
+        data = (
+            b"\n".join(union_lines(store))
+            + b"\n"
+            + ontology.serialize(format="nt", encoding="utf-8")
+        )
         text = data.decode()
         shapes_text = shapes.serialize(format="turtle")
     with tm("shacl-rust: validate (experimental_index)"):
-        report = shacl_rust.validate(text, shapes_text, data_format="nt",
-                                     experimental_index=True)
+        report = shacl_rust.validate(text, shapes_text, data_format="nt", experimental_index=True)
     fast = validate_fast(store, shapes, ontology)
 
     def strip(x: str | None) -> str:
         return (x or "").strip("<>")
 
-    theirs = Counter((strip(r.get("focusNode")), strip(r.get("resultPath")),
-                      strip(r.get("sourceConstraintComponent")).rsplit("#", 1)[-1])
-                     for r in report["results"])
+    theirs = Counter(
+        (
+            strip(r.get("focusNode")),
+            strip(r.get("resultPath")),
+            strip(r.get("sourceConstraintComponent")).rsplit("#", 1)[-1],
+        )
+        for r in report["results"]
+    )
     ours = Counter((r.focus, r.path or "", r.component) for r in fast)
     _ = ox  # the union lines above come from the pyoxigraph store
-    return {"timings": tm.t, "results": len(report["results"]),
-            "same_focus_path_component_as_fast": theirs == ours,
-            "differences": sum(((theirs - ours) + (ours - theirs)).values())}
+    return {
+        "timings": tm.t,
+        "results": len(report["results"]),
+        "same_focus_path_component_as_fast": theirs == ours,
+        "differences": sum(((theirs - ours) + (ours - theirs)).values()),
+    }
 
 
-WORKERS = {"stages": worker_stages, "build": worker_build, "naive": worker_naive,
-           "shacl-rust": worker_shacl_rust}
+WORKERS = {
+    "stages": worker_stages,
+    "build": worker_build,
+    "naive": worker_naive,
+    "shacl-rust": worker_shacl_rust,
+}
 
 
 def run_worker(kind: str, project: Path, *extra: str, timeout: float = 3600) -> dict:
@@ -331,13 +364,21 @@ def machine() -> dict[str, str]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        mem = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))
+        mem = next(
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
         mem_s = f"{int(mem) / 1024 / 1024:.1f} GiB"
     except OSError:
         mem_s = "?"
-    info = {"cpu": cpu, "nproc": str(os.cpu_count()), "memory": mem_s,
-            "python": platform.python_version(), "os": platform.platform()}
+    info = {
+        "cpu": cpu,
+        "nproc": str(os.cpu_count()),
+        "memory": mem_s,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
     for pkg in ("hrd-lod", "pyoxigraph", "rdflib", "pyshacl", "shacl-rust"):
         try:
             info[pkg] = version(pkg)
@@ -353,10 +394,15 @@ def _fmt(x: object) -> str:
 def render(results: dict[int, dict[str, dict]], info: dict[str, str]) -> str:
     """Return the markdown report."""
     sizes = sorted(results)
-    lines = ["# hrd-lod benchmark", "",
-             "Generated by `python bench/run.py` (figures in seconds unless stated; peak memory "
-             "is the subprocess's ru_maxrss).", "",
-             "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), ""]
+    lines = [
+        "# hrd-lod benchmark",
+        "",
+        "Generated by `python bench/run.py` (figures in seconds unless stated; peak memory "
+        "is the subprocess's ru_maxrss).",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
+        "",
+    ]
     rows: dict[str, dict[int, object]] = {}
     order: list[str] = []
 
@@ -375,9 +421,19 @@ def render(results: dict[int, dict[str, dict]], info: dict[str, str]) -> str:
                 put(k, n, v)
             if "peak_mib" in fig:
                 put(f"peak memory, {kind} (MiB)", n, round(fig["peak_mib"]))
-            for k in ("records", "quads", "union_triples", "fast_results", "fast_violations",
-                      "reference_results", "fast_equals_reference", "results",
-                      "same_focus_path_component_as_fast", "differences", "engine"):
+            for k in (
+                "records",
+                "quads",
+                "union_triples",
+                "fast_results",
+                "fast_violations",
+                "reference_results",
+                "fast_equals_reference",
+                "results",
+                "same_focus_path_component_as_fast",
+                "differences",
+                "engine",
+            ):
                 if k in fig:
                     put(f"{kind}: {k}", n, fig[k])
             for k, v in fig.items():
@@ -386,15 +442,17 @@ def render(results: dict[int, dict[str, dict]], info: dict[str, str]) -> str:
     lines.append("| figure | " + " | ".join(f"{n:,} conferrals" for n in sizes) + " |")
     lines.append("|---|" + "---|" * len(sizes))
     for name in order:
-        lines.append(f"| {name} | " + " | ".join(_fmt(rows[name].get(n, "")) for n in sizes)
-                     + " |")
+        lines.append(f"| {name} | " + " | ".join(_fmt(rows[name].get(n, "")) for n in sizes) + " |")
     lines.append("")
     lines.append("## Ratios")
     for n in sizes:
         t = {k: v for fig in results[n].values() for k, v in fig.get("timings", {}).items()}
         fast = t.get("validate fast")
-        for other in ("validate reference (pyshacl)", "naive: pyshacl",
-                      "shacl-rust: validate (experimental_index)"):
+        for other in (
+            "validate reference (pyshacl)",
+            "naive: pyshacl",
+            "shacl-rust: validate (experimental_index)",
+        ):
             if fast and other in t:
                 lines.append(f"- {n:,}: {other} / validate fast = {t[other] / fast:.1f}x")
     return "\n".join(lines) + "\n"
@@ -405,23 +463,41 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
-    ap.add_argument("--smoke", action="store_true",
-                    help="1,000 conferrals, stages and shacl-rust only, no pyshacl (for CI)")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        help="1,000 conferrals, stages and shacl-rust only, no pyshacl (for CI)",
+    )
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/hrd-lod-bench"))
     ap.add_argument("--violations", type=float, default=0.01)
-    ap.add_argument("--reference-max", type=int, default=1000,
-                    help="largest size at which pyshacl runs as the reference")
+    ap.add_argument(
+        "--reference-max",
+        type=int,
+        default=1000,
+        help="largest size at which pyshacl runs as the reference",
+    )
     ap.add_argument("--naive-max", type=int, default=10000)
-    ap.add_argument("--build-max", type=int, default=100000,
-                    help="largest size for `hrd-lod build --no-site` (clean, again, one "
-                         "record changed)")
-    ap.add_argument("--site-build-max", type=int, default=10000,
-                    help="largest size for `hrd-lod build` with the per-entity site")
+    ap.add_argument(
+        "--build-max",
+        type=int,
+        default=100000,
+        help="largest size for `hrd-lod build --no-site` (clean, again, one record changed)",
+    )
+    ap.add_argument(
+        "--site-build-max",
+        type=int,
+        default=10000,
+        help="largest size for `hrd-lod build` with the per-entity site",
+    )
     ap.add_argument("--worker", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     ap.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--site", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--site-max", type=int, default=10000,
-                    help="largest size at which the per-entity exporters (entities, site) run")
+    ap.add_argument(
+        "--site-max",
+        type=int,
+        default=10000,
+        help="largest size at which the per-entity exporters (entities, site) run",
+    )
     args = ap.parse_args(argv)
 
     if args.worker:
@@ -447,8 +523,10 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         generate.generate(n, proj, seed=1, violations=args.violations)
         figs["generate"] = {"timings": {"generate project": time.perf_counter() - t}}
-        print(f"[{n}] generated in {figs['generate']['timings']['generate project']:.1f} s",
-              flush=True)
+        print(
+            f"[{n}] generated in {figs['generate']['timings']['generate project']:.1f} s",
+            flush=True,
+        )
         ref = ["--reference"] if n <= args.reference_max and not args.smoke else []
         site = ["--site"] if n <= args.site_max else []
         figs["stages"] = run_worker("stages", proj, *ref, *site)
@@ -472,8 +550,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)
-    failed = [n for n, f in results.items() if f["stages"].get("fast_equals_reference") is False
-              or "error" in f["stages"]]
+    failed = [
+        n
+        for n, f in results.items()
+        if f["stages"].get("fast_equals_reference") is False or "error" in f["stages"]
+    ]
     return 1 if failed else 0
 
 

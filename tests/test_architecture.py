@@ -51,17 +51,23 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
-    code = ("import sys; from hrd_lod.cli import main\n"
-            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('rdflib', 'pyshacl', 'pyoxigraph', 'jinja2')\n"
-            "         if m in sys.modules]\n"
-            "print('HEAVY:' + ','.join(heavy))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip().splitlines()[-1]
+    code = (
+        "import sys; from hrd_lod.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('rdflib', 'pyshacl', 'pyoxigraph', 'jinja2')\n"
+        "         if m in sys.modules]\n"
+        "print('HEAVY:' + ','.join(heavy))"
+    )
+    out = (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     assert out == "HEAVY:", f"--help imported {out}"
 
 
 def test_python_dash_m() -> None:
-    res = subprocess.run([sys.executable, "-m", "hrd_lod", "--help"], capture_output=True,
-                         text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "hrd_lod", "--help"], capture_output=True, text=True
+    )
     assert res.returncode == 0 and "build" in res.stdout

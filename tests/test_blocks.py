@@ -24,8 +24,19 @@ from tests.conftest import REPO
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A built generated project: 150 conferrals, thousands of subjects, many graphs."""
     root = tmp_path_factory.mktemp("blocks") / "gen"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "150", str(root),
-                    "--violations", "0"], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "generate.py"),
+            "150",
+            str(root),
+            "--violations",
+            "0",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     build(root, site=False)
     return root
 
@@ -39,15 +50,16 @@ def _walk(region: B.Region) -> list[bytes]:
 
 
 def _by_subject(lines: list[bytes]) -> list[tuple[bytes, list[bytes]]]:
-    return [(k, list(g)) for k, g in itertools.groupby(lines, key=lambda x: x[:x.index(b" ")])]
+    return [(k, list(g)) for k, g in itertools.groupby(lines, key=lambda x: x[: x.index(b" ")])]
 
 
 def _graph_lines(nq: bytes) -> dict[str, list[bytes]]:
     out: dict[str, list[bytes]] = {}
     for q in ox.parse(nq, format=ox.RdfFormat.N_QUADS):
         g = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
-        out.setdefault(g, []).append(str(ox.Triple(q.subject, q.predicate, q.object)).encode()
-                                     + b" .")
+        out.setdefault(g, []).append(
+            str(ox.Triple(q.subject, q.predicate, q.object)).encode() + b" ."
+        )
     return {g: sorted(lines) for g, lines in out.items()}
 
 
@@ -67,7 +79,7 @@ def _check_dist(dist: Path, name: str, base: str) -> None:
     ttl = (dist / f"{name}.ttl").read_bytes()
     region = B.turtle_region(ttl, prefixes)
     assert _walk(region) == keys
-    assert ttl[region.start:] == b"".join(B.turtle_blocks(g, prefixes) for _, g in groups)
+    assert ttl[region.start :] == b"".join(B.turtle_blocks(g, prefixes) for _, g in groups)
     for key, lines in groups[::5]:
         start, end = region.locate(key)
         assert ttl[start:end] == B.turtle_blocks(lines, prefixes)
@@ -77,8 +89,9 @@ def _check_dist(dist: Path, name: str, base: str) -> None:
     doc = (dist / f"{name}.jsonld").read_bytes()
     region = B.jsonld_region(doc, context)
     assert _walk(region) == keys
-    assert doc[region.start:region.end - 2] + b",\n" == b"".join(
-        B.jsonld_blocks(g, context) for _, g in groups)
+    assert doc[region.start : region.end - 2] + b",\n" == b"".join(
+        B.jsonld_blocks(g, context) for _, g in groups
+    )
 
     trig = (dist / f"{name}.trig").read_bytes()
     per_graph = _graph_lines((dist / f"{name}.nq").read_bytes())
@@ -87,8 +100,9 @@ def _check_dist(dist: Path, name: str, base: str) -> None:
     for graph, region in [("", default), *((g.decode(), r) for g, r in named.items())]:
         graph_groups = _by_subject(per_graph[graph])
         assert _walk(region) == [k for k, _ in graph_groups]
-        assert trig[region.start:region.end] == b"".join(
-            B.trig_blocks(graph, g, prefixes) for _, g in graph_groups)
+        assert trig[region.start : region.end] == b"".join(
+            B.trig_blocks(graph, g, prefixes) for _, g in graph_groups
+        )
 
 
 def test_blocks_of_the_seed_dataset() -> None:
@@ -123,14 +137,25 @@ def test_patching_a_dump_by_blocks(tmp_path: Path, generated: Path) -> None:
     groups = _by_subject(nt.split(b"\n")[:-1])
     removed, changed = groups[3][0], groups[10]
     new_line = b" ".join(changed[1][0].split(b" ")[:2]) + b' "added" .'
-    changes = sorted([(removed, b""), (changed[0], B.lines_bytes(sorted([*changed[1],
-                                                                          new_line]))),
-                      (b"<https://w3id.org/hrd/id/zzz>", b'<https://w3id.org/hrd/id/zzz> '
-                       b'<http://schema.org/name> "z" .\n')])
+    changes = sorted(
+        [
+            (removed, b""),
+            (changed[0], B.lines_bytes(sorted([*changed[1], new_line]))),
+            (
+                b"<https://w3id.org/hrd/id/zzz>",
+                b'<https://w3id.org/hrd/id/zzz> <http://schema.org/name> "z" .\n',
+            ),
+        ]
+    )
     pieces = B.lines_region(nt).splice(changes)
     out = tmp_path / "patched.nt"
     B.write_pieces(nt_path, out, pieces)
-    expected = sorted({*nt.split(b"\n")[:-1], new_line,
-                       b'<https://w3id.org/hrd/id/zzz> <http://schema.org/name> "z" .'}
-                      - set(groups[3][1]))
+    expected = sorted(
+        {
+            *nt.split(b"\n")[:-1],
+            new_line,
+            b'<https://w3id.org/hrd/id/zzz> <http://schema.org/name> "z" .',
+        }
+        - set(groups[3][1])
+    )
     assert out.read_bytes() == B.lines_bytes(expected)

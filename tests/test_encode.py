@@ -23,8 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 def _oxigraph_line(text: str, lang: str | None) -> bytes:
     lit = ox.Literal(text, language=lang) if lang else ox.Literal(text)
-    triple = ox.Triple(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
-                       lit)
+    triple = ox.Triple(
+        ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), lit
+    )
     return ox.serialize([triple], format=ox.RdfFormat.N_TRIPLES).rstrip(b"\n")
 
 
@@ -69,8 +70,11 @@ def test_lines_of_the_fixture_project_are_the_store_s() -> None:
     _assert_lines_are_the_store_s(FIXTURES / "valid")
 
 
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(records())
 def test_lines_of_random_records_are_the_store_s(recs: list[dict[str, object]]) -> None:
     import shutil
@@ -83,6 +87,7 @@ def test_lines_of_random_records_are_the_store_s(recs: list[dict[str, object]]) 
 
 
 # -- the JSON-LD compactor reads the same lines --------------------------------------------
+
 
 def _compactor():  # type: ignore[no-untyped-def]
     from hrd_lod.export.jsonld import Compactor, dataset_context
@@ -99,14 +104,24 @@ def test_compacting_lines_equals_compacting_parsed_triples() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=30), st.sampled_from([None, "en", "de-CH"]),
-       st.sampled_from([None, "http://www.w3.org/2001/XMLSchema#date",
-                        "https://example.org/type"]),
-       st.sampled_from(["http://schema.org/name", "http://schema.org/description",
-                        "https://schema.org/name", "https://schema.org/startDate",
-                        "https://schema.org/location", "https://example.org/p"]))
-def test_any_literal_compacts_the_same_from_its_line(text: str, lang: str | None,
-                                                     dtype: str | None, pred: str) -> None:
+@given(
+    st.text(max_size=30),
+    st.sampled_from([None, "en", "de-CH"]),
+    st.sampled_from([None, "http://www.w3.org/2001/XMLSchema#date", "https://example.org/type"]),
+    st.sampled_from(
+        [
+            "http://schema.org/name",
+            "http://schema.org/description",
+            "https://schema.org/name",
+            "https://schema.org/startDate",
+            "https://schema.org/location",
+            "https://example.org/p",
+        ]
+    ),
+)
+def test_any_literal_compacts_the_same_from_its_line(
+    text: str, lang: str | None, dtype: str | None, pred: str
+) -> None:
     from hrd_lod.store import triples_from_lines
 
     if lang:
@@ -115,16 +130,21 @@ def test_any_literal_compacts_the_same_from_its_line(text: str, lang: str | None
         lit = ox.Literal(text, datatype=ox.NamedNode(dtype))
     else:
         lit = ox.Literal(text)
-    triples = [ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/x"), ox.NamedNode(pred),
-                         lit),
-               ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/x"),
-                         ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                         ox.NamedNode("http://schema.org/Person")),
-               ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/x"), ox.NamedNode(pred),
-                         ox.NamedNode("https://w3id.org/hrd/id/place/y")),
-               ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/z"), ox.NamedNode(pred),
-                         lit),
-               ox.Triple(ox.BlankNode("b0"), ox.NamedNode(pred), ox.BlankNode("b1"))]
+    triples = [
+        ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/x"), ox.NamedNode(pred), lit),
+        ox.Triple(
+            ox.NamedNode("https://w3id.org/hrd/id/person/x"),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode("http://schema.org/Person"),
+        ),
+        ox.Triple(
+            ox.NamedNode("https://w3id.org/hrd/id/person/x"),
+            ox.NamedNode(pred),
+            ox.NamedNode("https://w3id.org/hrd/id/place/y"),
+        ),
+        ox.Triple(ox.NamedNode("https://w3id.org/hrd/id/person/z"), ox.NamedNode(pred), lit),
+        ox.Triple(ox.BlankNode("b0"), ox.NamedNode(pred), ox.BlankNode("b1")),
+    ]
     lines = sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines())
     assert _compactor().graph_lines(lines) == _compactor().graph(triples_from_lines(lines))
 

@@ -17,8 +17,11 @@ ENTITY_SUFFIXES = (".ttl", ".jsonld", ".schema.jsonld", ".html")
 
 
 def entity_files(dist: Path) -> int:
-    return sum(1 for p in (dist / "id").rglob("*")
-               if p.is_file() and p.name != "index.html" and p.name.endswith(ENTITY_SUFFIXES))
+    return sum(
+        1
+        for p in (dist / "id").rglob("*")
+        if p.is_file() and p.name != "index.html" and p.name.endswith(ENTITY_SUFFIXES)
+    )
 
 
 def clean_build(project: Path, tmp_path: Path) -> dict[str, bytes]:
@@ -40,12 +43,12 @@ def test_nothing_changed_links_every_entity_file(project: Path, parallel: bool) 
     assert tree(again.dist) == before
 
 
-def test_one_changed_record_renders_only_what_mentions_it(project: Path,
-                                                          tmp_path: Path) -> None:
+def test_one_changed_record_renders_only_what_mentions_it(project: Path, tmp_path: Path) -> None:
     build(project)
     records = project / "data" / "records.yaml"
-    records.write_text(records.read_text().replace("name: Example Land",
-                                                   "name: Example Land Renamed"))
+    records.write_text(
+        records.read_text().replace("name: Example Land", "name: Example Land Renamed")
+    )
     built = build(project)
     total = entity_files(built.dist)
     assert 0 < built.entity_files["rendered"] < total
@@ -77,8 +80,7 @@ def test_a_deleted_previous_edition_renders_everything(project: Path) -> None:
     assert tree(again.dist) == before
 
 
-def test_changed_code_renders_everything(project: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changed_code_renders_everything(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(project)
     monkeypatch.setattr(reuse_module, "code_fingerprint", lambda: "another version")
     again = build(project)

@@ -19,14 +19,28 @@ from hrd_lod.pipeline import build, check
 from hrd_lod.store import to_rdflib, union_lines
 from tests.conftest import REPO, write
 
-DUMPS = ["test.ttl", "test.nt", "test.nq", "test.nq.gz", "test.trig", "test.jsonld",
-         "context.jsonld", "manifest.json", "ontology/hrd.ttl", "ontology/hrd.jsonld",
-         "shapes/hrd-shapes.ttl", "shapes/hrd-shapes.jsonld"]
+DUMPS = [
+    "test.ttl",
+    "test.nt",
+    "test.nq",
+    "test.nq.gz",
+    "test.trig",
+    "test.jsonld",
+    "context.jsonld",
+    "manifest.json",
+    "ontology/hrd.ttl",
+    "ontology/hrd.jsonld",
+    "shapes/hrd-shapes.ttl",
+    "shapes/hrd-shapes.jsonld",
+]
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_build_writes_every_file(project: Path) -> None:
@@ -50,9 +64,16 @@ def _validated_graph(project: Path) -> rdflib.Graph:
     return to_rdflib(union_lines(check(project).store))
 
 
-@pytest.mark.parametrize("name,fmt", [("test.ttl", "turtle"), ("test.nt", "nt"),
-                                      ("test.trig", "trig"), ("test.nq", "nquads"),
-                                      ("test.jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    "name,fmt",
+    [
+        ("test.ttl", "turtle"),
+        ("test.nt", "nt"),
+        ("test.trig", "trig"),
+        ("test.nq", "nquads"),
+        ("test.jsonld", "json-ld"),
+    ],
+)
 def test_round_trip_rdflib_and_pyoxigraph(project: Path, name: str, fmt: str) -> None:
     build(project)
     expected = _validated_graph(project)
@@ -110,8 +131,22 @@ def test_deterministic_across_hash_seeds(project: Path, tmp_path: Path) -> None:
     for seed in ("0", "1", "4242"):
         dist = tmp_path / f"dist-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "hrd_lod", "build", "-q", "-p", str(project),
-                        "--dist", str(dist)], check=True, env=env, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hrd_lod",
+                "build",
+                "-q",
+                "-p",
+                str(project),
+                "--dist",
+                str(dist),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         outs.append(tree(dist))
     assert outs[0] == outs[1] == outs[2]
     assert len(outs[0]) >= len(DUMPS)
@@ -135,20 +170,24 @@ def test_failed_validation_leaves_previous_dist(project: Path, parallel: bool) -
     here: a violation still fails the build and leaves the previous edition."""
     build(project)
     before = tree(project / "dist")
-    write(project / "data" / "bad.yaml",
-          "id: bad\ntype: AwardConferral\nname: Bad\naward: example-award\n"
-          "laureate: [example-group]\nyear: 2019\ndate: 2020-01-01\nsources: [doc]\n")
+    write(
+        project / "data" / "bad.yaml",
+        "id: bad\ntype: AwardConferral\nname: Bad\naward: example-award\n"
+        "laureate: [example-group]\nyear: 2019\ndate: 2020-01-01\nsources: [doc]\n",
+    )
     with pytest.raises(ValidationFailed) as info:
         build(project, parallel=parallel)
     bad = [r for r in info.value.report.violations if r.shape.endswith("Conferral-dateInYear")]
     assert [(r.record_id, r.location.file if r.location else None) for r in bad] == [
-        ("bad", "data/bad.yaml")]
+        ("bad", "data/bad.yaml")
+    ]
     assert tree(project / "dist") == before
     assert not list(project.glob(".dist*"))
 
 
-def test_failing_exporter_leaves_previous_dist(project: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failing_exporter_leaves_previous_dist(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(project)
     before = tree(project / "dist")
 
@@ -208,7 +247,8 @@ def test_committed_dist_is_up_to_date(tmp_path: Path) -> None:
     """dist/ in the repository is the published edition: a rebuild must give the same bytes."""
     build(REPO, dist=tmp_path / "dist")
     assert tree(tmp_path / "dist") == tree(REPO / "dist"), (
-        "dist/ is stale: run `hrd-lod build` and commit dist/")
+        "dist/ is stale: run `hrd-lod build` and commit dist/"
+    )
 
 
 def test_parallel_exports_give_the_same_bytes(project: Path, tmp_path: Path) -> None:
@@ -218,8 +258,9 @@ def test_parallel_exports_give_the_same_bytes(project: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("label", ["N-Triples", "Turtle"])  # in the second process, and here
-def test_failing_parallel_exporter_leaves_previous_dist(project: Path, label: str,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failing_parallel_exporter_leaves_previous_dist(
+    project: Path, label: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import hrd_lod.export as ex
 
     build(project)
@@ -229,8 +270,9 @@ def test_failing_parallel_exporter_leaves_previous_dist(project: Path, label: st
         (out / "half.ttl").write_text("half")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(ex, "EXPORTERS", [(name, explode if name == label else fn)
-                                          for name, fn in ex.EXPORTERS])
+    monkeypatch.setattr(
+        ex, "EXPORTERS", [(name, explode if name == label else fn) for name, fn in ex.EXPORTERS]
+    )
     with pytest.raises(BuildError, match="No space left on device"):
         build(project, parallel=True)
     assert tree(project / "dist") == before
@@ -251,8 +293,10 @@ def test_parallel_build_reports_shape_file_errors_as_the_serial_one(project: Pat
 
 
 def test_a_relative_iri_in_the_shapes_is_an_error_naming_the_file(project: Path) -> None:
-    write(project / "shapes" / "extra.ttl", "@prefix sh: <http://www.w3.org/ns/shacl#> .\n\n"
-          "<Thing> a sh:NodeShape .\n")
+    write(
+        project / "shapes" / "extra.ttl",
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n\n<Thing> a sh:NodeShape .\n",
+    )
     with pytest.raises(HrdLodError, match=r"extra.ttl:3: .*(scheme|relative)"):
         build(project)
 
@@ -260,6 +304,13 @@ def test_a_relative_iri_in_the_shapes_is_an_error_naming_the_file(project: Path)
 def test_home_page_lists_every_dump_in_a_parallel_build(project: Path) -> None:
     built = build(project, parallel=True)
     home = (built.dist / "index.html").read_text()
-    for name in ("test.nt", "test.ttl", "test.jsonld", "test.nq", "test.nq.gz", "test.trig",
-                 "context.jsonld"):
+    for name in (
+        "test.nt",
+        "test.ttl",
+        "test.jsonld",
+        "test.nq",
+        "test.nq.gz",
+        "test.trig",
+        "context.jsonld",
+    ):
         assert f'href="{name}"' in home, name

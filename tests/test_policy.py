@@ -20,18 +20,18 @@ MARKERS = {
 }
 
 SEED = f"""
-- id: {MARKERS['restricted-id']}
+- id: {MARKERS["restricted-id"]}
   type: Person
-  name: {MARKERS['restricted-name']}
+  name: {MARKERS["restricted-name"]}
   visibility: restricted
   sources: [doc]
 
 - id: contact-person
   type: Person
   name: Contact Person
-  telephone: ["{MARKERS['phone']}"]
-  email: ["{MARKERS['email']}"]
-  address: ["{MARKERS['address']}"]
+  telephone: ["{MARKERS["phone"]}"]
+  email: ["{MARKERS["email"]}"]
+  address: ["{MARKERS["address"]}"]
   sources: [doc]
 
 - id: public-office
@@ -39,14 +39,14 @@ SEED = f"""
   name: Public Office
   telephone: ["+00 55 PUBLIC-OFFICE-LINE"]
   public_fields: [telephone]
-  member: [{MARKERS['restricted-id']}, contact-person]
+  member: [{MARKERS["restricted-id"]}, contact-person]
   sources: [doc]
 
 - id: restricted-quote
   type: Quotation
   name: A quotation by a restricted person
   text: Words of a person who must stay unnamed.
-  creator: {MARKERS['restricted-id']}
+  creator: {MARKERS["restricted-id"]}
   sources: [doc]
 """
 

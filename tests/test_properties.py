@@ -23,11 +23,21 @@ _BIDI = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 texts = st.text(
     alphabet=st.characters(blacklist_categories=tuple(_BAD)).filter(lambda c: c not in _BIDI),
-    min_size=1, max_size=60,
-).map(lambda s: unicodedata.normalize("NFC", s).strip()).filter(bool) | st.sampled_from([
-    '</script><script>alert(1)</script>', '<!-- x', '"""; <x> a <y> .', '{"@context": 1}',
-    "line\nbreak", "tab\there", "\\u0000 not a NUL", "مجموعة العمل", "Гео́ргий",
-])
+    min_size=1,
+    max_size=60,
+).map(lambda s: unicodedata.normalize("NFC", s).strip()).filter(bool) | st.sampled_from(
+    [
+        "</script><script>alert(1)</script>",
+        "<!-- x",
+        '"""; <x> a <y> .',
+        '{"@context": 1}',
+        "line\nbreak",
+        "tab\there",
+        "\\u0000 not a NUL",
+        "مجموعة العمل",
+        "Гео́ргий",
+    ]
+)
 slugs = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
 langs = st.sampled_from(["en", "fr", "ru", "ar", "de-CH"])
 
@@ -57,13 +67,17 @@ def records(draw: st.DrawFn) -> list[dict[str, object]]:
 def _project(recs: list[dict[str, object]]) -> Path:
     root = Path(tempfile.mkdtemp()) / "p"
     shutil.copytree(FIXTURES / "valid", root)
-    (root / "data" / "random.yaml").write_text(yaml.safe_dump(recs, allow_unicode=True),
-                                               encoding="utf-8")
+    (root / "data" / "random.yaml").write_text(
+        yaml.safe_dump(recs, allow_unicode=True), encoding="utf-8"
+    )
     return root
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(records())
 def test_random_records_round_trip(recs: list[dict[str, object]]) -> None:
     from pyld import jsonld
@@ -75,8 +89,9 @@ def test_random_records_round_trip(recs: list[dict[str, object]]) -> None:
         dist = built.dist
         for name, fmt in (("test.ttl", "turtle"), ("test.nt", "nt"), ("test.jsonld", "json-ld")):
             assert isomorphic(rdflib.Graph().parse(dist / name, format=fmt), expected), name
-        nq = jsonld.to_rdf(json.loads((dist / "test.jsonld").read_text()),
-                           {"format": "application/n-quads"})
+        nq = jsonld.to_rdf(
+            json.loads((dist / "test.jsonld").read_text()), {"format": "application/n-quads"}
+        )
         assert isomorphic(rdflib.Graph().parse(data=nq, format="nt"), expected)
         _no_break_out(dist, recs)
         first = {p.relative_to(dist): p.read_bytes() for p in dist.rglob("*") if p.is_file()}
@@ -95,7 +110,8 @@ def _no_break_out(dist: Path, recs: list[dict[str, object]]) -> None:
         kind = "organization" if rec["type"] == "Organization" else "person"
         page = dist / "id" / kind / f"{rec['id']}.html"
         doc = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False).parse(
-            page.read_bytes())
+            page.read_bytes()
+        )
         scripts = doc.findall(".//script")
         assert [s.get("type") for s in scripts] == ["application/ld+json"], page
         block = json.loads(scripts[0].text or "")

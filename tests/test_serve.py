@@ -38,10 +38,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     log = root.parent / "serve.log"
     LOGS.append(log)
-    proc = subprocess.Popen([sys.executable, "-m", "hrd_lod", "serve", "-p", str(root),
-                             "--port", str(port), "--query-timeout", "3"],
-                            # a file, not a pipe: an unread pipe fills up and blocks the server
-                            stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hrd_lod",
+            "serve",
+            "-p",
+            str(root),
+            "--port",
+            str(port),
+            "--query-timeout",
+            "3",
+        ],
+        # a file, not a pipe: an unread pipe fills up and blocks the server
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -64,33 +77,46 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_pages_and_negotiation(server: str) -> None:
-    r = requests.get(server + "/id/organization/example-group", timeout=5,
-                     headers={"Accept": "text/turtle"})
+    r = requests.get(
+        server + "/id/organization/example-group", timeout=5, headers={"Accept": "text/turtle"}
+    )
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
     assert "Example Defenders Group" in r.text
-    r = requests.get(server + "/id/organization/example-group", timeout=5,
-                     headers={"Accept": "text/html"})
+    r = requests.get(
+        server + "/id/organization/example-group", timeout=5, headers={"Accept": "text/html"}
+    )
     assert r.status_code == 200 and "text/html" in r.headers["Content-Type"]
     assert requests.get(server + "/id/organization/nobody", timeout=5).status_code == 404
 
 
 def test_sparql_beside_pages(server: str) -> None:
-    q = ("SELECT ?name WHERE { ?o a <http://schema.org/Organization> ; "
-         "<http://schema.org/name> ?name } ORDER BY ?name")
-    r = requests.get(server + "/sparql", params={"query": q}, timeout=10,
-                     headers={"Accept": "application/sparql-results+json"})
+    q = (
+        "SELECT ?name WHERE { ?o a <http://schema.org/Organization> ; "
+        "<http://schema.org/name> ?name } ORDER BY ?name"
+    )
+    r = requests.get(
+        server + "/sparql",
+        params={"query": q},
+        timeout=10,
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert r.status_code == 200
     names = [b["name"]["value"] for b in r.json()["results"]["bindings"]]
     assert names == ["Example Defenders Group", "Example Publisher"]
-    r = requests.post(server + "/sparql", data="INSERT DATA { <a:b> <a:c> <a:d> }", timeout=10,
-                      headers={"Content-Type": "application/sparql-query"})
+    r = requests.post(
+        server + "/sparql",
+        data="INSERT DATA { <a:b> <a:c> <a:d> }",
+        timeout=10,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert r.status_code == 400
 
 
 def test_withheld_data_never_served(server: str) -> None:
     q = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"
-    r = requests.get(server + "/sparql", params={"query": q}, timeout=10,
-                     headers={"Accept": "text/csv"})
+    r = requests.get(
+        server + "/sparql", params={"query": q}, timeout=10, headers={"Accept": "text/csv"}
+    )
     assert r.status_code == 200 and "Example Award" in r.text
     assert "222 3333" not in r.text
     for path in ("/", "/id/person/example-person", "/test.nq", "/test.ttl"):

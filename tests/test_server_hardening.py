@@ -20,8 +20,10 @@ from tests.conftest import FIXTURES, REPO
 
 pytestmark = pytest.mark.integration
 
-SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
-        "?m ?n2 ?o . ?p ?q ?r }")
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+    "?m ?n2 ?o . ?p ?q ?r }"
+)
 
 
 def free_port() -> int:
@@ -47,11 +49,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
     build(root)
     port = free_port()
     log = root.parent / "serve.log"
-    proc = subprocess.Popen([sys.executable, "-m", "hrd_lod", "serve", "-p", str(root),
-                             "--port", str(port), "--query-timeout", "2",
-                             "--idle-timeout", "3"],
-                            # a file, not a pipe: an unread pipe fills up and blocks the server
-                            stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hrd_lod",
+            "serve",
+            "-p",
+            str(root),
+            "--port",
+            str(port),
+            "--query-timeout",
+            "2",
+            "--idle-timeout",
+            "3",
+        ],
+        # a file, not a pipe: an unread pipe fills up and blocks the server
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -87,11 +103,19 @@ def raw(url: str, request: bytes, read_timeout: float = 5.0) -> bytes:
     return b"".join(chunks)
 
 
-@pytest.mark.parametrize("path", [
-    "/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/id/%2e%2e/%2e%2e/etc/passwd",
-    "/id/..%2f..%2f..%2fetc%2fpasswd", "//etc/passwd", "/id/organization/..%5c..%5cpasswd",
-    "/%00", "/id/organization/example-group%00.ttl",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/id/%2e%2e/%2e%2e/etc/passwd",
+        "/id/..%2f..%2f..%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/id/organization/..%5c..%5cpasswd",
+        "/%00",
+        "/id/organization/example-group%00.ttl",
+    ],
+)
 def test_path_traversal_refused(server: tuple[str, subprocess.Popen], path: str) -> None:
     url, _ = server
     resp = raw(url, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
@@ -102,8 +126,9 @@ def test_path_traversal_refused(server: tuple[str, subprocess.Popen], path: str)
 
 def test_absolute_form_request_is_not_a_proxy(server: tuple[str, subprocess.Popen]) -> None:
     url, _ = server
-    resp = raw(url, b"GET http://127.0.0.1:1/etc/passwd HTTP/1.1\r\nHost: x\r\n"
-               b"Connection: close\r\n\r\n")
+    resp = raw(
+        url, b"GET http://127.0.0.1:1/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
     assert b"root:" not in resp and int(resp.split(b" ", 2)[1]) in (400, 404)
 
 
@@ -113,13 +138,16 @@ def test_oversize_header_and_body(server: tuple[str, subprocess.Popen]) -> None:
     resp = raw(url, b"GET / HTTP/1.1\r\nHost: x\r\n" + big + b"Connection: close\r\n\r\n")
     # Refused: an error status, or the connection cut without serving the page.
     assert resp == b"" or int(resp.split(b" ", 2)[1]) in (400, 413, 431), resp[:100]
-    r = requests.post(url + "/sparql", data=b"a" * 2_000_000, timeout=10,
-                      headers={"Content-Type": "application/sparql-query"})
+    r = requests.post(
+        url + "/sparql",
+        data=b"a" * 2_000_000,
+        timeout=10,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert r.status_code == 413
 
 
-def test_slowloris_is_cut_off_and_others_are_served(
-        server: tuple[str, subprocess.Popen]) -> None:
+def test_slowloris_is_cut_off_and_others_are_served(server: tuple[str, subprocess.Popen]) -> None:
     url, _ = server
     host, port = url.removeprefix("http://").split(":")
     slow = []
@@ -147,8 +175,12 @@ def test_slowloris_is_cut_off_and_others_are_served(
 
 def test_malformed_sparql_and_updates(server: tuple[str, subprocess.Popen]) -> None:
     url, _ = server
-    for q in ("SELEKT * WHERE { ?s ?p ?o }", "DROP ALL", "LOAD <http://example.org/x>",
-              "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"):
+    for q in (
+        "SELEKT * WHERE { ?s ?p ?o }",
+        "DROP ALL",
+        "LOAD <http://example.org/x>",
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+    ):
         r = requests.get(url + "/sparql", params={"query": q}, timeout=10)
         assert r.status_code == 400, q
 
@@ -160,26 +192,41 @@ def test_security_headers(server: tuple[str, subprocess.Popen]) -> None:
     assert r.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_bounded_load_from_a_second_process(server: tuple[str, subprocess.Popen],
-                                            tmp_path: Path) -> None:
+def test_bounded_load_from_a_second_process(
+    server: tuple[str, subprocess.Popen], tmp_path: Path
+) -> None:
     url, proc = server
-    paths = ["/", "/id/organization/example-group", "/test.ttl",
-             "/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 20"),
-             "/sparql?query=" + quote("ASK { ?s a <http://schema.org/Organization> }")]
+    paths = [
+        "/",
+        "/id/organization/example-group",
+        "/test.ttl",
+        "/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 20"),
+        "/sparql?query=" + quote("ASK { ?s a <http://schema.org/Organization> }"),
+    ]
     (tmp_path / "paths.txt").write_text("\n".join(paths))
     before = rss_kib(proc.pid)
     slow_t0 = time.monotonic()
-    load = subprocess.Popen([sys.executable, str(REPO / "bench" / "load.py"), url,
-                             "--clients", "50", "--seconds", "10",
-                             "--paths", str(tmp_path / "paths.txt")],
-                            stdout=subprocess.PIPE, text=True)
+    load = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "bench" / "load.py"),
+            url,
+            "--clients",
+            "50",
+            "--seconds",
+            "10",
+            "--paths",
+            str(tmp_path / "paths.txt"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     slow = requests.get(url + "/sparql", params={"query": SLOW}, timeout=30)
     slow_elapsed = time.monotonic() - slow_t0
     out, _ = load.communicate(timeout=60)
     summary = json.loads(out)
     after = rss_kib(proc.pid)
-    assert slow.status_code in (503, 504) and slow_elapsed < 10, (slow.status_code,
-                                                                   slow_elapsed)
+    assert slow.status_code in (503, 504) and slow_elapsed < 10, (slow.status_code, slow_elapsed)
     assert set(summary["statuses"]) == {"200"}, summary
     assert summary["requests"] > 200
     assert after - before < 200 * 1024, f"memory grew by {(after - before) // 1024} MiB"

@@ -23,8 +23,19 @@ from tests.test_pipeline import tree
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("update-src") / "gen"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "120", str(root),
-                    "--violations", "0"], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "generate.py"),
+            "120",
+            str(root),
+            "--violations",
+            "0",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return root
 
 
@@ -53,19 +64,24 @@ def edit_line(path: Path, number: int, change: Callable[[str], str]) -> None:
 
 
 def rename_conferral(root: Path) -> None:
-    edit_line(root / "data" / "conferrals.csv", 3, lambda x: re.sub(r"^([^,]*),([^,]*),",
-                                                                 r"\1,\2 renamed,", x))
+    edit_line(
+        root / "data" / "conferrals.csv",
+        3,
+        lambda x: re.sub(r"^([^,]*),([^,]*),", r"\1,\2 renamed,", x),
+    )
 
 
 def change_laureate(root: Path) -> None:
-    people = [line.split(",")[0] for line in
-              (root / "data" / "people.csv").read_text().splitlines()[1:]]
+    people = [
+        line.split(",")[0] for line in (root / "data" / "people.csv").read_text().splitlines()[1:]
+    ]
     laureate = next(p for p in people if p.startswith("person-"))
 
     def swap(line: str) -> str:
         cells = line.split(",")
         cells[3] = laureate if cells[3] != laureate else people[-1]
         return ",".join(cells)
+
     edit_line(root / "data" / "conferrals.csv", 5, swap)
 
 
@@ -78,8 +94,11 @@ def append_conferral(root: Path) -> None:
 
 
 def rename_person(root: Path) -> None:
-    edit_line(root / "data" / "people.csv", 2, lambda x: re.sub(r"^([^,]*),([^,]*),",
-                                                             r"\1,\2 Renamed,", x))
+    edit_line(
+        root / "data" / "people.csv",
+        2,
+        lambda x: re.sub(r"^([^,]*),([^,]*),", r"\1,\2 Renamed,", x),
+    )
 
 
 def edit_quotation(root: Path) -> None:
@@ -88,10 +107,12 @@ def edit_quotation(root: Path) -> None:
     path.write_text(text.replace("text: ", "text: Edited. ", 1))
 
 
-@pytest.mark.parametrize("edit", [rename_conferral, change_laureate, append_conferral,
-                                  rename_person, edit_quotation])
-def test_a_patched_edition_is_a_full_builds(project: Path, tmp_path: Path,
-                                            edit: Callable[[Path], None]) -> None:
+@pytest.mark.parametrize(
+    "edit", [rename_conferral, change_laureate, append_conferral, rename_person, edit_quotation]
+)
+def test_a_patched_edition_is_a_full_builds(
+    project: Path, tmp_path: Path, edit: Callable[[Path], None]
+) -> None:
     edit(project)
     done = update(project)
     assert done.changed_records >= 1 and done.changed_subjects >= 1
@@ -113,8 +134,11 @@ def test_nothing_changed_leaves_the_edition(project: Path) -> None:
 
 def test_a_violation_is_left_to_the_full_build(project: Path) -> None:
     before = tree(project / "dist")
-    edit_line(project / "data" / "conferrals.csv", 4,
-              lambda x: re.sub(r",(\d{4}),\d{4}-", r",\1,1900-", x))
+    edit_line(
+        project / "data" / "conferrals.csv",
+        4,
+        lambda x: re.sub(r",(\d{4}),\d{4}-", r",\1,1900-", x),
+    )
     with pytest.raises(NotUpdatable, match="validation"):
         update(project)
     res = CliRunner().invoke(main, ["build", "--no-site", "--project", str(project)])
@@ -124,16 +148,23 @@ def test_a_violation_is_left_to_the_full_build(project: Path) -> None:
     assert tree(project / "dist") == before
 
 
-@pytest.mark.parametrize("change, reason", [
-    (lambda root: edit_line(root / "data" / "conferrals.csv", 7, lambda x: ""),
-     "removed"),
-    (lambda root: (root / "dist" / "bench.nt").write_bytes(b""), "not the edition"),
-    (lambda root: (root / "data" / "dataset.yaml").write_text(
-        (root / "data" / "dataset.yaml").read_text() + "\n# edited\n"), "dataset.yaml"),
-    (lambda root: build(root), "no state"),
-])
-def test_what_cannot_be_patched_says_why(project: Path, change: Callable[[Path], None],
-                                         reason: str) -> None:
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (lambda root: edit_line(root / "data" / "conferrals.csv", 7, lambda x: ""), "removed"),
+        (lambda root: (root / "dist" / "bench.nt").write_bytes(b""), "not the edition"),
+        (
+            lambda root: (root / "data" / "dataset.yaml").write_text(
+                (root / "data" / "dataset.yaml").read_text() + "\n# edited\n"
+            ),
+            "dataset.yaml",
+        ),
+        (lambda root: build(root), "no state"),
+    ],
+)
+def test_what_cannot_be_patched_says_why(
+    project: Path, change: Callable[[Path], None], reason: str
+) -> None:
     change(project)
     with pytest.raises(NotUpdatable, match=reason):
         update(project)

@@ -17,8 +17,11 @@ def schema_terms() -> set[str]:
     if not VOCAB.is_file():
         pytest.skip("the schema.org vocabulary is not beside the repository")
     g = rdflib.Graph().parse(VOCAB, format="turtle")
-    return {str(s).removeprefix("https://schema.org/") for s in g.subjects()
-            if str(s).startswith("https://schema.org/")}
+    return {
+        str(s).removeprefix("https://schema.org/")
+        for s in g.subjects()
+        if str(s).startswith("https://schema.org/")
+    }
 
 
 def test_dataset_uses_only_existing_schema_terms(schema_terms: set[str]) -> None:
@@ -36,16 +39,32 @@ def test_ontology_and_shapes_name_only_existing_schema_terms(schema_terms: set[s
     for folder in ("ontology", "shapes"):
         for path in (REPO / folder).glob("*.ttl"):
             g = rdflib.Graph().parse(path)
-            terms = {str(t).removeprefix(V.SCHEMA) for t in g.all_nodes()
-                     if isinstance(t, rdflib.URIRef) and str(t).startswith(V.SCHEMA)}
+            terms = {
+                str(t).removeprefix(V.SCHEMA)
+                for t in g.all_nodes()
+                if isinstance(t, rdflib.URIRef) and str(t).startswith(V.SCHEMA)
+            }
             assert sorted(terms - schema_terms) == [], path.name
 
 
 def test_ontology_terms_have_english_labels_and_comments() -> None:
     g = rdflib.Graph().parse(REPO / "ontology" / "hrd.ttl")
     terms = {s for s in g.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(V.HRD)}
-    required = {V.hrd(x) for x in ("Award", "AwardConferral", "Jury", "award", "laureate", "year",
-                                   "presentedBy", "selectedBy", "conferredBy", "rationale")}
+    required = {
+        V.hrd(x)
+        for x in (
+            "Award",
+            "AwardConferral",
+            "Jury",
+            "award",
+            "laureate",
+            "year",
+            "presentedBy",
+            "selectedBy",
+            "conferredBy",
+            "rationale",
+        )
+    }
     assert required <= {str(t) for t in terms}
     for t in terms:
         labels = [o for o in g.objects(t, rdflib.RDFS.label) if o.language == "en"]

@@ -33,10 +33,18 @@ _DERIVED_FROM = f"<{V.PROV}wasDerivedFrom>"
 _XSD_DATE = f"^^<{V.XSD}date>"
 _XSD_YEAR = f"^^<{V.XSD}gYear>"
 # The escapes of oxigraph's N-Triples writer, so that a line is byte for byte what it writes.
-_ESCAPES = str.maketrans({
-    **{chr(c): f"\\u{c:04X}" for c in (*range(0x20), 0x7F)},
-    "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r",
-    '"': '\\"', "\\": "\\\\"})
+_ESCAPES = str.maketrans(
+    {
+        **{chr(c): f"\\u{c:04X}" for c in (*range(0x20), 0x7F)},
+        "\b": "\\b",
+        "\t": "\\t",
+        "\n": "\\n",
+        "\f": "\\f",
+        "\r": "\\r",
+        '"': '\\"',
+        "\\": "\\\\",
+    }
+)
 DEFAULT = ""  # the default graph: no fourth term
 
 
@@ -48,8 +56,9 @@ def literal(text: str, suffix: str = "") -> str:
 class IriMaker:
     """Makes entity and graph IRIs (in N-Triples form) for one dataset, memoised."""
 
-    def __init__(self, base: str, records: Records | None = None,
-                 types: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, base: str, records: Records | None = None, types: dict[str, str] | None = None
+    ) -> None:
         self.base = base
         if types is None:
             types = {r.id: r.type for r in records or ()}
@@ -132,8 +141,10 @@ def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[st
         every_graph = [graph(x) for x in rec.all_sources()] or [DEFAULT]
 
     classes = set(spec.classes)
-    for name, table in (("organization_type", ORG_TYPE_CLASSES),
-                        ("place_type", PLACE_TYPE_CLASSES)):
+    for name, table in (
+        ("organization_type", ORG_TYPE_CLASSES),
+        ("place_type", PLACE_TYPE_CLASSES),
+    ):
         value = rec.first(name)
         if isinstance(value, Enum):
             classes.add(table[value.value])
@@ -150,8 +161,7 @@ def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[st
         predicates = by_name[fname].predicates
         if not predicates:
             continue
-        graphs = ([graph(x) for x in field_sources[fname]]
-                  if fname in field_sources else own_graphs)
+        graphs = [graph(x) for x in field_sources[fname]] if fname in field_sources else own_graphs
         for v in vals:
             o = term(v, iris)
             for pred in predicates:
@@ -182,8 +192,9 @@ def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[st
 _AWARD = f"<{V.schema('award')}>"
 
 
-def _award_text(rec: Record, iris: IriMaker, records: Records,
-                graphs: list[str]) -> list[tuple[str, str]]:
+def _award_text(
+    rec: Record, iris: IriMaker, records: Records, graphs: list[str]
+) -> list[tuple[str, str]]:
     award_ref = rec.first("award")
     year = rec.first("year")
     award = records.get(award_ref.id) if isinstance(award_ref, Ref) else None
@@ -228,8 +239,7 @@ class Encoded:
     dups: frozenset[tuple[str, bytes]] = frozenset()
 
 
-def encode_dataset(records: Records, meta: DatasetMeta, *,
-                   chunk: int = 100_000) -> Encoded:
+def encode_dataset(records: Records, meta: DatasetMeta, *, chunk: int = 100_000) -> Encoded:
     """Return the RDF of the public records, in a store and as sorted lines per graph.
 
     The store is loaded in a second thread while the lines are made here: every ``chunk``
@@ -260,8 +270,14 @@ def encode_dataset(records: Records, meta: DatasetMeta, *,
                 text = "\n".join(bucket[start:] if start else bucket) + "\n"
                 parts.append(text.replace(" .\n", f" {g} .\n") if g else text)
             if parts:
-                pending.append(loader.submit(store.load, "".join(parts).encode("utf-8"),
-                                             format=ox.RdfFormat.N_QUADS, lenient=True))
+                pending.append(
+                    loader.submit(
+                        store.load,
+                        "".join(parts).encode("utf-8"),
+                        format=ox.RdfFormat.N_QUADS,
+                        lenient=True,
+                    )
+                )
 
         made = 0
         for g, line in encode_lines(records, meta):
@@ -278,8 +294,9 @@ def encode_dataset(records: Records, meta: DatasetMeta, *,
             bucket = buckets.pop(g)
             distinct = set(bucket)
             if len(distinct) < len(bucket):
-                dups.update((g, line.encode("utf-8"))
-                            for line, n in Counter(bucket).items() if n > 1)
+                dups.update(
+                    (g, line.encode("utf-8")) for line, n in Counter(bucket).items() if n > 1
+                )
             graphs[g] = "\n".join(sorted(distinct)).encode("utf-8").split(b"\n")
         for job in pending:
             job.result()

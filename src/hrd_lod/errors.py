@@ -89,8 +89,9 @@ class HrdLodError(Exception):
         return (_restore, (type(self), self.args, self.__dict__))
 
 
-def _restore(cls: type[HrdLodError], args: tuple[object, ...],
-             state: dict[str, object]) -> HrdLodError:
+def _restore(
+    cls: type[HrdLodError], args: tuple[object, ...], state: dict[str, object]
+) -> HrdLodError:
     err = cls.__new__(cls)
     Exception.__init__(err, *args)
     err.__dict__.update(state)

@@ -66,8 +66,10 @@ class Lane:
         except (EOFError, OSError):
             self.kill()
             missing = [n for n in self.names if n not in self.results]
-            raise LaneFailed(f"the second process ended (exit {self._proc.exitcode}) before "
-                             f"finishing: {', '.join(missing)}") from None
+            raise LaneFailed(
+                f"the second process ended (exit {self._proc.exitcode}) before "
+                f"finishing: {', '.join(missing)}"
+            ) from None
         if not ok:
             self.kill()
             if isinstance(value, HrdLodError):
@@ -113,8 +115,14 @@ def _run(jobs: list[Job], send: Any) -> None:
             value = fn()
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
             try:  # an error for people (bad shapes, ...) is raised again, as is, in the parent
-                send.send((name, False, exc if isinstance(exc, HrdLodError) else
-                           f"{type(exc).__name__}: {exc}", 0.0))
+                send.send(
+                    (
+                        name,
+                        False,
+                        exc if isinstance(exc, HrdLodError) else f"{type(exc).__name__}: {exc}",
+                        0.0,
+                    )
+                )
             except Exception:  # noqa: BLE001 - it did not pickle: say what it was
                 send.send((name, False, f"{type(exc).__name__}: {exc}", 0.0))
             raise SystemExit(1) from None

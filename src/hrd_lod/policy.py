@@ -46,8 +46,9 @@ class Withheld:
         return sum(1 for i in self.items if i.field is None)
 
 
-_PRIVATE = {name: frozenset(f.name for f in spec.fields if f.private)
-            for name, spec in TYPES.items()}
+_PRIVATE = {
+    name: frozenset(f.name for f in spec.fields if f.private) for name, spec in TYPES.items()
+}
 
 
 def withhold(rec: Record, hidden: set[str] | frozenset[str]) -> tuple[Record, list[WithheldItem]]:
@@ -65,16 +66,21 @@ def withhold(rec: Record, hidden: set[str] | frozenset[str]) -> tuple[Record, li
             continue
         kept = tuple(v for v in vals if not (isinstance(v, Ref) and v.id in hidden))
         if len(kept) < len(vals):
-            items.append(WithheldItem(rec.where(name), rec.id, name,
-                                      "reference to a restricted record"))
+            items.append(
+                WithheldItem(rec.where(name), rec.id, name, "reference to a restricted record")
+            )
         if kept:
             values[name] = kept
     sources = tuple(s for s in rec.sources if s not in hidden)
-    field_sources = {k: tuple(s for s in v if s not in hidden)
-                     for k, v in rec.field_sources.items() if k in values}
+    field_sources = {
+        k: tuple(s for s in v if s not in hidden)
+        for k, v in rec.field_sources.items()
+        if k in values
+    }
     derived = {k: v for k, v in rec.derived.items() if k in values}
-    return replace(rec, values=values, sources=sources, field_sources=field_sources,
-                   derived=derived), items
+    return replace(
+        rec, values=values, sources=sources, field_sources=field_sources, derived=derived
+    ), items
 
 
 def apply_policy(records: Records) -> tuple[Records, Withheld]:
@@ -95,11 +101,13 @@ def apply_policy(records: Records) -> tuple[Records, Withheld]:
             spec = TYPES[rec.type]
             for f in spec.fields:
                 vals = rec.values.get(f.name, ())
-                if f.required and vals and all(isinstance(v, Ref) and v.id in hidden
-                                               for v in vals):
+                if f.required and vals and all(isinstance(v, Ref) and v.id in hidden for v in vals):
                     hidden.add(rec.id)
-                    items.append(WithheldItem(rec.location, rec.id, None,
-                                              f"its '{f.name}' is a restricted record"))
+                    items.append(
+                        WithheldItem(
+                            rec.location, rec.id, None, f"its '{f.name}' is a restricted record"
+                        )
+                    )
                     changed = True
                     break
     public: list[Record] = []

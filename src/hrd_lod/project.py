@@ -34,8 +34,7 @@ _META_FIELDS = {
     "homepage": "the web address where dist/ is published",
     "sparql_endpoint": "the URL of the public SPARQL endpoint, if any",
 }
-_REQUIRED = ("id", "title", "description", "license", "publisher", "version", "issued",
-             "modified")
+_REQUIRED = ("id", "title", "description", "license", "publisher", "version", "issued", "modified")
 
 
 @dataclass(frozen=True)
@@ -128,9 +127,16 @@ def open_project(root: Path | str) -> Project:
     """Return the project at ``root``; raise LoadError if it has no data/ folder."""
     project = Project(Path(root))
     if not project.data_dir.is_dir():
-        raise LoadError([_problem(Location(str(project.root)), "no data/ folder here",
-                                  "run hrd-lod in a dataset folder, pass --project DIR, or "
-                                  "create one with 'hrd-lod init DIR'")])
+        raise LoadError(
+            [
+                _problem(
+                    Location(str(project.root)),
+                    "no data/ folder here",
+                    "run hrd-lod in a dataset folder, pass --project DIR, or "
+                    "create one with 'hrd-lod init DIR'",
+                )
+            ]
+        )
     return project
 
 
@@ -144,8 +150,12 @@ def load_metadata(project: Project) -> DatasetMeta:
     rel = project.rel(path)
     problems = ProblemList()
     if not path.is_file():
-        problems.add(Location(rel), "the dataset metadata file is missing",
-                     "create it (hrd-lod init writes one to fill in)", code="missing-file")
+        problems.add(
+            Location(rel),
+            "the dataset metadata file is missing",
+            "create it (hrd-lod init writes one to fill in)",
+            code="missing-file",
+        )
         raise LoadError(problems.items)
     raws = read_yaml(path, rel, problems)
     if problems:
@@ -157,13 +167,22 @@ def load_metadata(project: Project) -> DatasetMeta:
     for key in d:
         if key not in _META_FIELDS:
             guess = nearest(key, list(_META_FIELDS))
-            problems.add(raw.where(key), f"unknown metadata field '{key}'",
-                         f"did you mean '{guess}'?" if guess else
-                         f"the fields are: {', '.join(_META_FIELDS)}", code="unknown-field")
+            problems.add(
+                raw.where(key),
+                f"unknown metadata field '{key}'",
+                f"did you mean '{guess}'?"
+                if guess
+                else f"the fields are: {', '.join(_META_FIELDS)}",
+                code="unknown-field",
+            )
     for key in _REQUIRED:
         if d.get(key) in (None, ""):
-            problems.add(raw.where(), f"the dataset metadata needs '{key}'", _META_FIELDS[key],
-                         code="missing-field")
+            problems.add(
+                raw.where(),
+                f"the dataset metadata needs '{key}'",
+                _META_FIELDS[key],
+                code="missing-field",
+            )
     if problems:
         raise LoadError(problems.items)
     values: dict[str, object] = {}

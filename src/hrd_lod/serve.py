@@ -35,16 +35,18 @@ class Dispatcher:
         self.pages = pages
         self.sparql = sparql
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
-                 ) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/sparql" or path.startswith("/sparql/"):
             return self.sparql(environ, start_response)
         return self.pages(environ, start_response)
 
 
-def make_app(dist: Path, sparql_limits: object | None = None, cache_dir: Path | None = None
-             ) -> tuple[WSGIApp, Callable[[], None]]:
+def make_app(
+    dist: Path, sparql_limits: object | None = None, cache_dir: Path | None = None
+) -> tuple[WSGIApp, Callable[[], None]]:
     """Return the combined WSGI app over a built ``dist/`` and the function that stops it.
 
     ``cache_dir`` keeps the endpoint's on-disk store between runs (keyed by the dumps'
@@ -64,10 +66,16 @@ def run(app: WSGIApp, host: str, port: int, limits: ServerLimits = ServerLimits(
     """Serve ``app`` until interrupted."""
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=limits.threads,
-                   max_request_header_size=limits.header_bytes,
-                   max_request_body_size=limits.body_bytes,
-                   channel_timeout=limits.idle_timeout_s,
-                   # how often idle channels are looked for: often enough for the timeout to bite
-                   cleanup_interval=max(1, limits.idle_timeout_s // 2), ident="hrd-lod",
-                   clear_untrusted_proxy_headers=True)
+    waitress.serve(
+        app,
+        host=host,
+        port=port,
+        threads=limits.threads,
+        max_request_header_size=limits.header_bytes,
+        max_request_body_size=limits.body_bytes,
+        channel_timeout=limits.idle_timeout_s,
+        # how often idle channels are looked for: often enough for the timeout to bite
+        cleanup_interval=max(1, limits.idle_timeout_s // 2),
+        ident="hrd-lod",
+        clear_untrusted_proxy_headers=True,
+    )

@@ -28,8 +28,9 @@ def new_store(quads: Iterable[ox.Quad] = ()) -> ox.Store:
 
 def graph_names(store: ox.Store) -> list[ox.NamedNode]:
     """Return the named graphs of the store, sorted by IRI."""
-    return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
-                  key=lambda g: g.value)
+    return sorted(
+        (g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value
+    )
 
 
 def graphs_of(store: ox.Store) -> dict[str, list[bytes]]:

@@ -112,6 +112,7 @@ class Updated:
 
 # --- the state -------------------------------------------------------------------------------
 
+
 def _state_dir(project: Project) -> Path | None:
     return project.cache_dir / "update" if project.cache_dir is not None else None
 
@@ -128,8 +129,14 @@ def salt(project: Project, meta: DatasetMeta, dist: Path, engine: str, tool_vers
     from .export.reuse import code_fingerprint
 
     h = hashlib.sha256()
-    for part in (str(_STATE_VERSION), code_fingerprint(), tool_version, repr(meta), engine,
-                 str(dist.resolve())):
+    for part in (
+        str(_STATE_VERSION),
+        code_fingerprint(),
+        tool_version,
+        repr(meta),
+        engine,
+        str(dist.resolve()),
+    ):
         h.update(part.encode() + b"\0")
     for path in [*project.shapes_files(), *project.ontology_files()]:
         h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -157,10 +164,21 @@ def _copy_path(project: Project, sha: str) -> Path:
     return folder / "files" / sha
 
 
-def save_state(project: Project, dist: Path, state_salt: str, *, records: Records,
-               public: Records, withheld: Withheld, report: Report, quads: int,
-               dups: frozenset[tuple[str, bytes]], stats: dict[str, object],
-               members: list[tuple[int, int]], default_lang: str) -> None:
+def save_state(
+    project: Project,
+    dist: Path,
+    state_salt: str,
+    *,
+    records: Records,
+    public: Records,
+    withheld: Withheld,
+    report: Report,
+    quads: int,
+    dups: frozenset[tuple[str, bytes]],
+    stats: dict[str, object],
+    members: list[tuple[int, int]],
+    default_lang: str,
+) -> None:
     """Keep what the next build needs to patch the edition just swapped into ``dist``
     (atomically; a failure only means the next build is a full one)."""
     path = _state_path(project, dist)
@@ -169,8 +187,9 @@ def save_state(project: Project, dist: Path, state_salt: str, *, records: Record
     try:
         files: dict[str, tuple[int, int, str]] = {}
         parse_keys: dict[str, str] = {}
-        record_files = {p.relative_to(project.data_dir).as_posix()
-                        for p in data_files(project.data_dir)}
+        record_files = {
+            p.relative_to(project.data_dir).as_posix() for p in data_files(project.data_dir)
+        }
         keep: set[str] = set()
         for rel, (_ino, size, mtime) in _files(project.data_dir).items():
             data = (project.data_dir / rel).read_bytes()
@@ -192,14 +211,24 @@ def save_state(project: Project, dist: Path, state_salt: str, *, records: Record
         entries = _entries(dist)
         public_ids = {r.id for r in public}
         state = State(
-            salt=state_salt, data_files=files, parse_keys=parse_keys,
+            salt=state_salt,
+            data_files=files,
+            parse_keys=parse_keys,
             types={r.id: r.type for r in records},
             hidden=frozenset(r.id for r in records if r.id not in public_ids),
-            awards=tuple(public.of_type("Award")), notices=records.notices,
-            withheld=withheld, report=report, records=len(public), quads=quads, dups=dups,
-            stats=stats, members=members, dist_files=_files(dist), entries=entries)
-        write_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL),
-                     durable=False)
+            awards=tuple(public.of_type("Award")),
+            notices=records.notices,
+            withheld=withheld,
+            report=report,
+            records=len(public),
+            quads=quads,
+            dups=dups,
+            stats=stats,
+            members=members,
+            dist_files=_files(dist),
+            entries=entries,
+        )
+        write_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     except OSError:
         if path.exists():
             path.unlink(missing_ok=True)
@@ -225,8 +254,15 @@ def _load_state(project: Project, dist: Path) -> State:
     try:
         with path.open("rb") as fh:
             state = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-            ValueError, TypeError) as exc:
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        ValueError,
+        TypeError,
+    ) as exc:
         raise NotUpdatable(f"the previous build's state cannot be read ({exc})") from None
     if not isinstance(state, State):
         raise NotUpdatable("the previous build's state is of another version")
@@ -234,6 +270,7 @@ def _load_state(project: Project, dist: Path) -> State:
 
 
 # --- what changed in the records --------------------------------------------------------------
+
 
 def _content(rec: Record) -> Record:
     """Return the record without where it was read (what the triples depend on)."""
@@ -262,8 +299,7 @@ def _one_row_per_line(text: str) -> bool:
     return rows == sum(1 for line in text.split("\n") if line)
 
 
-def _parse(path: Path, rel: str, text: str | None, lang: str) -> tuple[list[Record],
-                                                                       list[Notice]]:
+def _parse(path: Path, rel: str, text: str | None, lang: str) -> tuple[list[Record], list[Notice]]:
     problems = ProblemList()
     notices: list[Notice] = []
     if text is not None:
@@ -276,8 +312,9 @@ def _parse(path: Path, rel: str, text: str | None, lang: str) -> tuple[list[Reco
     return records, notices
 
 
-def _file_changes(project: Project, state: State, rel: str, data: bytes, lang: str,
-                  new_keys: dict[str, str]) -> tuple[list[Record], list[Record]]:
+def _file_changes(
+    project: Project, state: State, rel: str, data: bytes, lang: str, new_keys: dict[str, str]
+) -> tuple[list[Record], list[Record]]:
     """Return the old and new versions of the records of one changed file that changed."""
     path = project.data_dir / rel
     rel_root = path.relative_to(project.root).as_posix()
@@ -347,8 +384,11 @@ def _check(project: Project, state: State, olds: list[Record], news: list[Record
             if refs & state.hidden:
                 raise NotUpdatable(f"'{rec.id}' refers to a restricted record")
         for fname in HIERARCHY_FIELDS:
-            if before is None and rec.values.get(fname) or (
-                    before is not None and before.values.get(fname) != rec.values.get(fname)):
+            if (
+                before is None
+                and rec.values.get(fname)
+                or (before is not None and before.values.get(fname) != rec.values.get(fname))
+            ):
                 raise NotUpdatable(f"'{rec.id}' changed a hierarchy ({fname})")
     problems = ProblemList()
     check_refs(by_id, problems, {**state.types, **{r.id: r.type for r in news}})
@@ -358,6 +398,7 @@ def _check(project: Project, state: State, olds: list[Record], news: list[Record
 
 
 # --- the difference in triples ----------------------------------------------------------------
+
 
 @dataclass
 class Subject:
@@ -375,8 +416,7 @@ class Subject:
         return sorted(line for graph, line in quads if graph == g)
 
 
-def _encoded(records: list[Record], iris: IriMaker, awards: Records) -> Counter[tuple[str,
-                                                                                     bytes]]:
+def _encoded(records: list[Record], iris: IriMaker, awards: Records) -> Counter[tuple[str, bytes]]:
     out: Counter[tuple[str, bytes]] = Counter()
     for rec in records:
         out.update((g, line.encode("utf-8")) for g, line in lines_of(rec, iris, awards))
@@ -392,8 +432,9 @@ def _old_quads(nq: B.Region, key: bytes) -> set[tuple[str, bytes]]:
     return out
 
 
-def _subjects(state: State, olds: list[Record], news: list[Record], iris: IriMaker,
-              nq: B.Region) -> tuple[list[Subject], set[tuple[str, bytes]]]:
+def _subjects(
+    state: State, olds: list[Record], news: list[Record], iris: IriMaker, nq: B.Region
+) -> tuple[list[Subject], set[tuple[str, bytes]]]:
     """Return the subjects whose triples change, sorted, and the lines now made twice."""
     awards = Records(state.awards)
     before = _encoded(olds, iris, awards)
@@ -405,7 +446,7 @@ def _subjects(state: State, olds: list[Record], news: list[Record], iris: IriMak
     by_key: dict[bytes, tuple[set[tuple[str, bytes]], set[tuple[str, bytes]]]] = {}
     for which, lines in ((0, removed), (1, added)):
         for g, line in lines:
-            key = line[:line.index(b" ")]
+            key = line[: line.index(b" ")]
             if not key.startswith(b"<"):
                 raise NotUpdatable("a blank node changed")
             by_key.setdefault(key, (set(), set()))[which].add((g, line))
@@ -418,14 +459,19 @@ def _subjects(state: State, olds: list[Record], news: list[Record], iris: IriMak
             raise NotUpdatable("the previous edition does not hold what the state says")
         dups |= new & old
         now = (old - gone) | new
-        if old and now and {x for x in Subject.union(old) if x.split(b" ", 2)[1] == _TYPE} != {
-                x for x in Subject.union(now) if x.split(b" ", 2)[1] == _TYPE}:
+        if (
+            old
+            and now
+            and {x for x in Subject.union(old) if x.split(b" ", 2)[1] == _TYPE}
+            != {x for x in Subject.union(now) if x.split(b" ", 2)[1] == _TYPE}
+        ):
             raise NotUpdatable("the types of an existing entity changed")
         out.append(Subject(key, old, now))
     return out, dups
 
 
 # --- validation of the changed subjects -------------------------------------------------------
+
 
 def _local_query(text: str, prefixes: dict[str, str]) -> bool:
     """Return True when a SPARQL constraint only reads ``$this``'s triples and the types of
@@ -443,7 +489,8 @@ def _local_query(text: str, prefixes: dict[str, str]) -> bool:
         node = stack.pop()
         name = getattr(node, "name", "")
         if name in ("Graph", "ServiceGraphPattern", "Group", "AggregateJoin", "SubSelect") or (
-                isinstance(name, str) and name.startswith("Aggregate_")):
+            isinstance(name, str) and name.startswith("Aggregate_")
+        ):
             return False
         if isinstance(node, dict):
             if name == "BGP":
@@ -470,24 +517,44 @@ def _shapes_local(shapes_files: list[Path], base_iri: str) -> str | None:
     graph = shapes_graph(shapes_files, base_iri)
     if any(graph.triples((None, SH.targetObjectsOf, None))):
         return "a shape targets the objects of a property"
-    for pred in (SH.node, SH.qualifiedValueShape, SH["not"], SH["and"], SH.xone, SH.equals,
-                 SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.closed):
+    for pred in (
+        SH.node,
+        SH.qualifiedValueShape,
+        SH["not"],
+        SH["and"],
+        SH.xone,
+        SH.equals,
+        SH.disjoint,
+        SH.lessThan,
+        SH.lessThanOrEquals,
+        SH.closed,
+    ):
         if any(graph.triples((None, pred, None))):
             return f"a shape uses {pred.n3(graph.namespace_manager)}"
     for _s, _p, path in graph.triples((None, SH.path, None)):
         if not isinstance(path, type(SH.path)):
             return "a shape has a path that is not a single property"
-    prefixes = {str(p): str(n) for _d, p, n in graph.query(
-        "SELECT ?d ?p ?n WHERE { ?d <http://www.w3.org/ns/shacl#prefix> ?p ; "
-        "<http://www.w3.org/ns/shacl#namespace> ?n }")}  # type: ignore[misc]
+    prefixes = {
+        str(p): str(n)
+        for _d, p, n in graph.query(
+            "SELECT ?d ?p ?n WHERE { ?d <http://www.w3.org/ns/shacl#prefix> ?p ; "
+            "<http://www.w3.org/ns/shacl#namespace> ?n }"
+        )
+    }  # type: ignore[misc]
     for _s, _p, text in graph.triples((None, SH.select, None)):
         if not _local_query(str(text), prefixes):
             return "a SPARQL constraint looks beyond $this and the types of its values"
     return None
 
 
-def _validate(project: Project, meta: DatasetMeta, engine: str, subjects: list[Subject],
-              nt: B.Region, state: State) -> None:
+def _validate(
+    project: Project,
+    meta: DatasetMeta,
+    engine: str,
+    subjects: list[Subject],
+    nt: B.Region,
+    state: State,
+) -> None:
     from .validate import validate_store
 
     if state.shapes_nonlocal is None:  # the shapes are in the salt: once per state
@@ -502,14 +569,20 @@ def _validate(project: Project, meta: DatasetMeta, engine: str, subjects: list[S
     objects = {line.split(b" ", 2)[2][:-2] for line in lines}
     for obj in sorted(o for o in objects if o.startswith(b"<") and o not in changed):
         start, end = nt.locate(obj)
-        lines.update(x for x in bytes(nt.data[start:end]).split(b"\n")
-                     if x and x.split(b" ", 2)[1] == _TYPE)
+        lines.update(
+            x for x in bytes(nt.data[start:end]).split(b"\n") if x and x.split(b" ", 2)[1] == _TYPE
+        )
     store = ox.Store()
     if lines:
         store.load(b"\n".join(sorted(lines)), format=ox.RdfFormat.N_TRIPLES)
-    report = validate_store(store, Records(()), shapes_files=project.shapes_files(),
-                            ontology_files=project.ontology_files(),
-                            base_iri=meta.base_iri, engine=engine)
+    report = validate_store(
+        store,
+        Records(()),
+        shapes_files=project.shapes_files(),
+        ontology_files=project.ontology_files(),
+        base_iri=meta.base_iri,
+        engine=engine,
+    )
     focus = {k[1:-1].decode() for k in changed}
     if any(r.focus in focus for r in report.results):
         raise NotUpdatable("the changed records have validation results to report")
@@ -517,15 +590,20 @@ def _validate(project: Project, meta: DatasetMeta, engine: str, subjects: list[S
 
 # --- the new edition --------------------------------------------------------------------------
 
-def _update_stats(stats: dict[str, object], subjects: list[Subject], base: str) -> dict[str,
-                                                                                         object]:
+
+def _update_stats(
+    stats: dict[str, object], subjects: list[Subject], base: str
+) -> dict[str, object]:
     space_b = b"<" + V.entity_iri(base, "", "")[:-1].encode()
     objects: Counter[bytes] = Counter(stats["object_counts"])  # type: ignore[arg-type]
     classes: Counter[str] = Counter(stats["classes"])  # type: ignore[arg-type]
     properties: Counter[str] = Counter(stats["properties"])  # type: ignore[arg-type]
     examples = dict(stats["examples"])  # type: ignore[call-overload]
-    triples, n_subjects, entities = (int(stats["triples"]), int(stats["subjects"]),  # type: ignore[call-overload]
-                                     int(stats["entities"]))  # type: ignore[call-overload]
+    triples, n_subjects, entities = (
+        int(stats["triples"]),
+        int(stats["subjects"]),  # type: ignore[call-overload]
+        int(stats["entities"]),
+    )  # type: ignore[call-overload]
     for s in subjects:
         old, new = set(Subject.union(s.old)), set(Subject.union(s.new))
         is_entity = s.key.startswith(space_b) and b"#" not in s.key
@@ -554,18 +632,31 @@ def _update_stats(stats: dict[str, object], subjects: list[Subject], base: str) 
                         subject = s.key[1:-1].decode()
                         if step < 0 and examples.get(cls) == subject:
                             raise NotUpdatable("the example of a class was removed")
-                        if step > 0 and (cls not in examples
-                                         or subject.encode() < examples[cls].encode()):
+                        if step > 0 and (
+                            cls not in examples or subject.encode() < examples[cls].encode()
+                        ):
                             examples[cls] = subject
-    return {**stats, "triples": triples, "subjects": n_subjects, "entities": entities,
-            "objects": len(objects), "object_counts": objects,
-            "classes": dict(sorted(classes.items())),
-            "properties": dict(sorted(properties.items())),
-            "examples": {k: examples[k] for k in sorted(examples) if k in classes}}
+    return {
+        **stats,
+        "triples": triples,
+        "subjects": n_subjects,
+        "entities": entities,
+        "objects": len(objects),
+        "object_counts": objects,
+        "classes": dict(sorted(classes.items())),
+        "properties": dict(sorted(properties.items())),
+        "examples": {k: examples[k] for k in sorted(examples) if k in classes},
+    }
 
 
-def _patch_gzip(old_gz: Path, new_gz: Path, nq_pieces: list[B.Piece], new_nq: bytes,
-                members: list[tuple[int, int]], old_plain_size: int) -> list[tuple[int, int]]:
+def _patch_gzip(
+    old_gz: Path,
+    new_gz: Path,
+    nq_pieces: list[B.Piece],
+    new_nq: bytes,
+    members: list[tuple[int, int]],
+    old_plain_size: int,
+) -> list[tuple[int, int]]:
     """Write the new gzip from the old one's members that are unchanged and new members for
     the rest; return the new member index."""
     old_packed_size = old_gz.stat().st_size
@@ -589,6 +680,7 @@ def _patch_gzip(old_gz: Path, new_gz: Path, nq_pieces: list[B.Piece], new_nq: by
     out: list[tuple[int, int]] = []
     packed_at = 0
     with old_gz.open("rb") as src, new_gz.open("wb") as dst:
+
         def copy_member(i: int) -> None:
             nonlocal packed_at
             src.seek(bounds[i][1])
@@ -611,7 +703,7 @@ def _patch_gzip(old_gz: Path, new_gz: Path, nq_pieces: list[B.Piece], new_nq: by
             cut = pos
             while True:
                 nl = new_nq.find(b"\n", cut) + 1
-                line = new_nq[cut:nl - 1]
+                line = new_nq[cut : nl - 1]
                 cut = nl
                 if not zlib.crc32(line) & GZIP_CUT_MASK or cut >= total:
                     break
@@ -623,9 +715,16 @@ def _patch_gzip(old_gz: Path, new_gz: Path, nq_pieces: list[B.Piece], new_nq: by
     return out
 
 
-def _write_edition(meta: DatasetMeta, state: State, old: Path, new: Path,
-                   subjects: list[Subject], nt: B.Region, nq: B.Region,
-                   cache: EntryCache) -> tuple[dict[str, object], list[tuple[int, int]]]:
+def _write_edition(
+    meta: DatasetMeta,
+    state: State,
+    old: Path,
+    new: Path,
+    subjects: list[Subject],
+    nt: B.Region,
+    nq: B.Region,
+    cache: EntryCache,
+) -> tuple[dict[str, object], list[tuple[int, int]]]:
     """Write the patched edition into ``new``; return the new VoID figures and gzip members
     (the rewritten dumps' manifest entries go into ``cache``)."""
     name = meta.id
@@ -648,17 +747,38 @@ def _write_edition(meta: DatasetMeta, state: State, old: Path, new: Path,
             shutil.copy2(old / rel, target)
 
     writes: list[tuple[str, list[B.Piece]]] = []
-    writes.append((f"{name}.nt", nt.splice(
-        [(s.key, B.lines_bytes(Subject.union(s.new))) for s in subjects])))
-    nq_pieces = nq.splice([(s.key, B.lines_bytes(sorted(_quad_lines(s.new))))
-                           for s in subjects])
+    writes.append(
+        (f"{name}.nt", nt.splice([(s.key, B.lines_bytes(Subject.union(s.new))) for s in subjects]))
+    )
+    nq_pieces = nq.splice([(s.key, B.lines_bytes(sorted(_quad_lines(s.new)))) for s in subjects])
     writes.append((f"{name}.nq", nq_pieces))
     ttl = B.turtle_region(_map(old / f"{name}.ttl"), prefixes)
-    writes.append((f"{name}.ttl", [(0, ttl.start), *ttl.splice(
-        [(s.key, B.turtle_blocks(Subject.union(s.new), prefixes)) for s in subjects])]))
+    writes.append(
+        (
+            f"{name}.ttl",
+            [
+                (0, ttl.start),
+                *ttl.splice(
+                    [(s.key, B.turtle_blocks(Subject.union(s.new), prefixes)) for s in subjects]
+                ),
+            ],
+        )
+    )
     doc = B.jsonld_region(_map(old / f"{name}.jsonld"), context)
-    writes.append((f"{name}.jsonld", [(0, doc.start), *B.finish_jsonld(doc, doc.splice(
-        [(s.key, B.jsonld_blocks(Subject.union(s.new), context)) for s in subjects]))]))
+    writes.append(
+        (
+            f"{name}.jsonld",
+            [
+                (0, doc.start),
+                *B.finish_jsonld(
+                    doc,
+                    doc.splice(
+                        [(s.key, B.jsonld_blocks(Subject.union(s.new), context)) for s in subjects]
+                    ),
+                ),
+            ],
+        )
+    )
     trig_data = _map(old / f"{name}.trig")
     graphs = sorted({g for s in subjects for g, _line in s.old | s.new})
     pieces: list[B.Piece] = []
@@ -667,8 +787,11 @@ def _write_edition(meta: DatasetMeta, state: State, old: Path, new: Path,
         region = B.trig_region_of(trig_data, prefixes, g)
         if region is None:
             raise NotUpdatable("a named graph appeared")
-        changes = [(s.key, B.trig_blocks(g, s.graph(s.new, g), prefixes)) for s in subjects
-                   if any(x == g for x, _ in s.old | s.new)]
+        changes = [
+            (s.key, B.trig_blocks(g, s.graph(s.new, g), prefixes))
+            for s in subjects
+            if any(x == g for x, _ in s.old | s.new)
+        ]
         spliced = region.splice(changes)
         if g and not any(p if isinstance(p, bytes) else p[1] > p[0] for p in spliced):
             raise NotUpdatable("a named graph became empty")
@@ -682,9 +805,14 @@ def _write_edition(meta: DatasetMeta, state: State, old: Path, new: Path,
     # threads keep both cores busy.
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(lambda job: B.write_pieces(old / job[0], new / job[0], job[1]), writes))
-        members = _patch_gzip(old / f"{name}.nq.gz", new / f"{name}.nq.gz", nq_pieces,
-                              _map(new / f"{name}.nq"), state.members,
-                              (old / f"{name}.nq").stat().st_size)
+        members = _patch_gzip(
+            old / f"{name}.nq.gz",
+            new / f"{name}.nq.gz",
+            nq_pieces,
+            _map(new / f"{name}.nq"),
+            state.members,
+            (old / f"{name}.nq").stat().st_size,
+        )
         rels = [rel for rel, _pieces in writes] + [f"{name}.nq.gz"]
         list(pool.map(lambda rel: file_entry(new, new / rel, cache), rels))
     return _update_stats(state.stats, subjects, meta.base_iri), members
@@ -703,9 +831,14 @@ def _map(path: Path) -> bytes:
         return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)  # type: ignore[return-value]
 
 
-def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
-           engine: str = "auto", tool_version: str | None = None,
-           progress: Callable[[str], None] | None = None) -> Updated:
+def update(
+    project_dir: Path | str = ".",
+    *,
+    dist: Path | str | None = None,
+    engine: str = "auto",
+    tool_version: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Updated:
     """Patch the ``--no-site`` edition in ``dist`` for the records that changed since it was
     built; raise NotUpdatable with the reason when a full build is needed instead."""
     import time
@@ -730,8 +863,9 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     listing = {rel: st[1:] for rel, st in _files(project.data_dir).items()}
     if set(listing) != set(state.data_files):
         raise NotUpdatable("data files were added or removed")
-    record_files = {p.relative_to(project.data_dir).as_posix()
-                    for p in data_files(project.data_dir)}
+    record_files = {
+        p.relative_to(project.data_dir).as_posix() for p in data_files(project.data_dir)
+    }
     if progress:
         progress("compare with the previous build")
     olds: list[Record] = []
@@ -777,10 +911,16 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
     timings["validate"] = time.perf_counter() - t0 - sum(timings.values())
     quads = state.quads + sum(len(s.new) - len(s.old) for s in subjects)
     added = len({r.id for r in news} - set(state.types))
-    new_state = replace(state, data_files={**state.data_files, **touched}, types=types,
-                        parse_keys={**state.parse_keys, **new_keys},
-                        withheld=withheld_now, records=state.records + added, quads=quads,
-                        dups=state.dups | frozenset(dups))
+    new_state = replace(
+        state,
+        data_files={**state.data_files, **touched},
+        types=types,
+        parse_keys={**state.parse_keys, **new_keys},
+        withheld=withheld_now,
+        records=state.records + added,
+        quads=quads,
+        dups=state.dups | frozenset(dups),
+    )
     if subjects:
         if progress:
             progress(f"patch the dumps ({len(subjects)} subject(s))")
@@ -797,22 +937,46 @@ def update(project_dir: Path | str = ".", *, dist: Path | str | None = None,
                         cache[entry_key(p, st.st_ino, st.st_size, st.st_mtime_ns)] = entry
             write_description(ctx, tmp)
             write_manifest(ctx, tmp)
-        new_state = replace(new_state, stats=stats, members=members,
-                            dist_files=_files(target), entries=_entries(target))
+        new_state = replace(
+            new_state,
+            stats=stats,
+            members=members,
+            dist_files=_files(target),
+            entries=_entries(target),
+        )
     for rel, (_size, _mtime, sha) in touched.items():
         old_sha = state.data_files[rel][2]
         if rel.lower().endswith(".csv") and rel in record_files and sha != old_sha:
-            write_atomic(_copy_path(project, sha), (project.data_dir / rel).read_bytes(),
-                         durable=False)
+            write_atomic(
+                _copy_path(project, sha), (project.data_dir / rel).read_bytes(), durable=False
+            )
             _copy_path(project, old_sha).unlink(missing_ok=True)
     timings["write"] = time.perf_counter() - t0 - sum(timings.values())
     path = _state_path(project, target)
     assert path is not None
     write_atomic(path, pickle.dumps(new_state, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     timings["state"] = time.perf_counter() - t0 - sum(timings.values())
-    return Updated(target, new_state.records, quads, len(new_state.entries) + 1, withheld_now,
-                   state.report, state.notices, len(news), len(subjects), timings)
+    return Updated(
+        target,
+        new_state.records,
+        quads,
+        len(new_state.entries) + 1,
+        withheld_now,
+        state.report,
+        state.notices,
+        len(news),
+        len(subjects),
+        timings,
+    )
 
 
-__all__ = ["NotUpdatable", "State", "Updated", "WithheldItem", "forget_state", "save_state",
-           "salt", "update"]
+__all__ = [
+    "NotUpdatable",
+    "State",
+    "Updated",
+    "WithheldItem",
+    "forget_state",
+    "save_state",
+    "salt",
+    "update",
+]

@@ -11,8 +11,10 @@ from hrd_lod.cli import main
 from hrd_lod.pipeline import check
 from tests.conftest import write
 
-BAD_CONFERRAL = ("id: bad\ntype: AwardConferral\nname: Bad\naward: example-award\n"
-                 "laureate: [example-group]\nyear: 2019\ndate: 2020-01-01\nsources: [doc]\n")
+BAD_CONFERRAL = (
+    "id: bad\ntype: AwardConferral\nname: Bad\naward: example-award\n"
+    "laureate: [example-group]\nyear: 2019\ndate: 2020-01-01\nsources: [doc]\n"
+)
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
@@ -69,8 +71,9 @@ def test_validate_json_load_errors(project: Path) -> None:
     res = run("validate", "-p", str(project), "--format", "json")
     assert res.exit_code == 2
     errors = json.loads(res.output)["load_errors"]
-    assert any({"file": "data/bad.yaml", "line": 3, "field": "nmae"}.items() <= e.items()
-               for e in errors)
+    assert any(
+        {"file": "data/bad.yaml", "line": 3, "field": "nmae"}.items() <= e.items() for e in errors
+    )
 
 
 def test_internal_error_has_no_traceback(project: Path, monkeypatch) -> None:  # type: ignore
@@ -119,8 +122,13 @@ def test_console_entry_point_ends_fast_but_says_everything(project: Path) -> Non
     import sys
 
     def console(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "hrd_lod", *args], capture_output=True,
-                              text=True, timeout=120, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "hrd_lod", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
 
     ok = console("build", "-p", str(project))
     assert ok.returncode == 0, ok.stderr

@@ -15,8 +15,16 @@ from hrd_lod.records.schema import TYPES
 
 # Counted by hand from the two source documents (see docs/dataset.md).
 EXPECTED_COUNTS = {
-    "Organization": 14, "Person": 6, "Place": 8, "Award": 2, "Jury": 1, "AwardConferral": 2,
-    "Quotation": 4, "Source": 2, "RiskType": 9, "ConceptScheme": 1,
+    "Organization": 14,
+    "Person": 6,
+    "Place": 8,
+    "Award": 2,
+    "Jury": 1,
+    "AwardConferral": 2,
+    "Quotation": 4,
+    "Source": 2,
+    "RiskType": 9,
+    "ConceptScheme": 1,
 }
 
 
@@ -56,13 +64,21 @@ def test_counts_by_class_in_dist(built: Built, quads: ox.Store) -> None:
 
 def test_one_named_graph_per_source(quads: ox.Store) -> None:
     graphs = sorted(g.value for g in quads.named_graphs())
-    assert graphs == [V.graph_iri(V.DEFAULT_BASE, "fld-profile-jmg"),
-                      V.graph_iri(V.DEFAULT_BASE, "hrf-mea-2013")]
+    assert graphs == [
+        V.graph_iri(V.DEFAULT_BASE, "fld-profile-jmg"),
+        V.graph_iri(V.DEFAULT_BASE, "hrf-mea-2013"),
+    ]
 
 
-@pytest.mark.parametrize("quotation", ["mary-robinson-2011-jmg", "calmy-rey-2013-jury-choice",
-                                       "neil-hicks-2013-jmg",
-                                       "igor-kalyapin-international-publicity"])
+@pytest.mark.parametrize(
+    "quotation",
+    [
+        "mary-robinson-2011-jmg",
+        "calmy-rey-2013-jury-choice",
+        "neil-hicks-2013-jmg",
+        "igor-kalyapin-international-publicity",
+    ],
+)
 def test_quotations_are_verbatim_in_every_cited_source(built: Built, quotation: str) -> None:
     rec = built.checked.public.get(quotation)
     assert rec is not None
@@ -91,7 +107,8 @@ def test_names_come_from_the_cited_sources(built: Built, type_name: str) -> None
         pages = [_source_text(built, s) for s in rec.all_sources()]
         names = _texts(rec, "name") + _texts(rec, "alternate_name")
         assert any(_norm(n) in page for n in names for page in pages), (
-            f"{rec.id}: none of {names} is in {rec.all_sources()}")
+            f"{rec.id}: none of {names} is in {rec.all_sources()}"
+        )
 
 
 def test_every_fact_bearing_record_cites_a_source(built: Built) -> None:

@@ -64,8 +64,10 @@ def test_the_scan_finds_the_number_when_it_is_published(tmp_path: Path) -> None:
     shutil.copytree(REPO / "data", root / "data")
     people = root / "data" / "people.yaml"
     text = people.read_text(encoding="utf-8")
-    marked = text.replace('  telephone: ["+41 79 474 8208"]\n',
-                          '  telephone: ["+41 79 474 8208"]\n  public_fields: [telephone]\n')
+    marked = text.replace(
+        '  telephone: ["+41 79 474 8208"]\n',
+        '  telephone: ["+41 79 474 8208"]\n  public_fields: [telephone]\n',
+    )
     assert marked != text
     people.write_text(marked, encoding="utf-8")
     built = build(root, dist=root / "dist")

@@ -23,12 +23,20 @@ BASE = V.DEFAULT_BASE
 FLD = V.entity_iri(BASE, "source", "fld-profile-jmg")
 HRF = V.entity_iri(BASE, "source", "hrf-mea-2013")
 FLD_TITLE = "Profile: the Joint Mobile Group: winners of the Front Line Award 2011"
-HRF_TITLE = ("Joint Mobile Group Selected as the 2013 Laureate Martin Ennals Award for Human "
-             "Rights Defenders")
+HRF_TITLE = (
+    "Joint Mobile Group Selected as the 2013 Laureate Martin Ennals Award for Human "
+    "Rights Defenders"
+)
 JURY = [  # as Human Rights First lists them (the first two letters of "Int'l" expanded)
-    "Amnesty International", "Front Line Defenders", "German Diakonie", "HURIDOCS",
-    "Human Rights First", "Human Rights Watch", "International Commission of Jurists",
-    "International Federation for Human Rights", "International Service for Human Rights",
+    "Amnesty International",
+    "Front Line Defenders",
+    "German Diakonie",
+    "HURIDOCS",
+    "Human Rights First",
+    "Human Rights Watch",
+    "International Commission of Jurists",
+    "International Federation for Human Rights",
+    "International Service for Human Rights",
     "World Organisation Against Torture",
 ]
 
@@ -43,8 +51,13 @@ def test_query_jmg_awards(quads: ox.Store) -> None:
 
 def test_query_fld_2011_presenter(quads: ox.Store) -> None:
     rows = run(quads, "fld-2011-presenter")
-    assert rows == [{"presenter": V.entity_iri(BASE, "person", "mary-robinson"),
-                     "presenterName": "Mary Robinson", "date": "2011-05-05"}]
+    assert rows == [
+        {
+            "presenter": V.entity_iri(BASE, "person", "mary-robinson"),
+            "presenterName": "Mary Robinson",
+            "date": "2011-05-05",
+        }
+    ]
 
 
 def test_query_mea_2013_jury(quads: ox.Store) -> None:
@@ -76,10 +89,15 @@ def test_fact_sources_needs_no_union(quads: ox.Store) -> None:
 def test_query_quotations(quads: ox.Store, built: Built) -> None:
     rows = run(quads, "quotations")
     by_speaker = {r["speakerName"]: r for r in rows}
-    assert sorted(by_speaker) == ["Igor Kalyapin", "Mary Robinson", "Micheline Calmy-Rey",
-                                  "Neil Hicks"]
+    assert sorted(by_speaker) == [
+        "Igor Kalyapin",
+        "Mary Robinson",
+        "Micheline Calmy-Rey",
+        "Neil Hicks",
+    ]
     assert by_speaker["Mary Robinson"]["role"] == (
-        "former President of Ireland and founder of the Mary Robinson Foundation - Climate Justice")
+        "former President of Ireland and founder of the Mary Robinson Foundation - Climate Justice"
+    )
     assert by_speaker["Micheline Calmy-Rey"]["role"] == "Chair, Martin Ennals Foundation"
     assert "Anna Politkovskaya" in (by_speaker["Neil Hicks"]["about"] or "").split(" | ")
     # Every quotation record, with its text, is answered (compared with the records).
@@ -94,8 +112,16 @@ def test_query_quotations(quads: ox.Store, built: Built) -> None:
 def test_query_places(quads: ox.Store, built: Built) -> None:
     rows = run(quads, "places")
     names = {r["place"]: r["name"] for r in rows}
-    assert sorted(names.values()) == ["Chechnya", "Dagestan", "Geneva", "Ingushetia", "Ireland",
-                                      "North Caucasus", "Russian Federation", "Switzerland"]
+    assert sorted(names.values()) == [
+        "Chechnya",
+        "Dagestan",
+        "Geneva",
+        "Ingushetia",
+        "Ireland",
+        "North Caucasus",
+        "Russian Federation",
+        "Switzerland",
+    ]
     # The direct container of each place is the record's contained_in.
     expected = {}
     for rec in built.checked.public.of_type("Place"):
@@ -112,13 +138,21 @@ def test_query_places(quads: ox.Store, built: Built) -> None:
 def test_query_risks_by_region(quads: ox.Store, built: Built) -> None:
     rows = run(quads, "risks-by-region")
     risks = {r["label"] for r in rows}
-    assert {"harassment", "surveillance", "judicial harassment", "arbitrary detention",
-            "ill-treatment", "violent attacks", "slander and smear campaigns"} <= risks
+    assert {
+        "harassment",
+        "surveillance",
+        "judicial harassment",
+        "arbitrary detention",
+        "ill-treatment",
+        "violent attacks",
+        "slander and smear campaigns",
+    } <= risks
     assert len(risks) == len(built.checked.public.of_type("RiskType")) == 9
     regions = {(r["regionName"], r["scope"]) for r in rows}
     assert regions == {("Russian Federation", "region")} | {
         (n, "particularly at risk")
-        for n in ("North Caucasus", "Chechnya", "Ingushetia", "Dagestan")}
+        for n in ("North Caucasus", "Chechnya", "Ingushetia", "Dagestan")
+    }
     assert len(rows) == 9 * 5
 
 
@@ -132,8 +166,13 @@ def test_query_without_wikidata(quads: ox.Store, built: Built) -> None:
             continue
         links = [v.value for v in rec.values.get("same_as", ()) if isinstance(v, Url)]
         if not any(u.startswith(V.WD) for u in links):
-            kind = {"Organization": "organization", "Person": "person", "Place": "place",
-                    "Award": "award", "Jury": "jury"}[rec.type]
+            kind = {
+                "Organization": "organization",
+                "Person": "person",
+                "Place": "place",
+                "Award": "award",
+                "Jury": "jury",
+            }[rec.type]
             expected.add(V.entity_iri(BASE, kind, rec.id))
     assert got == expected
     assert V.entity_iri(BASE, "place", "geneva") not in got  # it has one (Q71)
@@ -161,9 +200,11 @@ def test_every_query_has_a_test_and_a_header() -> None:
         assert callable(getattr(module, name, None)), f"{path.name} has no test {name}"
         head = path.read_text(encoding="utf-8").splitlines()
         assert re.fullmatch(r"# title: \S.*", head[0]), (
-            f"{path.name}: line 1 must be '# title: ...'")
+            f"{path.name}: line 1 must be '# title: ...'"
+        )
         assert re.fullmatch(r"# question: \S.*", head[1]), (
-            f"{path.name}: line 2 must be '# question: ...'")
+            f"{path.name}: line 2 must be '# question: ...'"
+        )
     tests = {n for n in dir(module) if n.startswith("test_query_")}
     stems = {"test_query_" + p.stem.replace("-", "_") for p in files}
     assert tests <= stems, f"tests for queries that do not exist: {sorted(tests - stems)}"

@@ -13,13 +13,16 @@ from tests.conftest import write
 
 
 def test_csv_records_load(project: Path) -> None:
-    write(project / "data" / "organizations.csv",
-          "id,name,name@fr,area_served,sources\n"
-          "ngo-one,NGO One,ONG Un,example-land,doc\n"
-          "ngo-two,NGO Two,,,doc\n")
+    write(
+        project / "data" / "organizations.csv",
+        "id,name,name@fr,area_served,sources\n"
+        "ngo-one,NGO One,ONG Un,example-land,doc\n"
+        "ngo-two,NGO Two,,,doc\n",
+    )
     (project / "data" / "conferrals.csv").write_bytes(
         "\ufeffid;name;award;laureate;year;sources\r\n"
-        "c-1;Example Award 2021;example-award;ngo-one | ngo-two;2021;doc\r\n".encode())
+        "c-1;Example Award 2021;example-award;ngo-one | ngo-two;2021;doc\r\n".encode()
+    )
     records = load_records(project, project / "data")
     one = records.get("ngo-one")
     assert one is not None and one.type == "Organization"
@@ -32,17 +35,26 @@ def test_csv_records_load(project: Path) -> None:
     assert conf.values["year"] == (Year(2021),)
 
 
-@pytest.mark.parametrize("name,text,line,field,words", [
-    ("things.csv", "id,name\nx,X\n", 1, None, "record type"),
-    ("organizations.csv", "id,name,sources\nx,X\n", 2, None, "2 cells"),
-    ("organizations.csv", "id,name,name,sources\nx,X,Y,doc\n", 1, "name", "twice"),
-    ("organizations.csv", "id,name,sources,founding_date\nx,X,doc,13/10/2013\n", 2,
-     "founding_date", "YYYY-MM-DD"),
-    ("organizations.csv", "id,nmae,sources\nx,X,doc\n", 2, "nmae", "did you mean 'name'"),
-    ("places.csv", "id,name,sources\nbad id,X,doc\n", 2, "id", "bad-id"),
-])
-def test_csv_errors(project: Path, name: str, text: str, line: int, field: str | None,
-                    words: str) -> None:
+@pytest.mark.parametrize(
+    "name,text,line,field,words",
+    [
+        ("things.csv", "id,name\nx,X\n", 1, None, "record type"),
+        ("organizations.csv", "id,name,sources\nx,X\n", 2, None, "2 cells"),
+        ("organizations.csv", "id,name,name,sources\nx,X,Y,doc\n", 1, "name", "twice"),
+        (
+            "organizations.csv",
+            "id,name,sources,founding_date\nx,X,doc,13/10/2013\n",
+            2,
+            "founding_date",
+            "YYYY-MM-DD",
+        ),
+        ("organizations.csv", "id,nmae,sources\nx,X,doc\n", 2, "nmae", "did you mean 'name'"),
+        ("places.csv", "id,name,sources\nbad id,X,doc\n", 2, "id", "bad-id"),
+    ],
+)
+def test_csv_errors(
+    project: Path, name: str, text: str, line: int, field: str | None, words: str
+) -> None:
     write(project / "data" / name, text)
     with pytest.raises(LoadError) as info:
         load_records(project, project / "data")

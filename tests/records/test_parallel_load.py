@@ -18,9 +18,13 @@ ORG = "id: {id}\ntype: Organization\nname: Org {id}\nsources: [doc]\n"
 
 def _many_files(project: Path) -> None:
     for i in range(6):
-        write(project / "data" / f"orgs-{i}.yaml",
-              "".join(f"- {{id: org-{i}-{j}, type: Organization, name: Org {i} {j}, "
-                      f"sources: [doc]}}\n" for j in range(3 + i)))
+        write(
+            project / "data" / f"orgs-{i}.yaml",
+            "".join(
+                f"- {{id: org-{i}-{j}, type: Organization, name: Org {i} {j}, sources: [doc]}}\n"
+                for j in range(3 + i)
+            ),
+        )
 
 
 def _problems(project: Path, **kw: object) -> list[tuple[str, int | None, str, str]]:
@@ -45,8 +49,9 @@ def forced(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return taken
 
 
-def test_two_processes_give_the_same_records(project: Path, forced: list[list[str]],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_processes_give_the_same_records(
+    project: Path, forced: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _many_files(project)
     both = load_records(project, project / "data")
     assert forced and forced[-1], "nothing was parsed in the second process"
@@ -56,7 +61,8 @@ def test_two_processes_give_the_same_records(project: Path, forced: list[list[st
 
 
 def test_two_processes_report_the_same_problems_in_the_same_order(
-        project: Path, forced: list[list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Path, forced: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _many_files(project)
     for i in range(6):  # a problem in every file, whichever process reads it
         write(project / "data" / f"bad-{i}.yaml", ORG.format(id=f"bad-{i}") + "nmae: x\n")
@@ -68,8 +74,9 @@ def test_two_processes_report_the_same_problems_in_the_same_order(
     assert len(both) == 7
 
 
-def test_files_parsed_in_the_second_process_are_cached(project: Path,
-                                                       forced: list[list[str]]) -> None:
+def test_files_parsed_in_the_second_process_are_cached(
+    project: Path, forced: list[list[str]]
+) -> None:
     _many_files(project)
     cache = project / ".hrd-cache"
     first = load_records(project, project / "data", cache_dir=cache)
@@ -79,8 +86,9 @@ def test_files_parsed_in_the_second_process_are_cached(project: Path,
     assert first == again
 
 
-def test_a_second_process_that_dies_costs_time_only(project: Path, forced: list[list[str]],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_process_that_dies_costs_time_only(
+    project: Path, forced: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _many_files(project)
     expected = load_records(project, project / "data")
 
@@ -98,8 +106,9 @@ def _table(project: Path, rows: int, bad: dict[int, str] | None = None) -> Path:
     return write(project / "data" / "people.csv", "\n".join(lines) + "\n")
 
 
-def test_a_large_table_is_read_as_two_halves(project: Path, forced: list[list[str]],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_table_is_read_as_two_halves(
+    project: Path, forced: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     decomposed = {i: f"p-{i:04d},Cafe\u0301 {i},,doc" for i in (5, 290)}  # notices
     _table(project, 301, decomposed)
     cache = project / ".hrd-cache"
@@ -115,14 +124,17 @@ def test_a_large_table_is_read_as_two_halves(project: Path, forced: list[list[st
 
 
 def test_problems_in_a_half_are_reported_as_one_process_reports_them(
-        project: Path, forced: list[list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Path, forced: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _table(project, 300, {10: "p-x,Too,many,cells,here", 250: "p-y,Y,,nowhere"})
     both = _problems(project)
     assert "data/people.csv#1/2" in forced[-1]
     monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 10**12)
     assert both == _problems(project)
-    assert [(f, line) for f, line, _c, _m in both] == [("data/people.csv", 12),
-                                                      ("data/people.csv", 252)]
+    assert [(f, line) for f, line, _c, _m in both] == [
+        ("data/people.csv", 12),
+        ("data/people.csv", 252),
+    ]
 
 
 def test_a_table_with_quotes_is_not_split() -> None:

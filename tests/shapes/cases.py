@@ -55,12 +55,16 @@ risk:w-risk a skos:Concept , hrd:RiskType ; schema:name "Risk"@en ; skos:prefLab
 """
 
 SRC = 'schema:name "N"@en ; prov:wasDerivedFrom source:w-src'
-CONF = (f'a hrd:AwardConferral , schema:Event ; {SRC} ; hrd:award award:w-award ; '
-        'hrd:laureate organization:w-org ; hrd:year "2013"^^xsd:gYear')
-SOURCE = ('a schema:CreativeWork ; schema:name "S"@en ; '
-          'schema:datePublished "2013-10-08"^^xsd:date ; '
-          'hrd:sha256 "e1b7e6e829b4c2b5ea6d7053687b9c7288287e4a88ace4bbec13528e1b62ce27" ; '
-          'hrd:archivedCopy "sources/page.txt"')
+CONF = (
+    f"a hrd:AwardConferral , schema:Event ; {SRC} ; hrd:award award:w-award ; "
+    'hrd:laureate organization:w-org ; hrd:year "2013"^^xsd:gYear'
+)
+SOURCE = (
+    'a schema:CreativeWork ; schema:name "S"@en ; '
+    'schema:datePublished "2013-10-08"^^xsd:date ; '
+    'hrd:sha256 "e1b7e6e829b4c2b5ea6d7053687b9c7288287e4a88ace4bbec13528e1b62ce27" ; '
+    'hrd:archivedCopy "sources/page.txt"'
+)
 RISK = f'a skos:Concept , hrd:RiskType ; {SRC} ; skos:prefLabel "R"@en'
 DERIV = "<https://w3id.org/hrd/id/person/w-person#derived-$F>"
 
@@ -79,249 +83,308 @@ CASES: dict[str, Case] = {
     "EntityShape": Case(
         'place:$F schema:description "no language" .',
         f'place:$F a schema:Place ; {SRC} ; schema:description "no language" .',
-        expect="Entity-description"),
+        expect="Entity-description",
+    ),
     "EntityIriShape": Case(
         f"place:$F a schema:Place ; {SRC} .",
-        f"<https://example.org/place/$F> a schema:Place ; {SRC} ."),
+        f"<https://example.org/place/$F> a schema:Place ; {SRC} .",
+    ),
     "Entity-name": Case(
         'place:$F a schema:Place ; schema:name "N"@en ; prov:wasDerivedFrom source:w-src .',
-        'place:$F a schema:Place ; schema:name "N" ; prov:wasDerivedFrom source:w-src .'),
+        'place:$F a schema:Place ; schema:name "N" ; prov:wasDerivedFrom source:w-src .',
+    ),
     "Entity-description": Case(
         f'place:$F a schema:Place ; {SRC} ; schema:description "one"@en , "eine"@de .',
-        f'place:$F a schema:Place ; {SRC} ; schema:description "one"@en , "two"@en .'),
+        f'place:$F a schema:Place ; {SRC} ; schema:description "one"@en , "two"@en .',
+    ),
     "Entity-alternateName": Case(
         f'place:$F a schema:Place ; {SRC} ; schema:alternateName "Other"@en .',
-        f'place:$F a schema:Place ; {SRC} ; schema:alternateName "Other" .'),
+        f'place:$F a schema:Place ; {SRC} ; schema:alternateName "Other" .',
+    ),
     "Entity-sameAs": Case(
         f"place:$F a schema:Place ; {SRC} ; schema:sameAs <http://www.wikidata.org/entity/Q1> .",
-        f'place:$F a schema:Place ; {SRC} ; schema:sameAs "Q1" .'),
+        f'place:$F a schema:Place ; {SRC} ; schema:sameAs "Q1" .',
+    ),
     "Entity-url": Case(
         f"place:$F a schema:Place ; {SRC} ; schema:url <https://example.org/> .",
-        f'place:$F a schema:Place ; {SRC} ; schema:url "https://example.org/" .'),
+        f'place:$F a schema:Place ; {SRC} ; schema:url "https://example.org/" .',
+    ),
     # --- facts come from sources ---
     "SourcedShape": Case(
         'place:$F schema:name "N"@en .',
         'place:$F a schema:Place ; schema:name "N"@en .',
-        expect="Sourced-source"),
+        expect="Sourced-source",
+    ),
     "Sourced-source": Case(
         f"place:$F a schema:Place ; {SRC} .",
-        'place:$F a schema:Place ; schema:name "N"@en ; prov:wasDerivedFrom place:w-place .'),
+        'place:$F a schema:Place ; schema:name "N"@en ; prov:wasDerivedFrom place:w-place .',
+    ),
     # --- organisations and people ---
     "OrganizationShape": Case(
         "organization:$F schema:areaServed person:w-person .",
         f"organization:$F a schema:Organization ; {SRC} ; schema:areaServed person:w-person .",
-        expect="Organization-areaServed"),
+        expect="Organization-areaServed",
+    ),
     "Organization-founder": Case(
         f"organization:$F a schema:Organization ; {SRC} ; schema:founder person:w-person .",
-        f"organization:$F a schema:Organization ; {SRC} ; schema:founder place:w-place ."),
+        f"organization:$F a schema:Organization ; {SRC} ; schema:founder place:w-place .",
+    ),
     "Organization-member": Case(
         f"organization:$F a schema:Organization ; {SRC} ; schema:member organization:w-org .",
-        f"organization:$F a schema:Organization ; {SRC} ; schema:member place:w-place ."),
+        f"organization:$F a schema:Organization ; {SRC} ; schema:member place:w-place .",
+    ),
     "Organization-areaServed": Case(
         f"organization:$F a schema:Organization ; {SRC} ; schema:areaServed place:w-place .",
-        f"organization:$F a schema:Organization ; {SRC} ; schema:areaServed person:w-person ."),
+        f"organization:$F a schema:Organization ; {SRC} ; schema:areaServed person:w-person .",
+    ),
     "Organization-location": Case(
         f"organization:$F a schema:Organization ; {SRC} ; schema:location place:w-place .",
-        f"organization:$F a schema:Organization ; {SRC} ; schema:location person:w-person ."),
+        f"organization:$F a schema:Organization ; {SRC} ; schema:location person:w-person .",
+    ),
     "Organization-parentOrganization": Case(
         f"organization:$F a schema:Organization ; {SRC} ; "
         "schema:parentOrganization organization:w-org .",
         f"organization:$F a schema:Organization ; {SRC} ; "
-        "schema:parentOrganization place:w-place ."),
+        "schema:parentOrganization place:w-place .",
+    ),
     "Organization-foundingDate": Case(
         f"organization:$F a schema:Organization ; {SRC} ; "
         'schema:foundingDate "2001-01-01"^^xsd:date .',
-        f'organization:$F a schema:Organization ; {SRC} ; schema:foundingDate "2001" .'),
+        f'organization:$F a schema:Organization ; {SRC} ; schema:foundingDate "2001" .',
+    ),
     "Organization-foundingReason": Case(
         f"organization:$F a schema:Organization ; {SRC} ; "
         'hrd:foundingReason "Founded after the murders of activists."@en .',
-        f"organization:$F a schema:Organization ; {SRC} ; "
-        'hrd:foundingReason "no language" .'),
+        f'organization:$F a schema:Organization ; {SRC} ; hrd:foundingReason "no language" .',
+    ),
     "PersonShape": Case(
         'person:$F schema:jobTitle "no language" .',
         f'person:$F a schema:Person ; {SRC} ; schema:jobTitle "no language" .',
-        expect="Person-jobTitle"),
+        expect="Person-jobTitle",
+    ),
     "Person-jobTitle": Case(
         f'person:$F a schema:Person ; {SRC} ; schema:jobTitle "Chair"@en .',
-        f'person:$F a schema:Person ; {SRC} ; schema:jobTitle "Chair" .'),
+        f'person:$F a schema:Person ; {SRC} ; schema:jobTitle "Chair" .',
+    ),
     "Person-worksFor": Case(
         f"person:$F a schema:Person ; {SRC} ; schema:worksFor organization:w-org .",
-        f"person:$F a schema:Person ; {SRC} ; schema:worksFor place:w-place ."),
+        f"person:$F a schema:Person ; {SRC} ; schema:worksFor place:w-place .",
+    ),
     "Person-deathDate": Case(
         f'person:$F a schema:Person ; {SRC} ; schema:deathDate "2006-10-07"^^xsd:date .',
-        f'person:$F a schema:Person ; {SRC} ; schema:deathDate "2006"^^xsd:gYear .'),
+        f'person:$F a schema:Person ; {SRC} ; schema:deathDate "2006"^^xsd:gYear .',
+    ),
     "Person-deathYear": Case(
         f'person:$F a schema:Person ; {SRC} ; hrd:deathYear "2006"^^xsd:gYear .',
-        f'person:$F a schema:Person ; {SRC} ; hrd:deathYear "2006-10-07"^^xsd:date .'),
+        f'person:$F a schema:Person ; {SRC} ; hrd:deathYear "2006-10-07"^^xsd:date .',
+    ),
     # --- places ---
     "PlaceShape": Case(
         "place:$F schema:containedInPlace person:w-person .",
         f"place:$F a schema:Place ; {SRC} ; schema:containedInPlace person:w-person .",
-        expect="Place-containedInPlace"),
+        expect="Place-containedInPlace",
+    ),
     "Place-containedInPlace": Case(
         f"place:$F a schema:Place ; {SRC} ; schema:containedInPlace place:w-place .",
-        f"place:$F a schema:Place ; {SRC} ; schema:containedInPlace person:w-person ."),
+        f"place:$F a schema:Place ; {SRC} ; schema:containedInPlace person:w-person .",
+    ),
     # --- awards, juries, conferrals ---
     "AwardShape": Case(
         'award:$F schema:name "N"@en .',
         f"award:$F a hrd:Award ; {SRC} .",
-        expect="Award-conferredBy"),
+        expect="Award-conferredBy",
+    ),
     "Award-conferredBy": Case(
         f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org .",
-        f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy place:w-place ."),
+        f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy place:w-place .",
+    ),
     "Award-supportedBy": Case(
         f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; "
         "hrd:supportedBy organization:w-org .",
         f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; "
-        "hrd:supportedBy place:w-place ."),
+        "hrd:supportedBy place:w-place .",
+    ),
     "Award-jury": Case(
         f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; "
         "hrd:jury jury:w-jury .",
         f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; "
-        "hrd:jury organization:w-org ."),
+        "hrd:jury organization:w-org .",
+    ),
     "Award-purpose": Case(
         f'award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; hrd:purpose "P"@en .',
-        f'award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; hrd:purpose "P" .'),
+        f'award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; hrd:purpose "P" .',
+    ),
     "JuryShape": Case(
         'jury:$F schema:name "N"@en .',
         f"jury:$F a hrd:Jury , schema:Organization ; {SRC} .",
-        expect="Jury-member"),
+        expect="Jury-member",
+    ),
     "Jury-member": Case(
         f"jury:$F a hrd:Jury , schema:Organization ; {SRC} ; schema:member organization:w-org .",
-        f"jury:$F a hrd:Jury , schema:Organization ; {SRC} ."),
+        f"jury:$F a hrd:Jury , schema:Organization ; {SRC} .",
+    ),
     "AwardConferralShape": Case(
         'conferral:$F hrd:year "2013"^^xsd:gYear .',
-        f'conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:laureate organization:w-org ; '
+        f"conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:laureate organization:w-org ; "
         'hrd:year "2013"^^xsd:gYear .',
-        expect="Conferral-award"),
+        expect="Conferral-award",
+    ),
     "Conferral-award": Case(
         f"conferral:$F {CONF} .",
-        f'conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award organization:w-org ; '
-        'hrd:laureate organization:w-org ; hrd:year "2013"^^xsd:gYear .'),
+        f"conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award organization:w-org ; "
+        'hrd:laureate organization:w-org ; hrd:year "2013"^^xsd:gYear .',
+    ),
     "Conferral-laureate": Case(
         f"conferral:$F {CONF} .",
-        f'conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award award:w-award ; '
-        'hrd:year "2013"^^xsd:gYear .'),
+        f"conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award award:w-award ; "
+        'hrd:year "2013"^^xsd:gYear .',
+    ),
     "Conferral-year": Case(
         f"conferral:$F {CONF} .",
-        f'conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award award:w-award ; '
-        'hrd:laureate organization:w-org ; hrd:year "2013" .'),
+        f"conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award award:w-award ; "
+        'hrd:laureate organization:w-org ; hrd:year "2013" .',
+    ),
     "Conferral-startDate": Case(
         f'conferral:$F {CONF} ; schema:startDate "2013-10-08"^^xsd:date .',
-        f'conferral:$F {CONF} ; schema:startDate "2013-10-08" .'),
+        f'conferral:$F {CONF} ; schema:startDate "2013-10-08" .',
+    ),
     "Conferral-presentedBy": Case(
         f"conferral:$F {CONF} ; hrd:presentedBy person:w-person .",
-        f"conferral:$F {CONF} ; hrd:presentedBy organization:w-org ."),
+        f"conferral:$F {CONF} ; hrd:presentedBy organization:w-org .",
+    ),
     "Conferral-selectedBy": Case(
         f"conferral:$F {CONF} ; hrd:selectedBy jury:w-jury .",
-        f"conferral:$F {CONF} ; hrd:selectedBy organization:w-org ."),
+        f"conferral:$F {CONF} ; hrd:selectedBy organization:w-org .",
+    ),
     "Conferral-location": Case(
         f"conferral:$F {CONF} ; schema:location place:w-place .",
-        f"conferral:$F {CONF} ; schema:location person:w-person ."),
+        f"conferral:$F {CONF} ; schema:location person:w-person .",
+    ),
     "Conferral-rationale": Case(
         f'conferral:$F {CONF} ; hrd:rationale "for their work"@en .',
-        f'conferral:$F {CONF} ; hrd:rationale "for their work" .'),
+        f'conferral:$F {CONF} ; hrd:rationale "for their work" .',
+    ),
     "Conferral-dateInYear": Case(
         f'conferral:$F {CONF} ; schema:startDate "2013-10-08"^^xsd:date .',
-        f'conferral:$F {CONF} ; schema:startDate "2012-10-08"^^xsd:date .'),
+        f'conferral:$F {CONF} ; schema:startDate "2012-10-08"^^xsd:date .',
+    ),
     "Conferral-laureateKind": Case(
-        f'conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award award:w-award ; '
+        f"conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award award:w-award ; "
         'hrd:laureate person:w-person ; hrd:year "2013"^^xsd:gYear .',
-        f'conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award award:w-award ; '
-        'hrd:laureate place:w-place ; hrd:year "2013"^^xsd:gYear .'),
+        f"conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award award:w-award ; "
+        'hrd:laureate place:w-place ; hrd:year "2013"^^xsd:gYear .',
+    ),
     # --- quotations ---
     "QuotationShape": Case(
         "quotation:$F schema:creator person:w-person .",
         f"quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person .",
-        expect="Quotation-text"),
+        expect="Quotation-text",
+    ),
     "Quotation-text": Case(
-        f'quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; '
+        f"quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; "
         'schema:text "Words"@en .',
-        f'quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; '
-        'schema:text "Words" .'),
+        f"quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; "
+        'schema:text "Words" .',
+    ),
     "Quotation-creator": Case(
-        f'quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; '
+        f"quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; "
         'schema:text "Words"@en .',
-        f'quotation:$F a schema:Quotation ; {SRC} ; schema:creator place:w-place ; '
-        'schema:text "Words"@en .'),
+        f"quotation:$F a schema:Quotation ; {SRC} ; schema:creator place:w-place ; "
+        'schema:text "Words"@en .',
+    ),
     "Quotation-speakerRole": Case(
-        f'quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; '
+        f"quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; "
         'schema:text "Words"@en ; hrd:speakerRole "Chair"@en .',
-        f'quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; '
-        'schema:text "Words"@en ; hrd:speakerRole "Chair" .'),
+        f"quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; "
+        'schema:text "Words"@en ; hrd:speakerRole "Chair" .',
+    ),
     "Quotation-spokenAt": Case(
-        f'quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; '
+        f"quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; "
         'schema:text "Words"@en ; hrd:spokenAt conferral:w-conferral .',
-        f'quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; '
-        'schema:text "Words"@en ; hrd:spokenAt organization:w-org .'),
+        f"quotation:$F a schema:Quotation ; {SRC} ; schema:creator person:w-person ; "
+        'schema:text "Words"@en ; hrd:spokenAt organization:w-org .',
+    ),
     # --- source documents ---
     "SourceShape": Case(
-        'source:$F schema:name "S"@en .',
-        f"source:$F {SOURCE} .",
-        expect="Source-publisher"),
+        'source:$F schema:name "S"@en .', f"source:$F {SOURCE} .", expect="Source-publisher"
+    ),
     "Source-publisher": Case(
         f"source:$F {SOURCE} ; schema:publisher organization:w-org .",
-        f"source:$F {SOURCE} ; schema:publisher place:w-place ."),
+        f"source:$F {SOURCE} ; schema:publisher place:w-place .",
+    ),
     "Source-datePublished": Case(
         f"source:$F {SOURCE} ; schema:publisher organization:w-org .",
-        f'source:$F {SOURCE} ; schema:publisher organization:w-org ; '
-        'schema:datePublished "2013-10-09"^^xsd:date .'),
+        f"source:$F {SOURCE} ; schema:publisher organization:w-org ; "
+        'schema:datePublished "2013-10-09"^^xsd:date .',
+    ),
     "Source-datePublishedKnown": Case(
         f"source:$F {SOURCE} ; schema:publisher organization:w-org .",
         'source:$F a schema:CreativeWork ; schema:name "S"@en ; '
-        'schema:publisher organization:w-org ; '
+        "schema:publisher organization:w-org ; "
         'hrd:sha256 "e1b7e6e829b4c2b5ea6d7053687b9c7288287e4a88ace4bbec13528e1b62ce27" ; '
-        'hrd:archivedCopy "sources/page.txt" .'),
+        'hrd:archivedCopy "sources/page.txt" .',
+    ),
     "Source-sha256": Case(
         f"source:$F {SOURCE} ; schema:publisher organization:w-org .",
         'source:$F a schema:CreativeWork ; schema:name "S"@en ; '
         'schema:publisher organization:w-org ; schema:datePublished "2013-10-08"^^xsd:date ; '
-        'hrd:sha256 "E1B7" ; hrd:archivedCopy "sources/page.txt" .'),
+        'hrd:sha256 "E1B7" ; hrd:archivedCopy "sources/page.txt" .',
+    ),
     "Source-archivedCopy": Case(
         f"source:$F {SOURCE} ; schema:publisher organization:w-org .",
         'source:$F a schema:CreativeWork ; schema:name "S"@en ; '
         'schema:publisher organization:w-org ; schema:datePublished "2013-10-08"^^xsd:date ; '
-        'hrd:sha256 "e1b7e6e829b4c2b5ea6d7053687b9c7288287e4a88ace4bbec13528e1b62ce27" .'),
+        'hrd:sha256 "e1b7e6e829b4c2b5ea6d7053687b9c7288287e4a88ace4bbec13528e1b62ce27" .',
+    ),
     # --- risks (SKOS) ---
     "RiskTypeShape": Case(
         "risk:$F skos:broader place:w-place .",
         f"risk:$F {RISK} ; skos:inScheme scheme:w-scheme ; skos:broader place:w-place .",
-        expect="RiskType-broader"),
+        expect="RiskType-broader",
+    ),
     "RiskType-prefLabel": Case(
         f'risk:$F a skos:Concept , hrd:RiskType ; {SRC} ; skos:prefLabel "R"@en , "R"@de ; '
         "skos:inScheme scheme:w-scheme .",
         f'risk:$F a skos:Concept , hrd:RiskType ; {SRC} ; skos:prefLabel "R"@en , "Q"@en ; '
-        "skos:inScheme scheme:w-scheme ."),
+        "skos:inScheme scheme:w-scheme .",
+    ),
     "RiskType-inScheme": Case(
         f"risk:$F {RISK} ; skos:inScheme scheme:w-scheme .",
-        f"risk:$F {RISK} ; skos:inScheme place:w-place ."),
+        f"risk:$F {RISK} ; skos:inScheme place:w-place .",
+    ),
     "RiskType-region": Case(
         f"risk:$F {RISK} ; skos:inScheme scheme:w-scheme ; hrd:riskRegion place:w-place .",
-        f"risk:$F {RISK} ; skos:inScheme scheme:w-scheme ; hrd:riskRegion person:w-person ."),
+        f"risk:$F {RISK} ; skos:inScheme scheme:w-scheme ; hrd:riskRegion person:w-person .",
+    ),
     "RiskType-broader": Case(
         f"risk:$F {RISK} ; skos:inScheme scheme:w-scheme ; skos:broader risk:w-risk .",
-        f"risk:$F {RISK} ; skos:inScheme scheme:w-scheme ; skos:broader scheme:w-scheme ."),
+        f"risk:$F {RISK} ; skos:inScheme scheme:w-scheme ; skos:broader scheme:w-scheme .",
+    ),
     # --- derived values ---
     "DerivationShape": Case(
         f"{DERIV} hrd:derivedFor person:w-person ; prov:wasDerivedFrom source:w-src .",
         f"{DERIV} a hrd:Derivation ; hrd:derivedFor person:w-person ; "
         "prov:wasDerivedFrom source:w-src .",
-        expect="Derivation-method"),
+        expect="Derivation-method",
+    ),
     "Derivation-method": Case(
         f"{DERIV} a hrd:Derivation ; hrd:derivedFor person:w-person ; "
         'hrd:derivationMethod "2013 - 7" ; '
         "prov:wasDerivedFrom source:w-src .",
         f"{DERIV} a hrd:Derivation ; hrd:derivedFor person:w-person ; "
-        "prov:wasDerivedFrom source:w-src ."),
+        "prov:wasDerivedFrom source:w-src .",
+    ),
     "Derivation-for": Case(
         f'{DERIV} a hrd:Derivation ; hrd:derivedFor person:w-person ; hrd:derivationMethod "m" ; '
         "prov:wasDerivedFrom source:w-src .",
         f'{DERIV} a hrd:Derivation ; hrd:derivedFor "w-person" ; hrd:derivationMethod "m" ; '
-        "prov:wasDerivedFrom source:w-src ."),
+        "prov:wasDerivedFrom source:w-src .",
+    ),
     "Derivation-source": Case(
         f'{DERIV} a hrd:Derivation ; hrd:derivedFor person:w-person ; hrd:derivationMethod "m" ; '
         "prov:wasDerivedFrom source:w-src .",
-        f'{DERIV} a hrd:Derivation ; hrd:derivedFor person:w-person ; hrd:derivationMethod "m" .'),
+        f'{DERIV} a hrd:Derivation ; hrd:derivedFor person:w-person ; hrd:derivationMethod "m" .',
+    ),
 }
 
 

@@ -31,8 +31,12 @@ def _shapes() -> rdflib.Graph:
 
 def shape_iris(graph: rdflib.Graph) -> set[str]:
     """Return the IRIs of every named shape and SPARQL constraint in the shapes graph."""
-    return {str(s) for kind in SHAPE_KINDS for s in graph.subjects(RDF.type, kind)
-            if isinstance(s, rdflib.URIRef)}
+    return {
+        str(s)
+        for kind in SHAPE_KINDS
+        for s in graph.subjects(RDF.type, kind)
+        if isinstance(s, rdflib.URIRef)
+    }
 
 
 def _validate(turtle: str) -> list[Result]:
@@ -62,7 +66,8 @@ def test_every_shape_has_cases() -> None:
     assert len(in_file) > 50  # the enumeration itself works
     assert {_iri(n) for n in CASES} == in_file, (
         f"shapes without cases: {sorted(in_file - {_iri(n) for n in CASES})}; "
-        f"cases without shapes: {sorted({_iri(n) for n in CASES} - in_file)}")
+        f"cases without shapes: {sorted({_iri(n) for n in CASES} - in_file)}"
+    )
 
 
 def test_the_world_is_valid() -> None:
@@ -111,8 +116,13 @@ def test_failing_example_through_validate_store() -> None:
     store = ox.Store()
     turtle = PREFIXES + WORLD + example("Conferral-dateInYear", "fail")
     store.load(turtle.encode(), format=ox.RdfFormat.TURTLE)
-    report = validate_store(store, Records(()), shapes_files=PROJECT.shapes_files(),
-                            ontology_files=PROJECT.ontology_files(), base_iri=V.DEFAULT_BASE)
+    report = validate_store(
+        store,
+        Records(()),
+        shapes_files=PROJECT.shapes_files(),
+        ontology_files=PROJECT.ontology_files(),
+        base_iri=V.DEFAULT_BASE,
+    )
     assert not report.conforms
     assert [r.shape for r in report.results] == [_iri("Conferral-dateInYear")]
 
@@ -120,16 +130,28 @@ def test_failing_example_through_validate_store() -> None:
 def test_node_level_and_property_results_on_one_focus() -> None:
     """A SPARQL result (no path) and a property result on one node can be reported together."""
     store = ox.Store()
-    turtle = PREFIXES + WORLD + (
-        'conferral:t-both a hrd:AwardConferral ; schema:name "N"@en ; '
-        "prov:wasDerivedFrom source:w-src ; hrd:award award:w-award ; "
-        'hrd:laureate organization:w-org ; hrd:year "2013"^^xsd:gYear ; '
-        'schema:startDate "2012-10-08"^^xsd:date ; hrd:rationale "no language" .')
+    turtle = (
+        PREFIXES
+        + WORLD
+        + (
+            'conferral:t-both a hrd:AwardConferral ; schema:name "N"@en ; '
+            "prov:wasDerivedFrom source:w-src ; hrd:award award:w-award ; "
+            'hrd:laureate organization:w-org ; hrd:year "2013"^^xsd:gYear ; '
+            'schema:startDate "2012-10-08"^^xsd:date ; hrd:rationale "no language" .'
+        )
+    )
     store.load(turtle.encode(), format=ox.RdfFormat.TURTLE)
-    report = validate_store(store, Records(()), shapes_files=PROJECT.shapes_files(),
-                            ontology_files=PROJECT.ontology_files(), base_iri=V.DEFAULT_BASE)
-    assert {r.shape for r in report.results} == {_iri("Conferral-dateInYear"),
-                                                 _iri("Conferral-rationale")}
+    report = validate_store(
+        store,
+        Records(()),
+        shapes_files=PROJECT.shapes_files(),
+        ontology_files=PROJECT.ontology_files(),
+        base_iri=V.DEFAULT_BASE,
+    )
+    assert {r.shape for r in report.results} == {
+        _iri("Conferral-dateInYear"),
+        _iri("Conferral-rationale"),
+    }
 
 
 def _shacl_shacl() -> rdflib.Graph:
@@ -147,8 +169,9 @@ def _shacl_shacl() -> rdflib.Graph:
 def _meta_conforms(shapes: rdflib.Graph) -> tuple[bool, str]:
     import pyshacl
 
-    conforms, _graph, text = pyshacl.validate(shapes, shacl_graph=_shacl_shacl(),
-                                              inference="none", advanced=False)
+    conforms, _graph, text = pyshacl.validate(
+        shapes, shacl_graph=_shacl_shacl(), inference="none", advanced=False
+    )
     return bool(conforms), str(text)
 
 
@@ -171,6 +194,7 @@ def test_pyshacl_meta_shacl_accepts_the_shapes() -> None:
     import pyshacl
 
     data = rdflib.Graph().parse(data=PREFIXES + WORLD, format="turtle")
-    conforms, _g, text = pyshacl.validate(data, shacl_graph=_shapes(), meta_shacl=True,
-                                          inference="none", allow_warnings=True)
+    conforms, _g, text = pyshacl.validate(
+        data, shacl_graph=_shapes(), meta_shacl=True, inference="none", allow_warnings=True
+    )
     assert conforms, text

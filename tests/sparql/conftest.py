@@ -86,8 +86,10 @@ class Oxigraph:
 
     def _up(self) -> bool:
         try:
-            return requests.get(self.query_url, params={"query": "ASK {}"},
-                                timeout=1).status_code == 200
+            return (
+                requests.get(self.query_url, params={"query": "ASK {}"}, timeout=1).status_code
+                == 200
+            )
         except requests.ConnectionError:
             return False
 
@@ -95,9 +97,18 @@ class Oxigraph:
         exe = need_tool("oxigraph")
         # --union-default-graph: plain queries see every graph, as the local build's do
         self.proc = subprocess.Popen(
-            [exe, "serve", "--location", str(self.location), "--bind",
-             f"127.0.0.1:{self.port}", "--union-default-graph"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                exe,
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until(self._up, 30, "oxigraph server")
 
     def stop(self) -> None:
@@ -134,8 +145,9 @@ def serve_wsgi(app: object) -> Served:
     """Serve ``app`` with waitress on a free loopback port in a thread; return its URL."""
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=16, channel_timeout=30,
-                           asyncore_loop_timeout=0.2)
+    server = create_server(
+        app, host="127.0.0.1", port=0, threads=16, channel_timeout=30, asyncore_loop_timeout=0.2
+    )
     port = server.effective_port  # type: ignore[union-attr]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -161,8 +173,14 @@ def endpoint(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     from hrd_lod.sparql.endpoint import make_endpoint
     from hrd_lod.sparql.guard import Limits
 
-    limits = Limits(time_s=2.0, workers=2, queue_s=5.0, result_bytes=200_000,
-                    body_bytes=8 * 1024, query_chars=4000)
+    limits = Limits(
+        time_s=2.0,
+        workers=2,
+        queue_s=5.0,
+        result_bytes=200_000,
+        body_bytes=8 * 1024,
+        query_chars=4000,
+    )
     app, close_app = make_endpoint(dist, limits, cache_dir=tmp_path_factory.mktemp("cache"))
     served = serve_wsgi(app)
     try:

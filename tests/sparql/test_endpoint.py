@@ -40,17 +40,27 @@ def test_sparqlwrapper_select(endpoint: Served) -> None:
     assert client.queryAndConvert() == data
 
 
-@pytest.mark.parametrize(("accept", "media", "fmt"), [
-    ("application/sparql-results+json", "application/sparql-results+json",
-     ox.QueryResultsFormat.JSON),
-    ("application/sparql-results+xml", "application/sparql-results+xml",
-     ox.QueryResultsFormat.XML),
-    ("text/tab-separated-values", "text/tab-separated-values", ox.QueryResultsFormat.TSV),
-    ("text/csv", "text/csv", None),
-    ("*/*", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
-])
-def test_select_content_negotiation(endpoint: Served, accept: str, media: str,
-                                    fmt: ox.QueryResultsFormat | None) -> None:
+@pytest.mark.parametrize(
+    ("accept", "media", "fmt"),
+    [
+        (
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+            ox.QueryResultsFormat.JSON,
+        ),
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            ox.QueryResultsFormat.XML,
+        ),
+        ("text/tab-separated-values", "text/tab-separated-values", ox.QueryResultsFormat.TSV),
+        ("text/csv", "text/csv", None),
+        ("*/*", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
+    ],
+)
+def test_select_content_negotiation(
+    endpoint: Served, accept: str, media: str, fmt: ox.QueryResultsFormat | None
+) -> None:
     r = get(endpoint, COUNT, headers={"Accept": accept})
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"].split(";")[0] == media
@@ -63,12 +73,17 @@ def test_select_content_negotiation(endpoint: Served, accept: str, media: str,
         assert int(rows[0]["n"].value) > 100
 
 
-@pytest.mark.parametrize(("accept", "rdflib_format"), [
-    ("text/turtle", "turtle"), ("application/n-triples", "nt"),
-    ("application/ld+json", "json-ld"),
-])
-def test_construct_content_negotiation(endpoint: Served, dist: Path, accept: str,
-                                       rdflib_format: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+    ],
+)
+def test_construct_content_negotiation(
+    endpoint: Served, dist: Path, accept: str, rdflib_format: str
+) -> None:
     r = get(endpoint, "CONSTRUCT WHERE { ?s ?p ?o }", headers={"Accept": accept})
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"].split(";")[0] == accept
@@ -80,30 +95,42 @@ def test_construct_content_negotiation(endpoint: Served, dist: Path, accept: str
 def test_format_parameter_and_post_forms(endpoint: Served) -> None:
     r = get(endpoint, "ASK { ?s ?p ?o }", headers={"Accept": "text/html"})
     assert r.status_code == 406 and "application/sparql-results+json" in r.text
-    r = requests.get(endpoint.url, params={"query": "ASK { ?s ?p ?o }", "format": "xml"},
-                     timeout=30)
+    r = requests.get(
+        endpoint.url, params={"query": "ASK { ?s ?p ?o }", "format": "xml"}, timeout=30
+    )
     assert r.headers["Content-Type"].startswith("application/sparql-results+xml")
     r = requests.post(endpoint.url, data={"query": "ASK { ?s ?p ?o }"}, timeout=30)
     assert r.json() == {"head": {}, "boolean": True}
-    r = requests.post(endpoint.url, data=b"ASK { ?s ?p ?o }", timeout=30,
-                      headers={"Content-Type": "application/sparql-query"})
+    r = requests.post(
+        endpoint.url,
+        data=b"ASK { ?s ?p ?o }",
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert r.json() == {"head": {}, "boolean": True}
-    r = requests.post(endpoint.url, data=b"{}", timeout=30,
-                      headers={"Content-Type": "application/json"})
+    r = requests.post(
+        endpoint.url, data=b"{}", timeout=30, headers={"Content-Type": "application/json"}
+    )
     assert r.status_code == 415
 
 
 def test_dataset_parameters(endpoint: Served) -> None:
     jury = "ASK { ?j <http://schema.org/member> ?m }"
     for graph, expected in (("fld-profile-jmg", False), ("hrf-mea-2013", True)):
-        r = requests.get(endpoint.url, timeout=30, params={
-            "query": jury, "default-graph-uri": f"https://w3id.org/hrd/graph/{graph}"})
+        r = requests.get(
+            endpoint.url,
+            timeout=30,
+            params={"query": jury, "default-graph-uri": f"https://w3id.org/hrd/graph/{graph}"},
+        )
         assert r.json()["boolean"] is expected
 
 
 def test_cors_preflight(endpoint: Served) -> None:
-    r = requests.options(endpoint.url, timeout=30, headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
+    r = requests.options(
+        endpoint.url,
+        timeout=30,
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"},
+    )
     assert r.status_code == 204
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in r.headers["Access-Control-Allow-Methods"]
@@ -116,16 +143,31 @@ def test_html_form_without_query(endpoint: Served) -> None:
     assert "PREFIX schema: &lt;http://schema.org/&gt;" in r.text  # autoescaped
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"data": {"update": "INSERT DATA { <http://a> <http://b> <http://c> }"}}, "read-only"),
-    ({"data": b"INSERT DATA { <http://a> <http://b> <http://c> }",
-      "headers": {"Content-Type": "application/sparql-update"}}, "read-only"),
-    ({"data": b"DELETE WHERE { ?s ?p ?o }",
-      "headers": {"Content-Type": "application/sparql-query"}}, "starts with DELETE"),
-    ({"data": {"query": "LOAD <http://example.org/x.ttl>"}}, "starts with LOAD"),
-    ({"data": {"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}},
-     "SERVICE is not allowed"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"data": {"update": "INSERT DATA { <http://a> <http://b> <http://c> }"}}, "read-only"),
+        (
+            {
+                "data": b"INSERT DATA { <http://a> <http://b> <http://c> }",
+                "headers": {"Content-Type": "application/sparql-update"},
+            },
+            "read-only",
+        ),
+        (
+            {
+                "data": b"DELETE WHERE { ?s ?p ?o }",
+                "headers": {"Content-Type": "application/sparql-query"},
+            },
+            "starts with DELETE",
+        ),
+        ({"data": {"query": "LOAD <http://example.org/x.ttl>"}}, "starts with LOAD"),
+        (
+            {"data": {"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}},
+            "SERVICE is not allowed",
+        ),
+    ],
+)
 def test_refusals(endpoint: Served, kwargs: dict[str, object], message: str) -> None:
     r = requests.post(endpoint.url, timeout=30, **kwargs)  # type: ignore[arg-type]
     assert r.status_code == 400
@@ -147,8 +189,12 @@ def test_syntax_error_is_400_with_position(endpoint: Served) -> None:
 
 def test_size_limits(endpoint: Served) -> None:
     big = "ASK { ?s ?p ?o } #" + "x" * 9000
-    r = requests.post(endpoint.url, data=big.encode(), timeout=30,
-                      headers={"Content-Type": "application/sparql-query"})
+    r = requests.post(
+        endpoint.url,
+        data=big.encode(),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert r.status_code == 413 and "limit is 8192 bytes" in r.text
     r = requests.post(endpoint.url, data={"query": big}, timeout=30)
     assert r.status_code == 413
@@ -157,8 +203,12 @@ def test_size_limits(endpoint: Served) -> None:
         for _ in range(20):
             yield b"#" + b"x" * 1000 + b"\n"
 
-    r = requests.post(endpoint.url, data=chunks(), timeout=30,
-                      headers={"Content-Type": "application/sparql-query"})
+    r = requests.post(
+        endpoint.url,
+        data=chunks(),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert r.status_code == 413
     r = get(endpoint, "ASK {} #" + "x" * 5000)
     assert r.status_code == 413 and "the limit is 4000" in r.text
@@ -199,8 +249,10 @@ def test_time_limit_stops_a_runaway_query_and_fast_queries_go_on(endpoint: Serve
 
 
 def test_many_clients_at_once(endpoint: Served) -> None:
-    queries = [(QUERIES / name).read_text() for name in
-               ("jmg-awards.rq", "jury-2013.rq", "presenter-2011.rq", "sources.rq")] * 10
+    queries = [
+        (QUERIES / name).read_text()
+        for name in ("jmg-awards.rq", "jury-2013.rq", "presenter-2011.rq", "sources.rq")
+    ] * 10
     expected = {q: get(endpoint, q).json() for q in set(queries)}
     with ThreadPoolExecutor(16) as pool:
         answers = list(pool.map(lambda q: (q, get(endpoint, q)), queries))
@@ -213,16 +265,23 @@ def test_endpoint_over_a_store_and_busy_workers(tmp_path: Path) -> None:
     # an endpoint made from an in-memory store, with one worker and a short queue
     store = ox.Store()
     for i in range(30):
-        store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i}"),
-                          ox.NamedNode("http://example.org/p"), ox.Literal(str(i)),
-                          ox.NamedNode(f"http://example.org/g{i % 3}")))
+        store.add(
+            ox.Quad(
+                ox.NamedNode(f"http://example.org/s{i}"),
+                ox.NamedNode("http://example.org/p"),
+                ox.Literal(str(i)),
+                ox.NamedNode(f"http://example.org/g{i % 3}"),
+            )
+        )
     app = SparqlEndpoint(store, Limits(time_s=1.5, workers=1, queue_s=0.3))
     served = serve_wsgi(app)
     try:
         r = get(served, COUNT)
         assert r.json()["results"]["bindings"][0]["n"]["value"] == "30"
-        slow6 = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
-                 "?m ?n0 ?o . ?q ?r ?t }")  # 30^6 rows
+        slow6 = (
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+            "?m ?n0 ?o . ?q ?r ?t }"
+        )  # 30^6 rows
         blocker = threading.Thread(target=get, args=(served, slow6))
         blocker.start()
         time.sleep(0.3)
@@ -240,5 +299,7 @@ def test_json_results_are_w3c_json(endpoint: Served) -> None:
     data = json.loads(r.text)
     assert data["head"]["vars"] == ["presenter", "name", "date"]
     assert data["results"]["bindings"][0]["date"] == {
-        "type": "literal", "value": "2011-05-05",
-        "datatype": "http://www.w3.org/2001/XMLSchema#date"}
+        "type": "literal",
+        "value": "2011-05-05",
+        "datatype": "http://www.w3.org/2001/XMLSchema#date",
+    }

@@ -8,54 +8,66 @@ from hrd_lod.sparql.errors import QueryRefused, QueryTooLong
 from hrd_lod.sparql.guard import Limits, check_read_only, keywords, query_form
 
 
-@pytest.mark.parametrize(("text", "form"), [
-    ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
-    ("PREFIX ex: <http://e/> BASE <http://b/>\n# comment SELECT\nask { ?s ex:p ?o }", "ASK"),
-    ("PREFIX : <http://e/> CONSTRUCT WHERE { ?s :p ?o }", "CONSTRUCT"),
-    ("describe <http://e/x>", "DESCRIBE"),
-    ("PREFIX ex: <http://e/>\nINSERT DATA { ex:a ex:b ex:c }", "INSERT"),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+        ("PREFIX ex: <http://e/> BASE <http://b/>\n# comment SELECT\nask { ?s ex:p ?o }", "ASK"),
+        ("PREFIX : <http://e/> CONSTRUCT WHERE { ?s :p ?o }", "CONSTRUCT"),
+        ("describe <http://e/x>", "DESCRIBE"),
+        ("PREFIX ex: <http://e/>\nINSERT DATA { ex:a ex:b ex:c }", "INSERT"),
+        ("", None),
+    ],
+)
 def test_query_form(text: str, form: str | None) -> None:
     assert query_form(text) == form
 
 
-@pytest.mark.parametrize("text", [
-    "INSERT DATA { <http://a> <http://b> <http://c> }",
-    "PREFIX ex: <http://e/> DELETE WHERE { ?s ex:p ?o }",
-    "LOAD <http://example.org/data.ttl>",
-    "CLEAR ALL",
-    "drop graph <http://e/g>",
-    "WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-    "\\u0049NSERT DATA { <http://a> <http://b> <http://c> }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <http://a> <http://b> <http://c> }",
+        "PREFIX ex: <http://e/> DELETE WHERE { ?s ex:p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR ALL",
+        "drop graph <http://e/g>",
+        "WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "\\u0049NSERT DATA { <http://a> <http://b> <http://c> }",
+    ],
+)
 def test_updates_are_refused(text: str) -> None:
     with pytest.raises(QueryRefused, match="read-only"):
         check_read_only(text)
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
-    "select * { service silent <http://x/> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?x ?y ?z . SeRvIcE ?endpoint { ?s ?p ?o } }",
-    "SELECT * WHERE {SERVICE<http://x/>{?s ?p ?o}}",
-    "SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?s ?p \"a\" . SERVICE <http://x/> { ?s ?p ?o } } # SERVICE",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+        "select * { service silent <http://x/> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?x ?y ?z . SeRvIcE ?endpoint { ?s ?p ?o } }",
+        "SELECT * WHERE {SERVICE<http://x/>{?s ?p ?o}}",
+        "SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
+        'SELECT * WHERE { ?s ?p "a" . SERVICE <http://x/> { ?s ?p ?o } } # SERVICE',
+    ],
+)
 def test_service_is_refused(text: str) -> None:
     with pytest.raises(QueryRefused, match="SERVICE is not allowed"):
         check_read_only(text)
 
 
-@pytest.mark.parametrize("text", [
-    'SELECT * WHERE { ?s ?p "SERVICE <http://x/> { }" }',
-    "SELECT * WHERE { ?s ?p '''multi\nline SERVICE''' }",
-    "SELECT * WHERE { ?s <http://e/SERVICE> ?o }",
-    "PREFIX service: <http://e/> SELECT * WHERE { ?s service:SERVICE ?service }",
-    "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x/> in a comment",
-    'SELECT * WHERE { ?s ?p "say \\"SERVICE\\"" }',
-    "SELECT ?SERVICE WHERE { ?s ?p ?SERVICE FILTER(?s < 3 && ?o > 2) }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * WHERE { ?s ?p "SERVICE <http://x/> { }" }',
+        "SELECT * WHERE { ?s ?p '''multi\nline SERVICE''' }",
+        "SELECT * WHERE { ?s <http://e/SERVICE> ?o }",
+        "PREFIX service: <http://e/> SELECT * WHERE { ?s service:SERVICE ?service }",
+        "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x/> in a comment",
+        'SELECT * WHERE { ?s ?p "say \\"SERVICE\\"" }',
+        "SELECT ?SERVICE WHERE { ?s ?p ?SERVICE FILTER(?s < 3 && ?o > 2) }",
+    ],
+)
 def test_service_in_strings_iris_names_comments_is_fine(text: str) -> None:
     assert check_read_only(text) == "SELECT"
     assert "SERVICE" not in keywords(text)

@@ -48,8 +48,9 @@ def local_graphs(dist: Path) -> dict[str, set[str]]:
 def remote_graph(server: Oxigraph, graph: str) -> set[str]:
     """Return the triples the server holds in a graph ('' = default), via Graph Store GET."""
     params = {"graph": graph} if graph else {"default": ""}
-    r = requests.get(server.store_url, params=params, timeout=30,
-                     headers={"Accept": "application/n-triples"})
+    r = requests.get(
+        server.store_url, params=params, timeout=30, headers={"Accept": "application/n-triples"}
+    )
     if r.status_code == 404:
         return set()
     r.raise_for_status()
@@ -93,9 +94,14 @@ def test_publish_matches_the_build_and_is_idempotent(dist: Path, oxigraph: Oxigr
 
 def test_replace_removes_stale_triples(dist: Path, oxigraph: Oxigraph) -> None:
     graph = "https://w3id.org/hrd/graph/fld-profile-jmg"
-    stale = "<http://example.org/stale> <http://example.org/p> \"old\" ."
-    r = requests.post(oxigraph.store_url, params={"graph": graph}, data=stale.encode(),
-                      headers={"Content-Type": "application/n-triples"}, timeout=30)
+    stale = '<http://example.org/stale> <http://example.org/p> "old" .'
+    r = requests.post(
+        oxigraph.store_url,
+        params={"graph": graph},
+        data=stale.encode(),
+        headers={"Content-Type": "application/n-triples"},
+        timeout=30,
+    )
     assert r.status_code in (200, 201, 204)
     assert publish(dist, oxigraph.store_url).exit_code == 0
     assert stale[:-2] not in "\n".join(remote_graph(oxigraph, graph))
@@ -107,19 +113,24 @@ def test_check_after_push_names_the_graph_that_differs(dist: Path, oxigraph: Oxi
     with plan(dist) as pushes:
         push(client, oxigraph.store_url, pushes)
         victim = pushes[1]
-        r = requests.post(oxigraph.base + "/update", timeout=30, data={
-            "update": f"DELETE WHERE {{ GRAPH <{victim.iri}> {{ ?s a ?t }} }}"})
+        r = requests.post(
+            oxigraph.base + "/update",
+            timeout=30,
+            data={"update": f"DELETE WHERE {{ GRAPH <{victim.iri}> {{ ?s a ?t }} }}"},
+        )
         assert r.status_code in (200, 204), r.text
         for endpoint in (None, oxigraph.query_url):
             with pytest.raises(RemoteError) as err:
                 verify(client, oxigraph.store_url, pushes, sparql_endpoint=endpoint)
             assert f"{victim.iri}: sent {victim.triples} triples, the store holds" in (
-                err.value.message)
+                err.value.message
+            )
             assert pushes[0].name not in err.value.message  # the others are fine
 
 
 def test_server_stopped_mid_push_is_reported_and_a_rerun_completes(
-        dist: Path, oxigraph: Oxigraph) -> None:
+    dist: Path, oxigraph: Oxigraph
+) -> None:
     client = Client(timeout=10, retries=1, backoff=0.05)
     with plan(dist) as pushes:
         assert len(pushes) >= 3
@@ -156,7 +167,8 @@ def test_cli_failure_lists_graphs_and_exits_3(dist: Path) -> None:
     assert result.exit_code == 3
     assert "graphs written (0):\n  (none)" in result.output
     assert "graphs NOT written (4):\n  default graph" in result.output or (
-        "graphs NOT written (3):\n  default graph" in result.output)
+        "graphs NOT written (3):\n  default graph" in result.output
+    )
     assert "a re-run completes the job" in result.output
 
 
@@ -179,12 +191,21 @@ def test_empty_default_graph_and_a_large_graph(tmp_path: Path, oxigraph: Oxigrap
     # a hand-made build: no default-graph triples, one graph of 20,000 triples (streamed)
     dist = tmp_path / "dist"
     dist.mkdir()
-    lines = [f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" "
-             f"<http://example.org/g{i % 2}> ." for i in range(20_000)]
+    lines = [
+        f'<http://example.org/s{i}> <http://example.org/p> "{i}" <http://example.org/g{i % 2}> .'
+        for i in range(20_000)
+    ]
     (dist / "t.nq").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (dist / "manifest.json").write_text(json.dumps(
-        {"dataset": "t", "base_iri": "http://example.org/",
-         "files": [{"path": "t.nq", "sha256": "0" * 64}]}), encoding="utf-8")
+    (dist / "manifest.json").write_text(
+        json.dumps(
+            {
+                "dataset": "t",
+                "base_iri": "http://example.org/",
+                "files": [{"path": "t.nq", "sha256": "0" * 64}],
+            }
+        ),
+        encoding="utf-8",
+    )
     result = publish(dist, oxigraph.store_url)
     assert result.exit_code == 0, result.output
     assert "PUT default graph: 0 triples, 0 bytes" in result.stderr

@@ -46,8 +46,12 @@ def test_table_is_aligned_with_a_row_count(project: Path) -> None:
 def test_results_formats_parse_as_w3c_results(project: Path, fmt: str) -> None:
     result = run(project, "--file", str(QUERIES / "jmg-awards.rq"), "--format", fmt)
     assert result.exit_code == 0, result.output
-    qrf = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-           "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}[fmt]
+    qrf = {
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+        "json": ox.QueryResultsFormat.JSON,
+        "xml": ox.QueryResultsFormat.XML,
+    }[fmt]
     if fmt == "csv":  # pyoxigraph does not read CSV results back: check it with csv
         rows = list(csv.DictReader(io.StringIO(result.output)))
         assert [r["year"] for r in rows] == ["2011", "2013"]
@@ -69,11 +73,11 @@ def test_construct_formats(project: Path, fmt: str) -> None:
     query = f"CONSTRUCT WHERE {{ <{JMG}> ?p ?o }}"
     result = run(project, query, "--format", fmt)
     assert result.exit_code == 0, result.output
-    rdflib_fmt = {"turtle": "turtle", "table": "turtle", "ntriples": "nt",
-                  "jsonld": "json-ld"}[fmt]
+    rdflib_fmt = {"turtle": "turtle", "table": "turtle", "ntriples": "nt", "jsonld": "json-ld"}[fmt]
     g = rdflib.Graph().parse(data=result.output, format=rdflib_fmt)
-    local = rdflib.Graph().parse(data=run(project, query, "--format", "ntriples").output,
-                                 format="nt")
+    local = rdflib.Graph().parse(
+        data=run(project, query, "--format", "ntriples").output, format="nt"
+    )
     assert len(g) == len(local) > 5
     assert rdflib.URIRef(JMG) in set(g.subjects())
     if fmt == "turtle":
@@ -99,8 +103,12 @@ def test_union_counts_a_fact_once(project: Path, dist: Path) -> None:
     result = run(project, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "--format", "csv")
     union = (dist / "hrd.nt").read_text(encoding="utf-8").count("\n")
     assert result.output.splitlines()[1] == str(union)
-    result = run(project, "SELECT ?t { <https://w3id.org/hrd/id/conferral/"
-                 "jmg-martin-ennals-award-2013> a ?t }", "--format", "csv")
+    result = run(
+        project,
+        "SELECT ?t { <https://w3id.org/hrd/id/conferral/jmg-martin-ennals-award-2013> a ?t }",
+        "--format",
+        "csv",
+    )
     types = result.output.splitlines()[1:]
     assert len(types) == len(set(types))
 
@@ -135,8 +143,11 @@ def test_query_by_name_and_file(project: Path, tmp_path: Path) -> None:
     assert by_name.exit_code == 0, by_name.output
     assert by_name.output == by_file.output
     assert "(10 rows)" in by_name.output and "HURIDOCS" in by_name.output
-    stdin = CliRunner().invoke(main, ["query", "--project", str(project), "--file", "-"],
-                               input=(QUERIES / "jury-2013.rq").read_text())
+    stdin = CliRunner().invoke(
+        main,
+        ["query", "--project", str(project), "--file", "-"],
+        input=(QUERIES / "jury-2013.rq").read_text(),
+    )
     assert stdin.output == by_file.output
     missing = run(project, "jury-2031")
     assert missing.exit_code == 2
@@ -150,8 +161,11 @@ def test_query_and_file_together_is_a_usage_error(project: Path) -> None:
 
 def test_syntax_error_points_at_line_and_column(project: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.rq"
-    bad.write_text("PREFIX schema: <http://schema.org/>\nSELECT ?n WHERE {\n"
-                   "  ?s schema:name ?n ;\n  FILTER(\n}\n", encoding="utf-8")
+    bad.write_text(
+        "PREFIX schema: <http://schema.org/>\nSELECT ?n WHERE {\n"
+        "  ?s schema:name ?n ;\n  FILTER(\n}\n",
+        encoding="utf-8",
+    )
     result = run(project, "--file", str(bad))
     assert result.exit_code == 2
     assert f"SPARQL syntax error at {bad}:5:1: expected one of" in result.output
@@ -198,8 +212,11 @@ class Scripted:
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 outer.seen.append((self.path, dict(self.headers), body))
-                status, ctype, data = outer.script.pop(0) if outer.script else (
-                    200, "application/sparql-results+json", JSON_TRUE)
+                status, ctype, data = (
+                    outer.script.pop(0)
+                    if outer.script
+                    else (200, "application/sparql-results+json", JSON_TRUE)
+                )
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(data)))
@@ -246,8 +263,9 @@ def test_remote_retries_a_500_then_succeeds(project: Path, scripted: type[Script
     assert body.startswith(b"query=ASK")
 
 
-def test_remote_result_is_rendered_like_a_local_one(project: Path,
-                                                    scripted: type[Scripted]) -> None:
+def test_remote_result_is_rendered_like_a_local_one(
+    project: Path, scripted: type[Scripted]
+) -> None:
     local = run(project, "--file", str(QUERIES / "jmg-awards.rq"), "--format", "json")
     server = scripted([(200, "application/sparql-results+json", local.stdout_bytes)])
     remote = run(project, "--file", str(QUERIES / "jmg-awards.rq"), "--endpoint", server.url)
@@ -276,11 +294,11 @@ def test_remote_closed_port(project: Path) -> None:
     result = run(project, "ASK {}", "--endpoint", url, "--retries", "1")
     assert result.exit_code == 3
     assert f"POST {url}: cannot connect: connection refused (gave up after 2 attempts)" in (
-        result.output)
+        result.output
+    )
 
 
-def test_credentials_are_sent_but_never_printed(project: Path,
-                                                scripted: type[Scripted]) -> None:
+def test_credentials_are_sent_but_never_printed(project: Path, scripted: type[Scripted]) -> None:
     server = scripted([(401, "text/plain", b"who are you?"), (403, "text/plain", b"no")])
     env = {"HRD_LOD_SPARQL_TOKEN": "s3cr3t-token"}
     result = run(project, "ASK {}", "--endpoint", server.url, env=env)

@@ -11,12 +11,21 @@ from hrd_lod.sparql.remote import BearerAuth, Client, auth_from_env, redact_url
 from .conftest import free_port
 
 
-@pytest.mark.parametrize(("url", "shown"), [
-    ("http://u:p@example.org:8080/sparql", "http://example.org:8080/sparql"),
-    ("https://example.org/store?default", "https://example.org/store?default"),
-    ("https://example.org/q?access_token=abc&graph=x", "https://example.org/q?access_token=***&graph=x"),
-    ("http://[::1]:7878/store?graph=https%3A%2F%2Fw3id.org%2Fg", "http://[::1]:7878/store?graph=https%3A%2F%2Fw3id.org%2Fg"),
-])
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://u:p@example.org:8080/sparql", "http://example.org:8080/sparql"),
+        ("https://example.org/store?default", "https://example.org/store?default"),
+        (
+            "https://example.org/q?access_token=abc&graph=x",
+            "https://example.org/q?access_token=***&graph=x",
+        ),
+        (
+            "http://[::1]:7878/store?graph=https%3A%2F%2Fw3id.org%2Fg",
+            "http://[::1]:7878/store?graph=https%3A%2F%2Fw3id.org%2Fg",
+        ),
+    ],
+)
 def test_redact_url(url: str, shown: str) -> None:
     assert redact_url(url) == shown
 

@@ -73,16 +73,27 @@ def _constrained_shapes() -> list[str]:
     names = set()
     for s in set(g.subjects(None, None)):
         if isinstance(s, rdflib.URIRef) and any(
-                (s, p, None) in g for p in (SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind,
-                                            SH.pattern, SH["class"], SH["or"], SH.uniqueLang,
-                                            SH.select)):
+            (s, p, None) in g
+            for p in (
+                SH.minCount,
+                SH.maxCount,
+                SH.datatype,
+                SH.nodeKind,
+                SH.pattern,
+                SH["class"],
+                SH["or"],
+                SH.uniqueLang,
+                SH.select,
+            )
+        ):
             names.add(str(s))
     return sorted(names)
 
 
 @pytest.mark.parametrize("shape", _constrained_shapes())
-def test_every_shape_fails_on_broken_data_in_both_engines(broken: tuple[list, list],
-                                                          shape: str) -> None:
+def test_every_shape_fails_on_broken_data_in_both_engines(
+    broken: tuple[list, list], shape: str
+) -> None:
     fast, ref = broken
     ref_here = [r for r in ref if r.shape == shape]
     assert ref_here, f"broken.ttl does not break {shape}"
@@ -92,24 +103,36 @@ def test_every_shape_fails_on_broken_data_in_both_engines(broken: tuple[list, li
 def test_every_component_kind_is_exercised(broken: tuple[list, list]) -> None:
     fast, _ref = broken
     assert {r.component for r in fast} >= {
-        "MinCountConstraintComponent", "MaxCountConstraintComponent",
-        "DatatypeConstraintComponent", "NodeKindConstraintComponent",
-        "PatternConstraintComponent", "ClassConstraintComponent", "OrConstraintComponent",
-        "UniqueLangConstraintComponent", "SPARQLConstraintComponent"}
+        "MinCountConstraintComponent",
+        "MaxCountConstraintComponent",
+        "DatatypeConstraintComponent",
+        "NodeKindConstraintComponent",
+        "PatternConstraintComponent",
+        "ClassConstraintComponent",
+        "OrConstraintComponent",
+        "UniqueLangConstraintComponent",
+        "SPARQLConstraintComponent",
+    }
     assert {r.severity for r in fast} == {"Violation", "Warning"}
     # ill-typed dates fail sh:datatype; a subclass (Jury < Organization) passes sh:class
     values = {(r.focus.rsplit("/", 1)[-1], r.component, r.value) for r in fast}
-    assert ("s3", "DatatypeConstraintComponent",
-            '"2013-02-30"^^<http://www.w3.org/2001/XMLSchema#date>') in values
-    assert not any(r.value and "jury/j1" in r.value and r.component == "ClassConstraintComponent"
-                   for r in fast)
+    assert (
+        "s3",
+        "DatatypeConstraintComponent",
+        '"2013-02-30"^^<http://www.w3.org/2001/XMLSchema#date>',
+    ) in values
+    assert not any(
+        r.value and "jury/j1" in r.value and r.component == "ClassConstraintComponent" for r in fast
+    )
 
 
 def test_sparql_message_substitution(broken: tuple[list, list]) -> None:
     fast, _ref = broken
     msgs = {r.message for r in fast if r.shape.endswith("Conferral-dateInYear")}
-    assert msgs == {"the presentation day 2012-05-05 is not in the conferral's year 2013",
-                    "the presentation day 2012-05-05 is not in the conferral's year 2014"}
+    assert msgs == {
+        "the presentation day 2012-05-05 is not in the conferral's year 2013",
+        "the presentation day 2012-05-05 is not in the conferral's year 2014",
+    }
 
 
 def test_valid_repository_data(tmp_path: Path) -> None:
@@ -146,8 +169,9 @@ def test_generated_1000_conferrals_with_violations(tmp_path: Path) -> None:
     by_shape = Counter(r.shape.rsplit("#", 1)[-1] for r in fast)
     assert by_shape["Conferral-dateInYear"] == counts["violations_date"] > 0
     assert by_shape["Sourced-source"] == counts["violations_sources"] > 0
-    assert fast == sorted(fast, key=lambda r: tuple("" if x is None else "\x01" + x
-                                                    for x in (*r.key(), r.message)))
+    assert fast == sorted(
+        fast, key=lambda r: tuple("" if x is None else "\x01" + x for x in (*r.key(), r.message))
+    )
 
 
 EXTRA_SHAPE = """
@@ -187,9 +211,10 @@ def test_auto_uses_the_fast_engine_when_it_can() -> None:
 
 def test_literals_rdflib_would_rewrite_make_the_fast_path_refuse() -> None:
     store = _store_from_turtle(
-        '<https://w3id.org/hrd/id/source/s9> a <http://schema.org/CreativeWork> ; '
-        '<http://schema.org/datePublished> '
-        '"2013-10-08Z"^^<http://www.w3.org/2001/XMLSchema#date> .')
+        "<https://w3id.org/hrd/id/source/s9> a <http://schema.org/CreativeWork> ; "
+        "<http://schema.org/datePublished> "
+        '"2013-10-08Z"^^<http://www.w3.org/2001/XMLSchema#date> .'
+    )
     with pytest.raises(Unsupported, match="canonical form"):
         validate_fast(store, _shapes(), _ontology())
     outcome = validate_auto(store, _shapes(), _ontology())
@@ -203,13 +228,16 @@ def test_blank_node_results_make_the_fast_path_refuse() -> None:
         validate_fast(store, _shapes(), _ontology())
 
 
-@pytest.mark.parametrize("query, problem", [
-    ("SELECT $this WHERE { $this ?p ?o MINUS { $this a ?c } }", "MINUS"),
-    ("SELECT $this WHERE { { SELECT $this WHERE { $this ?p ?o } } }", "nested SELECT"),
-    ("SELECT ?value WHERE { $this ?p ?value }", "$this is not selected"),
-    ("SELECT $this WHERE { { $this ?p ?o } UNION { ?o ?p $this } }", "nested groups"),
-    ("SELECT $this (COUNT(?o) AS ?n) WHERE { $this ?p ?o }", "COUNT"),
-])
+@pytest.mark.parametrize(
+    "query, problem",
+    [
+        ("SELECT $this WHERE { $this ?p ?o MINUS { $this a ?c } }", "MINUS"),
+        ("SELECT $this WHERE { { SELECT $this WHERE { $this ?p ?o } } }", "nested SELECT"),
+        ("SELECT ?value WHERE { $this ?p ?value }", "$this is not selected"),
+        ("SELECT $this WHERE { { $this ?p ?o } UNION { ?o ?p $this } }", "nested groups"),
+        ("SELECT $this (COUNT(?o) AS ?n) WHERE { $this ?p ?o }", "COUNT"),
+    ],
+)
 def test_sparql_constraints_outside_the_subset_are_refused(query: str, problem: str) -> None:
     assert problem in (sparql_problem(query) or "")
     shapes = _shapes()
@@ -225,8 +253,13 @@ def test_sparql_constraints_outside_the_subset_are_refused(query: str, problem: 
 
 
 def test_supported_sparql_shapes_pass_the_check() -> None:
-    assert sparql_problem("SELECT $this ?value WHERE { $this <p> ?value . "
-                          "FILTER NOT EXISTS { ?value a <C> } OPTIONAL { $this <q> ?x } }") is None
+    assert (
+        sparql_problem(
+            "SELECT $this ?value WHERE { $this <p> ?value . "
+            "FILTER NOT EXISTS { ?value a <C> } OPTIONAL { $this <q> ?x } }"
+        )
+        is None
+    )
 
 
 def test_literal_check_reads_only_the_predicates_the_checks_read() -> None:
@@ -234,12 +267,15 @@ def test_literal_check_reads_only_the_predicates_the_checks_read() -> None:
 
     pfx = {"schema": "http://schema.org/"}
     assert query_predicates("SELECT $this WHERE { $this schema:name ?n ; a ?c }", pfx) == {
-        "http://schema.org/name", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+        "http://schema.org/name",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    }
     assert query_predicates("SELECT $this WHERE { $this ?p ?o }", pfx) is None
     # a non-canonical literal on a predicate no check reads does not stop the fast path
     store = _store_from_turtle(
-        '<https://w3id.org/hrd/id/place/x> a <http://schema.org/Place> ; '
+        "<https://w3id.org/hrd/id/place/x> a <http://schema.org/Place> ; "
         '<http://schema.org/name> "X"@en ; <https://example.org/unchecked> '
-        '"01"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+        '"01"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+    )
     fast, ref = _both(store)
     assert _keys(fast) == _keys(ref)

@@ -25,19 +25,23 @@ def client(built: Built) -> Client:
     return Client(LinkedDataApp(built.dist))
 
 
-@pytest.mark.parametrize(("accept", "media", "suffix"), [
-    (None, "text/html; charset=utf-8", ".html"),
-    ("*/*", "text/html; charset=utf-8", ".html"),
-    ("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", "text/html; charset=utf-8", ".html"),
-    ("text/turtle", "text/turtle; charset=utf-8", ".ttl"),
-    ("application/ld+json", "application/ld+json", ".jsonld"),
-    ("application/json", "application/ld+json", ".jsonld"),
-    ("application/n-triples", "application/n-triples", ".nt"),
-    ("text/turtle;q=0.5, application/ld+json;q=0.9", "application/ld+json", ".jsonld"),
-    ("application/*", "application/ld+json", ".jsonld"),
-])
-def test_entity_iri_negotiates(client: Client, built: Built, accept: str | None, media: str,
-                               suffix: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "media", "suffix"),
+    [
+        (None, "text/html; charset=utf-8", ".html"),
+        ("*/*", "text/html; charset=utf-8", ".html"),
+        ("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", "text/html; charset=utf-8", ".html"),
+        ("text/turtle", "text/turtle; charset=utf-8", ".ttl"),
+        ("application/ld+json", "application/ld+json", ".jsonld"),
+        ("application/json", "application/ld+json", ".jsonld"),
+        ("application/n-triples", "application/n-triples", ".nt"),
+        ("text/turtle;q=0.5, application/ld+json;q=0.9", "application/ld+json", ".jsonld"),
+        ("application/*", "application/ld+json", ".jsonld"),
+    ],
+)
+def test_entity_iri_negotiates(
+    client: Client, built: Built, accept: str | None, media: str, suffix: str
+) -> None:
     r = client.get(JMG, headers={"Accept": accept} if accept else {})
     assert r.status_code == 200
     assert r.headers["Content-Type"] == media
@@ -66,13 +70,16 @@ def test_unacceptable_and_unknown(client: Client) -> None:
 
 
 def test_static_files_have_media_types(client: Client) -> None:
-    for path, media in [("/hrd.ttl", "text/turtle; charset=utf-8"),
-                        ("/hrd.nq.gz", "application/gzip"), ("/hrd.nt", "application/n-triples"),
-                        ("/sitemap.xml", "application/xml"), ("/robots.txt",
-                                                              "text/plain; charset=utf-8"),
-                        (JMG + ".schema.jsonld", "application/ld+json"),
-                        ("/", "text/html; charset=utf-8"),
-                        ("/id/organization/", "text/html; charset=utf-8")]:
+    for path, media in [
+        ("/hrd.ttl", "text/turtle; charset=utf-8"),
+        ("/hrd.nq.gz", "application/gzip"),
+        ("/hrd.nt", "application/n-triples"),
+        ("/sitemap.xml", "application/xml"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        (JMG + ".schema.jsonld", "application/ld+json"),
+        ("/", "text/html; charset=utf-8"),
+        ("/id/organization/", "text/html; charset=utf-8"),
+    ]:
         r = client.get(path)
         assert (r.status_code, r.headers["Content-Type"]) == (200, media), path
         assert "Content-Encoding" not in r.headers
@@ -86,8 +93,9 @@ def test_etag_last_modified_and_304(client: Client) -> None:
     again = client.get(JMG, headers={"Accept": "text/turtle", "If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     assert again.headers["ETag"] == etag and again.headers["Vary"] == "Accept"
-    listed = client.get(JMG, headers={"Accept": "text/turtle",
-                                      "If-None-Match": f'"nope", W/{etag}'})
+    listed = client.get(
+        JMG, headers={"Accept": "text/turtle", "If-None-Match": f'"nope", W/{etag}'}
+    )
     assert listed.status_code == 304
     # another representation has another ETag: the Turtle's does not validate the HTML
     html = client.get(JMG, headers={"Accept": "text/html", "If-None-Match": etag})
@@ -96,8 +104,10 @@ def test_etag_last_modified_and_304(client: Client) -> None:
     turtle_ims = {"Accept": "text/turtle", "If-Modified-Since": modified}
     assert client.get(JMG, headers=turtle_ims).status_code == 304
     old = "Mon, 01 Jan 2001 00:00:00 GMT"
-    assert client.get(JMG, headers={"Accept": "text/turtle",
-                                    "If-Modified-Since": old}).status_code == 200
+    assert (
+        client.get(JMG, headers={"Accept": "text/turtle", "If-Modified-Since": old}).status_code
+        == 200
+    )
     assert client.get("/hrd.ttl", headers={"If-None-Match": "*"}).status_code == 304
 
 
@@ -121,11 +131,24 @@ def test_security_headers_everywhere(client: Client) -> None:
         assert r.headers["Referrer-Policy"] == "no-referrer"
 
 
-@pytest.mark.parametrize("path", [
-    "/../etc/passwd", "/%2e%2e/etc/passwd", "/id/../../etc/passwd", "/id/%2E%2E/%2e%2e/hrd.ttl",
-    "/./hrd.ttl", "/..%2fetc/passwd", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/..\\etc\\passwd",
-    "/hrd.ttl%00.html", "/.hidden", "//etc/passwd", "/etc/passwd", "/%2fetc%2fpasswd",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../etc/passwd",
+        "/%2e%2e/etc/passwd",
+        "/id/../../etc/passwd",
+        "/id/%2E%2E/%2e%2e/hrd.ttl",
+        "/./hrd.ttl",
+        "/..%2fetc/passwd",
+        "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/..\\etc\\passwd",
+        "/hrd.ttl%00.html",
+        "/.hidden",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/%2fetc%2fpasswd",
+    ],
+)
 def test_traversal_is_refused(client: Client, path: str) -> None:
     r = client.get(path)
     assert r.status_code in (400, 404), path
@@ -162,7 +185,11 @@ def _raw_get(port: int, target: str) -> tuple[int, bytes]:
 @pytest.mark.integration
 def test_real_server_refuses_traversal(server: Server) -> None:
     assert _raw_get(server.port, JMG)[0] == 200
-    for target in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
-                   "/id/..%2f..%2f..%2fetc/passwd", "/%2E%2E%5c%2E%2E%5cetc%5cpasswd"):
+    for target in (
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/id/..%2f..%2f..%2fetc/passwd",
+        "/%2E%2E%5c%2E%2E%5cetc%5cpasswd",
+    ):
         status, body = _raw_get(server.port, target)
         assert status in (400, 404) and b"root:" not in body, target

@@ -39,10 +39,17 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
             _missing(str(tool))
     opts = webdriver.ChromeOptions()
     opts.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--window-size=1200,1400",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,1400",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
         opts.add_argument(arg)
     drv = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=opts)
     drv.set_page_load_timeout(30)
@@ -59,14 +66,22 @@ return Array.from(document.querySelectorAll('script[type="application/ld+json"]'
 
 
 def test_chromium_reads_the_embedded_json_ld(driver, server: Server, hostile: Built) -> None:  # type: ignore[no-untyped-def]
-    cases = {"/id/organization/joint-mobile-group": ("NGO", "Joint Mobile Group"),
-             "/id/conferral/jmg-martin-ennals-award-2013":
-                 ("Event", "2013 Martin Ennals Award to the Joint Mobile Group"),
-             "/id/award/martin-ennals-award":
-                 ("Thing", "Martin Ennals Award for Human Rights Defenders"),
-             "/id/quotation/mary-robinson-2011-jmg":
-                 ("Quotation", "Mary Robinson on the Joint Mobile Group (2011)"),
-             "/id/organization/hostile-org": ("NGO", HOSTILE)}
+    cases = {
+        "/id/organization/joint-mobile-group": ("NGO", "Joint Mobile Group"),
+        "/id/conferral/jmg-martin-ennals-award-2013": (
+            "Event",
+            "2013 Martin Ennals Award to the Joint Mobile Group",
+        ),
+        "/id/award/martin-ennals-award": (
+            "Thing",
+            "Martin Ennals Award for Human Rights Defenders",
+        ),
+        "/id/quotation/mary-robinson-2011-jmg": (
+            "Quotation",
+            "Mary Robinson on the Joint Mobile Group (2011)",
+        ),
+        "/id/organization/hostile-org": ("NGO", HOSTILE),
+    }
     for path, (typ, name) in cases.items():
         driver.get(server.url + path)
         blocks = driver.execute_script(READ_BLOCKS)
@@ -78,8 +93,7 @@ def test_chromium_reads_the_embedded_json_ld(driver, server: Server, hostile: Bu
         # nothing in the data ran: no script element but the data block, no alert opened
         count = driver.execute_script("return document.scripts.length")
         assert count == 1
-        assert driver.execute_script("return document.querySelectorAll('img,iframe').length") \
-            == 0
+        assert driver.execute_script("return document.querySelectorAll('img,iframe').length") == 0
 
 
 def test_chromium_screenshot_of_the_index(driver, server: Server) -> None:  # type: ignore[no-untyped-def]
@@ -87,7 +101,8 @@ def test_chromium_screenshot_of_the_index(driver, server: Server) -> None:  # ty
     assert "Downloads" in driver.find_element("tag name", "main").text
     # the inline stylesheet is allowed by its hash: the header bar is coloured
     bg = driver.execute_script(
-        "return getComputedStyle(document.querySelector('header.site')).backgroundColor")
+        "return getComputedStyle(document.querySelector('header.site')).backgroundColor"
+    )
     assert bg == "rgb(31, 58, 95)"
     ARTEFACTS.mkdir(exist_ok=True)
     shot = ARTEFACTS / "index.png"
@@ -99,7 +114,8 @@ def test_chromium_opens_pages_from_file_urls(driver, built: Built) -> None:  # t
     driver.get((built.dist / "id/place/geneva.html").as_uri())
     assert driver.find_element("tag name", "h1").text == "Geneva"
     bg = driver.execute_script(
-        "return getComputedStyle(document.querySelector('header.site')).backgroundColor")
+        "return getComputedStyle(document.querySelector('header.site')).backgroundColor"
+    )
     assert bg == "rgb(31, 58, 95)"
     driver.find_element("link text", "Places").click()
     assert driver.current_url.endswith("/id/place/index.html")

@@ -30,8 +30,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def nginx(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    exe = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
-                                    else None)
+    exe = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if exe is None:
         if os.environ.get("CI"):
             pytest.fail("nginx is required in CI to test deploy/nginx.conf")
@@ -57,8 +56,11 @@ http {{
 {site}
 }}
 """)
-    proc = subprocess.Popen([exe, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [exe, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(50):
@@ -75,12 +77,18 @@ http {{
         proc.wait(timeout=10)
 
 
-@pytest.mark.parametrize(("accept", "suffix", "media"), [
-    ("text/html,*/*;q=0.8", ".html", "text/html"), ("text/turtle", ".ttl", "text/turtle"),
-    ("application/ld+json", ".jsonld", "application/ld+json"), (None, ".html", "text/html"),
-])
-def test_nginx_negotiates_like_the_app(nginx: str, built: Built, accept: str | None,
-                                       suffix: str, media: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "suffix", "media"),
+    [
+        ("text/html,*/*;q=0.8", ".html", "text/html"),
+        ("text/turtle", ".ttl", "text/turtle"),
+        ("application/ld+json", ".jsonld", "application/ld+json"),
+        (None, ".html", "text/html"),
+    ],
+)
+def test_nginx_negotiates_like_the_app(
+    nginx: str, built: Built, accept: str | None, suffix: str, media: str
+) -> None:
     headers = {"Accept": accept} if accept else {"Accept": ""}
     r = requests.get(nginx + JMG, headers=headers, timeout=5)
     assert r.status_code == 200

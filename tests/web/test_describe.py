@@ -37,24 +37,31 @@ def test_void_counts_match_the_ntriples_dump(built: Built) -> None:
     assert _int(g, ds, VOID.entities) == len(built.checked.public)
     classes = Counter(t.object.value for t in triples if t.predicate.value == V.RDF_TYPE)
     props = Counter(t.predicate.value for t in triples)
-    found_c = {str(g.value(p, VOID["class"])): int(g.value(p, VOID.entities))
-               for p in g.objects(ds, VOID.classPartition)}
-    found_p = {str(g.value(p, VOID.property)): int(g.value(p, VOID.triples))
-               for p in g.objects(ds, VOID.propertyPartition)}
+    found_c = {
+        str(g.value(p, VOID["class"])): int(g.value(p, VOID.entities))
+        for p in g.objects(ds, VOID.classPartition)
+    }
+    found_p = {
+        str(g.value(p, VOID.property)): int(g.value(p, VOID.triples))
+        for p in g.objects(ds, VOID.propertyPartition)
+    }
     assert found_c == dict(classes)
     assert found_p == dict(props)
     assert _int(g, ds, VOID.classes) == len(classes)
     examples = {str(o) for o in g.objects(ds, VOID.exampleResource)}
-    assert V.entity_iri(built.checked.meta.base_iri, "organization", "joint-mobile-group") \
-        in examples or examples  # at least one example per class
+    assert (
+        V.entity_iri(built.checked.meta.base_iri, "organization", "joint-mobile-group") in examples
+        or examples
+    )  # at least one example per class
     assert len(examples) >= 5
 
 
 def test_dcat_distributions_match_files(built: Built) -> None:
     g, ds = _void(built)
     dists = list(g.objects(ds, DCAT.distribution))
-    expected = sorted(p.name for p in built.dist.iterdir()
-                      if p.is_file() and p.name.startswith("hrd."))
+    expected = sorted(
+        p.name for p in built.dist.iterdir() if p.is_file() and p.name.startswith("hrd.")
+    )
     assert sorted(str(g.value(d, DCT.title)) for d in dists) == expected
     for d in dists:
         name = str(g.value(d, DCT.title))

@@ -28,13 +28,17 @@ def _graph_ttl(path: Path) -> Graph:
 
 
 def _union(built: Built) -> set[tuple[str, str, str]]:
-    return {(str(t.subject), str(t.predicate), str(t.object))
-            for t in ox.parse(path=str(built.dist / "hrd.nt"), format=ox.RdfFormat.N_TRIPLES)}
+    return {
+        (str(t.subject), str(t.predicate), str(t.object))
+        for t in ox.parse(path=str(built.dist / "hrd.nt"), format=ox.RdfFormat.N_TRIPLES)
+    }
 
 
 def _triples(path: Path) -> set[tuple[str, str, str]]:
-    return {(str(t.subject), str(t.predicate), str(t.object))
-            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)}
+    return {
+        (str(t.subject), str(t.predicate), str(t.object))
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    }
 
 
 def test_every_public_entity_has_its_files(built: Built) -> None:
@@ -69,14 +73,19 @@ def test_laureate_description_has_conferrals_quotations_and_labels(built: Built)
     assert {t for t in union if t[0] == q} <= jmg
     # The name of everything it links to, e.g. the founder and the award of a conferral.
     name = f"<{V.schema('name')}>"
-    for kind, slug in (("person", "igor-kalyapin"), ("award", "martin-ennals-award"),
-                       ("place", "chechnya"), ("source", "hrf-mea-2013")):
+    for kind, slug in (
+        ("person", "igor-kalyapin"),
+        ("award", "martin-ennals-award"),
+        ("place", "chechnya"),
+        ("source", "hrf-mea-2013"),
+    ):
         node = f"<{V.entity_iri(base, kind, slug)}>"
         assert any(t[0] == node and t[1] == name for t in jmg), slug
     # ... but not the whole description of a linked organisation that is not a conferral.
     founder = f"<{V.entity_iri(base, 'person', 'igor-kalyapin')}>"
-    assert {t for t in jmg if t[0] == founder} == {t for t in union
-                                                   if t[0] == founder and t[1] == name}
+    assert {t for t in jmg if t[0] == founder} == {
+        t for t in union if t[0] == founder and t[1] == name
+    }
 
 
 def test_person_description_has_quotations_by_them(built: Built) -> None:
@@ -127,11 +136,30 @@ def test_entity_files_are_deterministic_across_hash_seeds(tmp_path: Path) -> Non
     for seed in ("0", "12345"):
         dist = tmp_path / f"dist-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "hrd_lod", "build", "-q", "-p", str(tmp_path),
-                        "--dist", str(dist)], check=True, env=env, capture_output=True,
-                       timeout=120)
-        digests.append({p.relative_to(dist).as_posix(): p.read_bytes()
-                        for p in sorted(dist.rglob("*")) if p.is_file()})
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hrd_lod",
+                "build",
+                "-q",
+                "-p",
+                str(tmp_path),
+                "--dist",
+                str(dist),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
+        digests.append(
+            {
+                p.relative_to(dist).as_posix(): p.read_bytes()
+                for p in sorted(dist.rglob("*"))
+                if p.is_file()
+            }
+        )
     assert digests[0].keys() == digests[1].keys()
     differing = [k for k in digests[0] if digests[0][k] != digests[1][k]]
     assert differing == []

@@ -36,15 +36,15 @@ def vocabulary() -> tuple[set[str], dict[str, set[str]], dict[str, set[str]]]:
         s, p, o = q.subject, q.predicate.value, q.object
         if not (isinstance(s, ox.NamedNode) and s.value.startswith(S)):
             continue
-        local = s.value[len(S):]
+        local = s.value[len(S) :]
         if p == RDF_TYPE and o.value.endswith("#Class"):
             classes.add(local)
         elif p == RDF_TYPE and o.value.endswith("#Property"):
             domains.setdefault(local, set())
         elif p == S + "domainIncludes":
-            domains.setdefault(local, set()).add(o.value[len(S):])
+            domains.setdefault(local, set()).add(o.value[len(S) :])
         elif p == SUBCLASS and o.value.startswith(S):
-            parents.setdefault(local, set()).add(o.value[len(S):])
+            parents.setdefault(local, set()).add(o.value[len(S) :])
 
     def ancestors(c: str, seen: set[str]) -> set[str]:
         for p in parents.get(c, ()):
@@ -74,15 +74,13 @@ def check_node(node: object, problems: list[str], where: str) -> None:
             continue
         if key not in domains:
             problems.append(f"{where}: unknown property {key}")
-        elif isinstance(types, str) and types in supers and not (
-                supers[types] & domains[key]):
+        elif isinstance(types, str) and types in supers and not (supers[types] & domains[key]):
             problems.append(f"{where}: {key} is not a property of {types}")
         check_node(value, problems, f"{where}/{key}")
 
 
 @pytest.mark.parametrize("which", ["built", "hostile"])
-def test_every_type_and_property_is_schema_org(which: str,
-                                              request: pytest.FixtureRequest) -> None:
+def test_every_type_and_property_is_schema_org(which: str, request: pytest.FixtureRequest) -> None:
     b: Built = request.getfixturevalue(which)
     problems: list[str] = []
     files = sorted((b.dist / "id").rglob("*.schema.jsonld"))
@@ -98,15 +96,22 @@ def test_checker_rejects_what_is_not_schema_org() -> None:
     problems: list[str] = []
     check_node({"@type": "Award", "laureate": "x", "name": "n"}, problems, "t")
     check_node({"@type": "Place", "startDate": "2013"}, problems, "t")
-    assert problems == ["t: unknown type Award", "t: unknown property laureate",
-                        "t: startDate is not a property of Place"]
+    assert problems == [
+        "t: unknown type Award",
+        "t: unknown property laureate",
+        "t: startDate is not a property of Place",
+    ]
 
 
 def _schema_loader(url: str, options: object = None) -> dict[str, object]:
     # The live https://schema.org context maps every term under @vocab; tests stay offline.
     if url.rstrip("/") in ("https://schema.org", "http://schema.org"):
-        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-                "document": {"@context": {"@vocab": "http://schema.org/"}}}
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": {"@context": {"@vocab": "http://schema.org/"}},
+        }
     raise AssertionError(f"unexpected fetch of {url}")
 
 
@@ -114,24 +119,31 @@ def test_extruct_finds_the_block_and_pyld_expands_it(hostile: Built) -> None:
     base = hostile.checked.meta.base_iri
     for rec in hostile.checked.public:
         page = hostile.dist / (entity_path(rec) + ".html")
-        data = extruct.extract(page.read_text("utf-8"), base_url=f"{base}{entity_path(rec)}",
-                               syntaxes=["json-ld"], uniform=False)
+        data = extruct.extract(
+            page.read_text("utf-8"),
+            base_url=f"{base}{entity_path(rec)}",
+            syntaxes=["json-ld"],
+            uniform=False,
+        )
         (block,) = data["json-ld"]
         assert block["@id"] == f"{base}{entity_path(rec)}"
         expanded = jsonld.expand(block, {"documentLoader": _schema_loader})
         assert expanded[0]["@id"] == block["@id"]
         assert all(k.startswith(("@", "http://schema.org/")) for k in expanded[0])
         names = expanded[0]["http://schema.org/name"]
-        assert names[0]["@value"] == SchemaOrgMapper(hostile.checked.public,
-                                                     hostile.checked.meta).name(rec)
+        assert names[0]["@value"] == SchemaOrgMapper(
+            hostile.checked.public, hostile.checked.meta
+        ).name(rec)
 
 
 def test_mapping_of_award_ontology_facts(built: Built) -> None:
     m = SchemaOrgMapper(built.checked.public, built.checked.meta)
     jmg = m.document(built.checked.public.get("joint-mobile-group"))
     assert jmg["@type"] == "NGO"
-    assert sorted(jmg["award"]) == ["Front Line Defenders Award 2011",
-                                    "Martin Ennals Award for Human Rights Defenders 2013"]
+    assert sorted(jmg["award"]) == [
+        "Front Line Defenders Award 2011",
+        "Martin Ennals Award for Human Rights Defenders 2013",
+    ]
     event = m.document(built.checked.public.get("jmg-martin-ennals-award-2013"))
     assert event["@type"] == "Event" and event["startDate"] == "2013-10-08"
     assert event["location"]["name"] == "Geneva"
@@ -150,20 +162,39 @@ def test_mapping_of_award_ontology_facts(built: Built) -> None:
     assert quote["recordedAt"]["@type"] == "Event"
 
 
-NASTY = ["</script>", "</SCRIPT >", "<!--", "-->", "<script>alert(1)</script>", "&amp;",
-         "\u2028\u2029", "\\u003c/script>", "]]>", "\"'`", "<\x00>", "</scr\nipt>"]
+NASTY = [
+    "</script>",
+    "</SCRIPT >",
+    "<!--",
+    "-->",
+    "<script>alert(1)</script>",
+    "&amp;",
+    "\u2028\u2029",
+    "\\u003c/script>",
+    "]]>",
+    "\"'`",
+    "<\x00>",
+    "</scr\nipt>",
+]
 
 
 @pytest.mark.parametrize("text", NASTY)
 def test_embed_json_cannot_break_out(text: str) -> None:
-    doc = {"@context": "https://schema.org", "@type": "Thing", "name": text,
-           "alternateName": [text * 2], "description": {"nested": text}}
+    doc = {
+        "@context": "https://schema.org",
+        "@type": "Thing",
+        "name": text,
+        "alternateName": [text * 2],
+        "description": {"nested": text},
+    }
     out = embed_json(doc)
     assert "<" not in out and ">" not in out and "&" not in out
     assert "\u2028" not in out and "\u2029" not in out
     assert json.loads(out) == doc
-    page = f'<html><head><script type="application/ld+json">{out}</script></head>' \
-           f"<body><p>after</p></body></html>"
+    page = (
+        f'<html><head><script type="application/ld+json">{out}</script></head>'
+        f"<body><p>after</p></body></html>"
+    )
     tree = lxml.html.fromstring(page)
     assert len(tree.xpath("//script")) == 1 and tree.xpath("//p")[0].text == "after"
     assert json.loads(tree.xpath("//script")[0].text) == doc

@@ -48,8 +48,11 @@ def test_every_internal_link_resolves(which: str, request: pytest.FixtureRequest
             if parts.scheme or link.startswith("//"):
                 assert parts.scheme in ("http", "https", "mailto"), link
                 continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel_page),
-                                                       parts.path)) if parts.path else rel_page
+            target = (
+                posixpath.normpath(posixpath.join(posixpath.dirname(rel_page), parts.path))
+                if parts.path
+                else rel_page
+            )
             assert not target.startswith(".."), (rel_page, link)
             path = b.dist / target
             assert path.is_file(), f"{rel_page}: broken link {link}"
@@ -89,16 +92,21 @@ def test_entity_page_shows_facts_with_their_sources(built: Built) -> None:
         value = tr.xpath("./td")[0].text_content().strip()
         sources = [a.text_content() for a in tr.xpath('./td/a[@class="source"]')]
         rows.setdefault(label, []).append((value, sources))
-    hrf = "Joint Mobile Group Selected as the 2013 Laureate Martin Ennals Award for Human " \
-          "Rights Defenders"
+    hrf = (
+        "Joint Mobile Group Selected as the 2013 Laureate Martin Ennals Award for Human "
+        "Rights Defenders"
+    )
     fld = "Profile: the Joint Mobile Group: winners of the Front Line Award 2011"
     # the date is stated by one source only (field_sources), the award by both
     assert rows["start date"] == [("2013-10-08", [hrf])]
     assert rows["award"] == [("Martin Ennals Award for Human Rights Defenders", [fld, hrf])]
     assert rows["location"] == [("Geneva", [hrf])]
     links = {a.get("href") for a in doc.xpath("//a")}
-    assert {"../../id/place/geneva.html", "jmg-martin-ennals-award-2013.ttl",
-            "jmg-martin-ennals-award-2013.jsonld"} <= links
+    assert {
+        "../../id/place/geneva.html",
+        "jmg-martin-ennals-award-2013.ttl",
+        "jmg-martin-ennals-award-2013.jsonld",
+    } <= links
     assert doc.xpath('//a[@rel="license"]/@href')[0] == built.checked.meta.license
 
 
@@ -120,8 +128,10 @@ def test_index_page_lists_every_dump_with_size_and_checksum(built: Built) -> Non
     text = doc.text_content()
     meta = built.checked.meta
     assert meta.version in text and meta.license in text and meta.title_text() in text
-    counts = {tr.xpath("./td")[0].text_content(): int(tr.xpath("./td")[1].text_content())
-              for tr in doc.xpath('//table[@class="counts"]/tbody/tr')}
+    counts = {
+        tr.xpath("./td")[0].text_content(): int(tr.xpath("./td")[1].text_content())
+        for tr in doc.xpath('//table[@class="counts"]/tbody/tr')
+    }
     assert counts["Organizations"] == len(built.checked.public.of_type("Organization"))
     assert sum(counts.values()) == len(built.checked.public)
 
@@ -137,11 +147,13 @@ def test_queries_page_absent_and_present(built: Built, hostile: Built) -> None:
     assert "ships no example queries" in plain
     doc = _doc(hostile.dist / "queries/index.html")
     (section,) = doc.xpath('//section[@class="query"]')
-    assert section.xpath("./h2")[0].text_content() == \
-        "Conferrals </script><script>alert(8)</script>"
+    assert (
+        section.xpath("./h2")[0].text_content() == "Conferrals </script><script>alert(8)</script>"
+    )
     assert "hrd:laureate" in section.xpath(".//pre")[0].text_content()
-    assert (hostile.dist / "queries/conferrals.rq").read_bytes() == \
-        (hostile.checked.project.root / "queries/conferrals.rq").read_bytes()
+    assert (hostile.dist / "queries/conferrals.rq").read_bytes() == (
+        hostile.checked.project.root / "queries/conferrals.rq"
+    ).read_bytes()
     assert "https://example.org/sparql" in doc.text_content()
 
 
@@ -149,11 +161,14 @@ def test_ontology_page_documents_every_term(built: Built) -> None:
     g = rdflib.Graph()
     for f in built.checked.project.ontology_files():
         g.parse(f, format="turtle")
-    terms = {str(s) for s in g.subjects() if isinstance(s, rdflib.URIRef)
-             and str(s).startswith(V.HRD) and len(str(s)) > len(V.HRD)}
+    terms = {
+        str(s)
+        for s in g.subjects()
+        if isinstance(s, rdflib.URIRef) and str(s).startswith(V.HRD) and len(str(s)) > len(V.HRD)
+    }
     doc = _doc(built.dist / "ontology/index.html")
     ids = {el.get("id") for el in doc.xpath('//section[@class="term"]')}
-    assert ids == {t[len(V.HRD):] for t in terms}
+    assert ids == {t[len(V.HRD) :] for t in terms}
     award = doc.get_element_by_id("award").text_content()
     assert "hrd:AwardConferral" in award and "hrd:Award" in award  # domain and range
     laureate = doc.get_element_by_id("laureate").text_content()
@@ -168,7 +183,8 @@ def test_sitemap_and_robots(built: Built) -> None:
     locs = [e.text for e in tree.getroot().findall("s:url/s:loc", ns)]
     assert locs == sorted(locs)
     assert all(loc.startswith(site) for loc in locs)
-    assert {loc[len(site):] for loc in locs} == {
-        p.relative_to(built.dist).as_posix() for p in html_pages(built.dist)}
+    assert {loc[len(site) :] for loc in locs} == {
+        p.relative_to(built.dist).as_posix() for p in html_pages(built.dist)
+    }
     robots = (built.dist / "robots.txt").read_text()
     assert f"Sitemap: {site}sitemap.xml" in robots

@@ -20,8 +20,10 @@ from hrd_lod.workflows.capture import add_source, suffix_for
 from .wf_helpers import Server, slow, snapshot, trickle
 
 AT = dt.datetime(2025, 3, 4, 10, 30, tzinfo=dt.UTC)
-HTML = ("<!doctype html><html><head><meta charset='utf-8'><title>\n  Défenseurs &amp; "
-        "prix 2024\n</title></head><body><p>Text</p></body></html>")
+HTML = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>\n  Défenseurs &amp; "
+    "prix 2024\n</title></head><body><p>Text</p></body></html>"
+)
 
 
 def run(project: Path, *args: str) -> tuple[int, str]:
@@ -41,13 +43,18 @@ def test_capture_html_with_redirects(new_project: Path, server: Server) -> None:
     rec_path = new_project / cap.record_file
     rec = yaml.safe_load(rec_path.read_text())
     assert rec == {
-        "id": "defenseurs-prix-2024", "type": "Source", "name": "Défenseurs & prix 2024",
-        "url": server.url("/final"), "archived_copy": "sources/defenseurs-prix-2024.html",
-        "sha256": hashlib.sha256(HTML.encode()).hexdigest(), "media_type": "text/html",
+        "id": "defenseurs-prix-2024",
+        "type": "Source",
+        "name": "Défenseurs & prix 2024",
+        "url": server.url("/final"),
+        "archived_copy": "sources/defenseurs-prix-2024.html",
+        "sha256": hashlib.sha256(HTML.encode()).hexdigest(),
+        "media_type": "text/html",
         "retrieved": dt.date(2025, 3, 4),
         "note": f"captured 2025-03-04T10:30:00Z by hrd-lod source add from {server.url('/old')};"
-                f" redirects: {server.url('/old')} (301) -> {server.url('/mid')} (302) -> "
-                f"{server.url('/final')}"}
+        f" redirects: {server.url('/old')} (301) -> {server.url('/mid')} (302) -> "
+        f"{server.url('/final')}",
+    }
     # publisher is to be filled in: the commented line is where the CLI says, and the build
     # stops with a clear error at this record until it is.
     assert rec_path.read_text().splitlines()[cap.record_line - 1].startswith("# publisher:")
@@ -55,16 +62,24 @@ def test_capture_html_with_redirects(new_project: Path, server: Server) -> None:
         check(new_project)
     [problem] = exc.value.problems
     assert problem.location.file == cap.record_file and "needs 'publisher'" in problem.message
-    text = rec_path.read_text().replace("# publisher: id-of-the-publishing-organization",
-                                        "publisher: example-foundation")
+    text = rec_path.read_text().replace(
+        "# publisher: id-of-the-publishing-organization", "publisher: example-foundation"
+    )
     rec_path.write_text(text)
     assert build(new_project).checked.report.conforms
 
 
 def test_capture_with_publisher_builds(new_project: Path, server: Server) -> None:
     server.page("/doc.txt", "\n\n  A plain report  \nbody\n", "text/plain")
-    code, out = run(new_project, "add", server.url("/doc.txt"), "--publisher",
-                    "example-foundation", "--id", "report")
+    code, out = run(
+        new_project,
+        "add",
+        server.url("/doc.txt"),
+        "--publisher",
+        "example-foundation",
+        "--id",
+        "report",
+    )
     assert code == 0, out
     assert "record:        data/sources/report.yaml" in out and "to do" not in out
     rec = yaml.safe_load((new_project / "data/sources/report.yaml").read_text())
@@ -74,16 +89,18 @@ def test_capture_with_publisher_builds(new_project: Path, server: Server) -> Non
 
 def test_recapture_unchanged_then_changed(new_project: Path, server: Server) -> None:
     server.page("/p", HTML)
-    first = add_source(new_project, server.url("/p"), retrieved_at=AT,
-                       publisher="example-foundation")
+    first = add_source(
+        new_project, server.url("/p"), retrieved_at=AT, publisher="example-foundation"
+    )
     before = snapshot(new_project)
     code, out = run(new_project, "add", server.url("/p"))
     assert code == 0 and out.startswith("unchanged:") and "nothing written" in out
     assert snapshot(new_project) == before
     server.page("/p", HTML.replace("Text", "New text"))
     later = AT + dt.timedelta(days=30)
-    second = add_source(new_project, server.url("/p"), retrieved_at=later,
-                        publisher="example-foundation")
+    second = add_source(
+        new_project, server.url("/p"), retrieved_at=later, publisher="example-foundation"
+    )
     assert second.status == "changed" and second.previous == (first.source_id,)
     assert second.source_id == f"{first.source_id}-2025-04-03"
     # both copies are kept, and both verify
@@ -95,8 +112,10 @@ def test_recapture_unchanged_then_changed(new_project: Path, server: Server) -> 
     assert again.status == "unchanged" and again.source_id == second.source_id
 
 
-@pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "file:///etc/passwd", "javascript:x",
-                                 "127.0.0.1/page", "http:///nohost"])
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://127.0.0.1/x", "file:///etc/passwd", "javascript:x", "127.0.0.1/page", "http:///nohost"],
+)
 def test_bad_url_is_refused_without_network(new_project: Path, url: str) -> None:
     before = snapshot(new_project)
     code, out = run(new_project, "add", url)
@@ -163,12 +182,19 @@ def test_no_title_and_media_type_suffixes(new_project: Path, server: Server) -> 
     assert rec["name"] == server.url("/file")
     # a CSV or YAML document is never archived under a name the loader reads as records
     assert suffix_for("text/csv") == ".csv.txt"
-    for media_type in ("text/csv", "application/yaml", "text/x-yaml", "application/x-yaml",
-                       "application/vnd.unknown", "text/html"):
+    for media_type in (
+        "text/csv",
+        "application/yaml",
+        "text/x-yaml",
+        "application/x-yaml",
+        "application/vnd.unknown",
+        "text/html",
+    ):
         assert not suffix_for(media_type).endswith((".yaml", ".yml", ".csv")), media_type
     server.page("/table", "a,b\n1,2\n", "text/csv")
-    cap = add_source(new_project, server.url("/table"), retrieved_at=AT,
-                     publisher="example-foundation")
+    cap = add_source(
+        new_project, server.url("/table"), retrieved_at=AT, publisher="example-foundation"
+    )
     assert cap.archived_copy.endswith(".csv.txt")
 
 
@@ -181,8 +207,9 @@ def test_id_in_use_is_refused(new_project: Path, server: Server) -> None:
     assert server.hits == []  # refused before any request
 
 
-def test_interrupted_capture_leaves_no_files(new_project: Path, server: Server,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_capture_leaves_no_files(
+    new_project: Path, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
     server.page("/p", HTML)
     real = files_mod.write_atomic
     calls: list[Path] = []

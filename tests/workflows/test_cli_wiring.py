@@ -39,8 +39,7 @@ def test_workflows_do_not_import_click_or_print() -> None:
 
 def test_hrd_lod_build_in_a_new_project(tmp_path: Path) -> None:
     runner = CliRunner()
-    assert runner.invoke(main, ["init", str(tmp_path / "p"), "--date", "2025-01-01"]
-                         ).exit_code == 0
+    assert runner.invoke(main, ["init", str(tmp_path / "p"), "--date", "2025-01-01"]).exit_code == 0
     res = runner.invoke(main, ["build", "--project", str(tmp_path / "p")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "p" / "dist" / "p.ttl").is_file()

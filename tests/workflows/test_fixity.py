@@ -33,13 +33,16 @@ def test_altered_and_missing_copies(repo_project: Path) -> None:
     # each problem names the record's file and line and the field at fault
     text = (src / "sources.yaml").read_text().splitlines()
     sha_line = next(i for i, t in enumerate(text, 1) if t.startswith("  sha256: e1b7"))
-    copy_line = next(i for i, t in enumerate(text, 1)
-                     if "archived_copy: sources/frontline" in t)
-    assert f"data/sources/sources.yaml:{copy_line}: missing: source 'fld-profile-jmg': the " \
-           "archived copy data/sources/frontline-defenders-profile-joint-mobile-group.txt " \
-           "is missing" in lines
-    assert any(line.startswith(f"data/sources/sources.yaml:{sha_line}: altered: source "
-                               "'hrf-mea-2013'") for line in lines)
+    copy_line = next(i for i, t in enumerate(text, 1) if "archived_copy: sources/frontline" in t)
+    assert (
+        f"data/sources/sources.yaml:{copy_line}: missing: source 'fld-profile-jmg': the "
+        "archived copy data/sources/frontline-defenders-profile-joint-mobile-group.txt "
+        "is missing" in lines
+    )
+    assert any(
+        line.startswith(f"data/sources/sources.yaml:{sha_line}: altered: source 'hrf-mea-2013'")
+        for line in lines
+    )
     assert lines[-1] == "0 of 2 archived copies intact, 2 with problems"
 
 
@@ -47,7 +50,8 @@ def test_incomplete_record_and_uncited_file(new_project: Path) -> None:
     data = new_project / "data"
     (data / "sources" / "stray.pdf").write_bytes(b"%PDF")
     (data / "sources" / "broken.yaml").write_text(
-        "id: broken\ntype: Source\nname: x\narchived_copy: ../../etc/passwd\nsha256: abc\n")
+        "id: broken\ntype: Source\nname: x\narchived_copy: ../../etc/passwd\nsha256: abc\n"
+    )
     report = check_sources(new_project)
     [bad] = report.problems
     assert bad.status == "unchecked" and "leaves data/" in bad.message
@@ -67,5 +71,4 @@ def test_check_works_while_the_project_does_not_load(new_project: Path) -> None:
 def test_progress_lines_when_not_a_terminal(repo_project: Path) -> None:
     res = CliRunner().invoke(source_group, ["check", "-p", str(repo_project)])
     assert res.exit_code == 0
-    assert res.stderr.splitlines() == ["... verify (0/2)", "... verify (1/2)",
-                                       "... verify (2/2)"]
+    assert res.stderr.splitlines() == ["... verify (0/2)", "... verify (1/2)", "... verify (2/2)"]

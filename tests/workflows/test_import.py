@@ -45,18 +45,22 @@ def test_round_trip_award_conferrals(project: Path, tmp_path: Path) -> None:
     The country belongs to the laureate (its location), not to the conferral: the laureates
     are imported first from the same kind of export, the country mapped to their location.
     """
-    laureates = write(tmp_path / "laureates.csv",
-                      "Name;Country;Organization type;Source\n"
-                      "Joint Mobile Group;Russian Federation;NGO;example-source\n"
-                      "Kenya Rights Network;kenya;NGO;Example source document\n", bom=True)
-    code, out = run(project, str(laureates), "--type", "Organization", "--map",
-                    "Country=location")
+    laureates = write(
+        tmp_path / "laureates.csv",
+        "Name;Country;Organization type;Source\n"
+        "Joint Mobile Group;Russian Federation;NGO;example-source\n"
+        "Kenya Rights Network;kenya;NGO;Example source document\n",
+        bom=True,
+    )
+    code, out = run(project, str(laureates), "--type", "Organization", "--map", "Country=location")
     assert code == 0, out
-    table = write(tmp_path / "conferrals.csv",
-                  "year,award,laureate,country,source\n"
-                  "2013,Example Prize for Human Rights Defenders,Joint Mobile Group,"
-                  "Russian Federation,example-source\n"
-                  "2014,example-prize,kenya-rights-network,Kenya,example-source\n")
+    table = write(
+        tmp_path / "conferrals.csv",
+        "year,award,laureate,country,source\n"
+        "2013,Example Prize for Human Rights Defenders,Joint Mobile Group,"
+        "Russian Federation,example-source\n"
+        "2014,example-prize,kenya-rights-network,Kenya,example-source\n",
+    )
     code, out = run(project, str(table), "--type", "AwardConferral", "--ignore", "country")
     assert code == 0, out
     assert "imported 2 AwardConferral record(s) into data/conferrals.yaml" in out
@@ -77,19 +81,24 @@ def test_round_trip_award_conferrals(project: Path, tmp_path: Path) -> None:
 
 
 def test_unmapped_country_column_is_explained(project: Path, tmp_path: Path) -> None:
-    table = write(tmp_path / "c.csv", "year,award,laureate,country,source\n"
-                  "2013,example-prize,example-defenders-network,Kenya,example-source\n")
+    table = write(
+        tmp_path / "c.csv",
+        "year,award,laureate,country,source\n"
+        "2013,example-prize,example-defenders-network,Kenya,example-source\n",
+    )
     code, out = run(project, str(table), "--type", "AwardConferral")
     assert code == 2
-    assert "c.csv:1: row 1, column D 'country': 'country' is not a field of a AwardConferral" \
-        in out
+    assert "c.csv:1: row 1, column D 'country': 'country' is not a field of a AwardConferral" in out
     assert "--map 'country=FIELD' or --ignore 'country'" in out
 
 
 def test_dry_run_writes_nothing(project: Path, tmp_path: Path) -> None:
-    table = write(tmp_path / "People.csv", "name,job title,works for,sources\n"
-                  "Ana Pérez,lawyer,Example Defenders Network,example-source\n"
-                  "Ana Pérez,researcher,,example-source\n")
+    table = write(
+        tmp_path / "People.csv",
+        "name,job title,works for,sources\n"
+        "Ana Pérez,lawyer,Example Defenders Network,example-source\n"
+        "Ana Pérez,researcher,,example-source\n",
+    )
     before = snapshot(project)
     code, out = run(project, str(table), "--type", "person", "--dry-run")
     assert code == 0, out
@@ -102,31 +111,35 @@ def test_dry_run_writes_nothing(project: Path, tmp_path: Path) -> None:
 
 
 def test_bad_rows_are_reported_by_row_and_column(project: Path, tmp_path: Path) -> None:
-    table = write(tmp_path / "bad.csv",
-                  "year,award,laureate,name\n"
-                  "abc,example-prize,example-defenders-network,A\n"
-                  "2013,example-prize,exampleland,B\n"
-                  "2013,no-such-award,example-defenders-network,C\n"
-                  "2013,example-prize\n"
-                  "2013,example-prize,example-defenders-network,D\n")
+    table = write(
+        tmp_path / "bad.csv",
+        "year,award,laureate,name\n"
+        "abc,example-prize,example-defenders-network,A\n"
+        "2013,example-prize,exampleland,B\n"
+        "2013,no-such-award,example-defenders-network,C\n"
+        "2013,example-prize\n"
+        "2013,example-prize,example-defenders-network,D\n",
+    )
     before = snapshot(project)
     with pytest.raises(LoadError) as exc:
         import_csv(project, table, "AwardConferral")
     assert snapshot(project) == before  # not even the good row was written
     text = str(exc.value)
     assert "bad.csv:2: row 2, column A 'year': expected a year such as 2013, got 'abc'" in text
-    assert ("bad.csv:3: row 3, column C 'laureate': 'exampleland' is a Place, not a Person or "
-            "Organization") in text
-    assert "bad.csv:4: row 4, column B 'award': no Award has the id or name 'no-such-award'" \
-        in text
+    assert (
+        "bad.csv:3: row 3, column C 'laureate': 'exampleland' is a Place, not a Person or "
+        "Organization"
+    ) in text
+    assert "bad.csv:4: row 4, column B 'award': no Award has the id or name 'no-such-award'" in text
     assert "bad.csv:5: row 5: 2 cells, the header has 4" in text
     assert "row 6" not in text
     assert len(exc.value.problems) == 4
 
 
 def test_bad_input_files(project: Path, tmp_path: Path) -> None:
-    code, out = run(project, str(write(tmp_path / "q.csv", 'name,sources\n"open,x\n')),
-                    "--type", "Place")
+    code, out = run(
+        project, str(write(tmp_path / "q.csv", 'name,sources\n"open,x\n')), "--type", "Place"
+    )
     assert code == 2 and "not valid CSV" in out
     latin = tmp_path / "latin.csv"
     latin.write_bytes("name,sources\nS\xe3o Paulo,example-source\n".encode("latin-1"))
@@ -150,8 +163,10 @@ def test_wrong_type(project: Path, tmp_path: Path) -> None:
 
 
 def test_ids_and_outputs(project: Path, tmp_path: Path) -> None:
-    table = write(tmp_path / "places.csv", "id,name,contained in,sources\n"
-                  "nairobi,Nairobi,Kenya,example-source\n")
+    table = write(
+        tmp_path / "places.csv",
+        "id,name,contained in,sources\nnairobi,Nairobi,Kenya,example-source\n",
+    )
     # the default output exists already: refused, never overwritten
     code, out = run(project, str(table), "--type", "Place")
     assert code == 2 and "never overwrites" in out
@@ -168,10 +183,12 @@ def test_ids_and_outputs(project: Path, tmp_path: Path) -> None:
 
 
 def test_languages_and_rows_referring_to_each_other(project: Path, tmp_path: Path) -> None:
-    table = write(tmp_path / "regions.csv",
-                  "name@en;name@fr;contained_in;place_type;sources\n"
-                  "East Africa;Afrique de l'Est;;Region;example-source\n"
-                  "Rift Valley;Vallée du Rift;East Africa;Region;example-source\n")
+    table = write(
+        tmp_path / "regions.csv",
+        "name@en;name@fr;contained_in;place_type;sources\n"
+        "East Africa;Afrique de l'Est;;Region;example-source\n"
+        "Rift Valley;Vallée du Rift;East Africa;Region;example-source\n",
+    )
     code, out = run(project, str(table), "--type", "Place")
     assert code == 0, out
     rec = check(project).records.get("rift-valley")
@@ -179,8 +196,9 @@ def test_languages_and_rows_referring_to_each_other(project: Path, tmp_path: Pat
     assert {v.lang for v in rec.values["name"]} == {"en", "fr"}
 
 
-def test_interrupted_import_leaves_no_file(project: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_import_leaves_no_file(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     table = write(tmp_path / "p.csv", "name,sources\nSomewhere,example-source\n")
     import hrd_lod.fsutil as fsutil
 

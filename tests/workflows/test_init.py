@@ -59,7 +59,8 @@ def test_every_metadata_field_is_explained(new_project: Path) -> None:
 def test_yaml_special_title_is_quoted(tmp_path: Path) -> None:
     root = init_project(tmp_path / "x", today=TODAY, title="Awards: 2024 # yes").root
     assert yaml.safe_load((root / "data" / "dataset.yaml").read_text())["title"] == (
-        "Awards: 2024 # yes")
+        "Awards: 2024 # yes"
+    )
     assert check(root).report.conforms
 
 
@@ -95,5 +96,4 @@ def test_skeleton_is_inside_the_package() -> None:
     # shipped as package data: the wheel includes everything under src/hrd_lod/
     assert init_mod.SKELETON.is_relative_to(Path(init_mod.__file__).resolve().parents[1])
     rels = {p.relative_to(init_mod.SKELETON).as_posix() for p in init_mod.skeleton_files()}
-    assert {"data/dataset.yaml", "data/examples.yaml", "README.md",
-            init_mod.EXAMPLE_SOURCE} <= rels
+    assert {"data/dataset.yaml", "data/examples.yaml", "README.md", init_mod.EXAMPLE_SOURCE} <= rels

@@ -46,10 +46,13 @@ def test_status_of_the_repository_dataset(repo_project: Path) -> None:
 
 def test_withheld_values_are_never_shown(new_project: Path) -> None:
     ex = new_project / "data" / "examples.yaml"
-    ex.write_text(ex.read_text().replace(
-        "  job_title: [coordinator]\n",
-        "  job_title: [coordinator]\n  telephone: ['+00 MARKER-5551234']\n"
-        "  email: [marker-secret@example.org]\n"))
+    ex.write_text(
+        ex.read_text().replace(
+            "  job_title: [coordinator]\n",
+            "  job_title: [coordinator]\n  telephone: ['+00 MARKER-5551234']\n"
+            "  email: [marker-secret@example.org]\n",
+        )
+    )
     code, out = run(new_project)
     assert "MARKER" not in out and "marker-secret" not in out
     assert "withheld: 2 (personal contact data: 2)" in out
@@ -60,7 +63,8 @@ def test_withheld_values_are_never_shown(new_project: Path) -> None:
 def test_gaps_and_reminders(new_project: Path) -> None:
     (new_project / "data" / "extra.yaml").write_text(
         "id: lonely\ntype: Person\nname: Lonely Person\n"
-        "same_as: [http://www.wikidata.org/entity/Q1]\n")
+        "same_as: [http://www.wikidata.org/entity/Q1]\n"
+    )
     st = project_status(new_project)
     assert [(i, t) for i, t, _ in st.unsourced] == [("lonely", "Person")]
     assert st.unsourced[0][2].file == "data/extra.yaml"
@@ -77,7 +81,8 @@ def test_gaps_and_reminders(new_project: Path) -> None:
 def test_status_of_a_project_that_does_not_load(new_project: Path) -> None:
     (new_project / "data" / "sources" / "new.yaml").write_text(
         "id: new-source\ntype: Source\nname: x\narchived_copy: sources/example-source.txt\n"
-        "sha256: " + "0" * 64 + "\n")
+        "sha256: " + "0" * 64 + "\n"
+    )
     before = snapshot(new_project)
     code, out = run(new_project)
     assert code == 2
@@ -110,7 +115,9 @@ def test_copy_releases_for_the_build(tmp_path: Path) -> None:
     (tmp_path / "releases" / ".tmp-x").mkdir()
     out = tmp_path / "out"
     copy_releases(tmp_path, out)
-    assert snapshot(out) == {"releases/" + k: v
-                             for k, v in snapshot(tmp_path / "releases").items()
-                             if not k.startswith(".")}
+    assert snapshot(out) == {
+        "releases/" + k: v
+        for k, v in snapshot(tmp_path / "releases").items()
+        if not k.startswith(".")
+    }
     assert sorted(snapshot(out)) == ["releases/1.0/CHANGES.md"]

@@ -20,9 +20,11 @@ def snapshot(root: Path) -> dict[str, str]:
     The parse cache (``.hrd-cache/``) is left out: it is derived, never published, and
     rightly filled by any command that loads the records.
     """
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*"))
-            if p.is_file() and ".hrd-cache" not in p.relative_to(root).parts}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".hrd-cache" not in p.relative_to(root).parts
+    }
 
 
 Route = tuple[int, dict[str, str], bytes] | Callable[[http.server.BaseHTTPRequestHandler], None]
@@ -66,8 +68,14 @@ class Server:
         """Return the full URL of a path on this server."""
         return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
 
-    def page(self, path: str, body: bytes | str, media_type: str = "text/html; charset=utf-8",
-             status: int = 200, **headers: str) -> None:
+    def page(
+        self,
+        path: str,
+        body: bytes | str,
+        media_type: str = "text/html; charset=utf-8",
+        status: int = 200,
+        **headers: str,
+    ) -> None:
         """Serve ``body`` at ``path``."""
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.routes[path] = (status, {"Content-Type": media_type, **headers}, data)
@@ -79,6 +87,7 @@ class Server:
 
 def slow(seconds: float) -> Callable[[http.server.BaseHTTPRequestHandler], None]:
     """Return a route that answers only after ``seconds`` (bounded: tests stay fast)."""
+
     def route(h: http.server.BaseHTTPRequestHandler) -> None:
         time.sleep(min(seconds, 3.0))
         try:
@@ -89,12 +98,13 @@ def slow(seconds: float) -> Callable[[http.server.BaseHTTPRequestHandler], None]
             h.wfile.write(b"ok")
         except OSError:
             pass  # the client gave up, as the test expects
+
     return route
 
 
-def trickle(total: int, chunk: int = 65536) -> Callable[[http.server.BaseHTTPRequestHandler],
-                                                        None]:
+def trickle(total: int, chunk: int = 65536) -> Callable[[http.server.BaseHTTPRequestHandler], None]:
     """Return a route that streams ``total`` bytes with no Content-Length."""
+
     def route(h: http.server.BaseHTTPRequestHandler) -> None:
         h.send_response(200)
         h.send_header("Content-Type", "text/plain")
@@ -106,4 +116,5 @@ def trickle(total: int, chunk: int = 65536) -> Callable[[http.server.BaseHTTPReq
                 sent += chunk
         except OSError:
             pass  # the client stopped reading: that is what is tested
+
     return route

@@ -57,8 +57,13 @@ def _date(value: str | None) -> dt.date:
         raise CliError(f"--date {value!r} is not a date YYYY-MM-DD", 2) from None
 
 
-date_option = click.option("--date", "date", metavar="YYYY-MM-DD", default=None,
-                           help="The date to record (default: today).")
+date_option = click.option(
+    "--date",
+    "date",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="The date to record (default: today).",
+)
 
 
 @click.command("init")
@@ -79,8 +84,10 @@ def init_cmd(directory: Path, date: str | None, title: str | None, debug: bool) 
     click.echo(f"created the dataset project {result.root} ({len(result.files)} files):")
     for rel in result.files:
         click.echo(f"  {rel}")
-    click.echo(f"next: fill in {result.root}/data/dataset.yaml, then run "
-               f"'hrd-lod build --project {result.root}'")
+    click.echo(
+        f"next: fill in {result.root}/data/dataset.yaml, then run "
+        f"'hrd-lod build --project {result.root}'"
+    )
 
 
 @click.group("source")
@@ -91,17 +98,37 @@ def source_group() -> None:
 @source_group.command("add")
 @click.argument("url")
 @click.option("--id", "source_id", default=None, help="The record id (default: from the title).")
-@click.option("--publisher", default=None,
-              help="The id of the publisher's Organization record, if already known.")
-@click.option("--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True,
-              help="Seconds to wait for a connection or for data.")
-@click.option("--max-bytes", type=click.IntRange(1), default=50 * 1024 * 1024,
-              show_default=True, help="The largest document accepted.")
+@click.option(
+    "--publisher",
+    default=None,
+    help="The id of the publisher's Organization record, if already known.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    default=20.0,
+    show_default=True,
+    help="Seconds to wait for a connection or for data.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(1),
+    default=50 * 1024 * 1024,
+    show_default=True,
+    help="The largest document accepted.",
+)
 @project_option
 @debug_option
 @handle_errors
-def source_add_cmd(url: str, source_id: str | None, publisher: str | None, timeout: float,
-                   max_bytes: int, project: Path, debug: bool) -> None:
+def source_add_cmd(
+    url: str,
+    source_id: str | None,
+    publisher: str | None,
+    timeout: float,
+    max_bytes: int,
+    project: Path,
+    debug: bool,
+) -> None:
     """Capture the document at URL into data/sources/ and write its Source record.
 
     Re-capturing an unchanged document writes nothing; a changed one is kept beside the
@@ -111,29 +138,43 @@ def source_add_cmd(url: str, source_id: str | None, publisher: str | None, timeo
     from .. import __version__
     from ..workflows.capture import add_source
 
-    result = add_source(project, url, retrieved_at=dt.datetime.now(dt.UTC),
-                        source_id=source_id, publisher=publisher, timeout=timeout,
-                        deadline=max(timeout * 6, 60.0), max_bytes=max_bytes,
-                        user_agent=f"hrd-lod/{__version__}")
+    result = add_source(
+        project,
+        url,
+        retrieved_at=dt.datetime.now(dt.UTC),
+        source_id=source_id,
+        publisher=publisher,
+        timeout=timeout,
+        deadline=max(timeout * 6, 60.0),
+        max_bytes=max_bytes,
+        user_agent=f"hrd-lod/{__version__}",
+    )
     f = result.fetched
     for hop, code in f.redirects:
         click.echo(f"redirect {code}: {hop}")
     if result.status == "unchanged":
-        click.echo(f"unchanged: {f.final_url} is identical to the capture '{result.source_id}' "
-                   f"({result.record_file}, sha256 {f.sha256[:12]}...); nothing written")
+        click.echo(
+            f"unchanged: {f.final_url} is identical to the capture '{result.source_id}' "
+            f"({result.record_file}, sha256 {f.sha256[:12]}...); nothing written"
+        )
         return
-    click.echo(f"captured {f.final_url} ({f.media_type}, {len(f.body):,} bytes, "
-               f"sha256 {f.sha256[:12]}...)")
+    click.echo(
+        f"captured {f.final_url} ({f.media_type}, {len(f.body):,} bytes, sha256 {f.sha256[:12]}...)"
+    )
     click.echo(f"  archived copy: data/{result.archived_copy}")
     click.echo(f"  record:        {result.record_file} (id '{result.source_id}')")
     if result.previous:
-        click.echo(f"  the document changed since the capture(s) {', '.join(result.previous)}, "
-                   "which are kept")
+        click.echo(
+            f"  the document changed since the capture(s) {', '.join(result.previous)}, "
+            "which are kept"
+        )
     if result.title is None:
         click.echo("  no title found: the record's name is the URL; give the document's title")
     if result.record_line is not None:
-        click.echo(f"to do: fill in 'publisher' at {result.record_file}:{result.record_line} "
-                   "(the build stops until it is set), and 'date_published' if known")
+        click.echo(
+            f"to do: fill in 'publisher' at {result.record_file}:{result.record_line} "
+            "(the build stops until it is set), and 'date_published' if known"
+        )
 
 
 @source_group.command("check")
@@ -152,13 +193,16 @@ def source_check_cmd(project: Path, quiet: bool, debug: bool) -> None:
     report = check_sources(project, progress=bar)
     bar.close()
     for r in report.problems:
-        click.echo(f"{r.location.file}:{r.location.line}: {r.status}: source '{r.source_id}': "
-                   f"{r.message}")
+        click.echo(
+            f"{r.location.file}:{r.location.line}: {r.status}: source '{r.source_id}': {r.message}"
+        )
     for rel in report.uncited:
         click.echo(f"note: data/{rel} is not the archived copy of any Source record")
     ok = len(report.results) - len(report.problems)
-    click.echo(f"{ok} of {len(report.results)} archived copies intact"
-               + (f", {len(report.problems)} with problems" if report.problems else ""))
+    click.echo(
+        f"{ok} of {len(report.results)} archived copies intact"
+        + (f", {len(report.problems)} with problems" if report.problems else "")
+    )
     if report.problems:
         raise SystemExit(1)
 
@@ -171,17 +215,34 @@ def import_group() -> None:
 @import_group.command("csv")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--type", "type_name", required=True, help="The record type of every row.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The YAML file to write, inside data/ (default: data/<file name>.yaml).")
-@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
-              help="Read a column as a field (repeatable).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The YAML file to write, inside data/ (default: data/<file name>.yaml).",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Read a column as a field (repeatable).",
+)
 @click.option("--ignore", multiple=True, metavar="COLUMN", help="Skip a column (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Check and show the records; write nothing.")
 @project_option
 @debug_option
 @handle_errors
-def import_csv_cmd(file: Path, type_name: str, out: Path | None, maps: tuple[str, ...],
-                   ignore: tuple[str, ...], dry_run: bool, project: Path, debug: bool) -> None:
+def import_csv_cmd(
+    file: Path,
+    type_name: str,
+    out: Path | None,
+    maps: tuple[str, ...],
+    ignore: tuple[str, ...],
+    dry_run: bool,
+    project: Path,
+    debug: bool,
+) -> None:
     """Turn the CSV table FILE into records of one type, all rows or none.
 
     Columns are matched to fields by header name; reference cells hold an id or a name.
@@ -196,15 +257,22 @@ def import_csv_cmd(file: Path, type_name: str, out: Path | None, maps: tuple[str
             raise CliError(f"--map {item!r}: write COLUMN=FIELD", 2)
         mapping[col.strip()] = fld.strip()
     bar = Progress()
-    result = import_csv(project, file, type_name, out=out, dry_run=dry_run, mapping=mapping,
-                        ignore=ignore, progress=bar)
+    result = import_csv(
+        project,
+        file,
+        type_name,
+        out=out,
+        dry_run=dry_run,
+        mapping=mapping,
+        ignore=ignore,
+        progress=bar,
+    )
     bar.close()
     for note in result.notices:
         echo_err(f"note: {note}")
     n = len(result.records)
     if dry_run:
-        click.echo(f"dry run: would write {n} {result.type_name} record(s) to "
-                   f"{result.out_rel}:\n")
+        click.echo(f"dry run: would write {n} {result.type_name} record(s) to {result.out_rel}:\n")
         click.echo(result.text.decode("utf-8"), nl=False)
     else:
         click.echo(f"imported {n} {result.type_name} record(s) into {result.out_rel}")
@@ -237,8 +305,10 @@ def release_cmd(version: str, date: str | None, project: Path, debug: bool) -> N
         raise CliError("validation failed: nothing was released", 1) from None
     bar.close()
     rel = done.built.checked.project.rel
-    click.echo(f"released {done.version} ({done.date}) in {rel(done.folder)} and "
-               f"{rel(done.built.dist)}/releases/{done.version}")
+    click.echo(
+        f"released {done.version} ({done.date}) in {rel(done.folder)} and "
+        f"{rel(done.built.dist)}/releases/{done.version}"
+    )
     for line in summary_lines(done.diff):
         click.echo(line)
 
@@ -246,8 +316,14 @@ def release_cmd(version: str, date: str | None, project: Path, debug: bool) -> N
 @click.command("diff")
 @click.argument("a")
 @click.argument("b")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people, json for the full patch.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for the full patch.",
+)
 @project_option
 @debug_option
 @handle_errors
@@ -274,8 +350,14 @@ def diff_cmd(a: str, b: str, fmt: str, project: Path, debug: bool) -> None:
 
 @click.command("status")
 @project_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people, json for machines.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines.",
+)
 @debug_option
 @handle_errors
 def status_cmd(project: Path, fmt: str, debug: bool) -> None:
@@ -313,11 +395,19 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
     for rid, rtype, loc in st.unsourced:
         click.echo(f"  {rid} ({rtype}, {loc})")
     n_withheld = sum(st.withheld.values())
-    click.echo(f"withheld: {n_withheld}" + (" (" + ", ".join(
-        f"{reason}: {n}" for reason, n in st.withheld.items()) + ")" if n_withheld else ""))
-    click.echo(f"without a Wikidata link: {len(st.no_wikidata)}"
-               + (": " + ", ".join(i for i, _ in st.no_wikidata[:20]) if st.no_wikidata else "")
-               + (" ..." if len(st.no_wikidata) > 20 else ""))
+    click.echo(
+        f"withheld: {n_withheld}"
+        + (
+            " (" + ", ".join(f"{reason}: {n}" for reason, n in st.withheld.items()) + ")"
+            if n_withheld
+            else ""
+        )
+    )
+    click.echo(
+        f"without a Wikidata link: {len(st.no_wikidata)}"
+        + (": " + ", ".join(i for i, _ in st.no_wikidata[:20]) if st.no_wikidata else "")
+        + (" ..." if len(st.no_wikidata) > 20 else "")
+    )
     state = "valid" if st.conforms else "NOT valid"
     click.echo(f"validation: {state}: {st.violations} violation(s), {st.warnings} warning(s)")
     for item in st.todo:

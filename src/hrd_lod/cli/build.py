@@ -21,10 +21,13 @@ from .common import (
 def engine_option(f):  # type: ignore[no-untyped-def]
     """Add ``--engine auto|fast|reference``."""
     return click.option(
-        "--engine", type=click.Choice(["auto", "fast", "reference"]), default="auto",
+        "--engine",
+        type=click.Choice(["auto", "fast", "reference"]),
+        default="auto",
         show_default=True,
         help="SHACL engine: fast (shapes compiled to SPARQL), reference (pyshacl), or auto "
-             "(fast, falling back to the reference for what it cannot check).")(f)
+        "(fast, falling back to the reference for what it cannot check).",
+    )(f)
 
 
 def _progress(quiet: bool):  # type: ignore[no-untyped-def]
@@ -42,20 +45,37 @@ def _print_notices(checked, quiet: bool) -> None:  # type: ignore[no-untyped-def
 
 @click.command("build")
 @project_option
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write (default: PROJECT/dist).")
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (default: PROJECT/dist).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
-@click.option("--no-site", is_flag=True,
-              help="Write the dumps and the dataset description only: no per-entity files "
-                   "or pages (for large datasets loaded into a triple store).")
-@click.option("--full", is_flag=True,
-              help="With --no-site: build everything again, even when the previous edition "
-                   "could be patched for the records that changed.")
+@click.option(
+    "--no-site",
+    is_flag=True,
+    help="Write the dumps and the dataset description only: no per-entity files "
+    "or pages (for large datasets loaded into a triple store).",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="With --no-site: build everything again, even when the previous edition "
+    "could be patched for the records that changed.",
+)
 @engine_option
 @debug_option
 @handle_errors
-def build_cmd(project: Path, dist: Path | None, quiet: bool, no_site: bool, full: bool,
-              engine: str, debug: bool) -> None:
+def build_cmd(
+    project: Path,
+    dist: Path | None,
+    quiet: bool,
+    no_site: bool,
+    full: bool,
+    engine: str,
+    debug: bool,
+) -> None:
     """Build the published edition (dist/) from data/.
 
     Loads the records, applies the publication policy, encodes RDF, validates it with the
@@ -87,17 +107,22 @@ def build_cmd(project: Path, dist: Path | None, quiet: bool, no_site: bool, full
                     echo_err(f"note: validated with pyshacl: {done.report.fallback_reason}")
                 if done.report.warnings:
                     click.echo(render_text(done.report), err=True)
-            click.echo(f"built {done.dist} in {time.perf_counter() - start:.2f} s: "
-                       f"{done.records} records, {done.quads} quads, {done.files} files; "
-                       f"withheld {done.withheld.fields} field(s) and {done.withheld.records} "
-                       f"record(s); {len(done.report.warnings)} warning(s)")
+            click.echo(
+                f"built {done.dist} in {time.perf_counter() - start:.2f} s: "
+                f"{done.records} records, {done.quads} quads, {done.files} files; "
+                f"withheld {done.withheld.fields} field(s) and {done.withheld.records} "
+                f"record(s); {len(done.report.warnings)} warning(s)"
+            )
             if not quiet:
-                echo_err(f"note: patched the previous edition: {done.changed_records} "
-                         f"record(s) changed, {done.changed_subjects} subject(s) rewritten")
+                echo_err(
+                    f"note: patched the previous edition: {done.changed_records} "
+                    f"record(s) changed, {done.changed_subjects} subject(s) rewritten"
+                )
             return
     try:
-        built = build(project, dist=dist, progress=_progress(quiet), engine=engine,
-                      site=not no_site)
+        built = build(
+            project, dist=dist, progress=_progress(quiet), engine=engine, site=not no_site
+        )
     except ValidationFailed as exc:
         click.echo(render_text(exc.report), err=True)
         raise CliError("validation failed: dist/ was not changed", 1) from None
@@ -111,20 +136,30 @@ def build_cmd(project: Path, dist: Path | None, quiet: bool, no_site: bool, full
     files = built.manifest["files"]
     assert isinstance(files, list)
     withheld = checked.withheld
-    click.echo(f"built {built.dist} in {time.perf_counter() - start:.2f} s: "
-               f"{len(checked.public)} records, {len(checked.store)} quads, {len(files) + 1} "
-               f"files; withheld {withheld.fields} field(s) and {withheld.records} record(s); "
-               f"{len(checked.report.warnings)} warning(s)")
+    click.echo(
+        f"built {built.dist} in {time.perf_counter() - start:.2f} s: "
+        f"{len(checked.public)} records, {len(checked.store)} quads, {len(files) + 1} "
+        f"files; withheld {withheld.fields} field(s) and {withheld.records} record(s); "
+        f"{len(checked.report.warnings)} warning(s)"
+    )
     linked = built.entity_files.get("linked", 0)
     if linked and not quiet:
-        echo_err(f"note: {linked} per-entity file(s) unchanged since the last build were "
-                 f"reused, {built.entity_files.get('rendered', 0)} written")
+        echo_err(
+            f"note: {linked} per-entity file(s) unchanged since the last build were "
+            f"reused, {built.entity_files.get('rendered', 0)} written"
+        )
 
 
 @click.command("validate")
 @project_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people, json for machines.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines.",
+)
 @engine_option
 @debug_option
 @handle_errors
@@ -141,8 +176,12 @@ def validate_cmd(project: Path, fmt: str, engine: str, debug: bool) -> None:
         try:
             checked = check(project, engine=engine)
         except LoadError as exc:
-            click.echo(json.dumps({"conforms": False, "load_errors":
-                                   [p.to_dict() for p in exc.problems]}, indent=2))
+            click.echo(
+                json.dumps(
+                    {"conforms": False, "load_errors": [p.to_dict() for p in exc.problems]},
+                    indent=2,
+                )
+            )
             raise SystemExit(2) from None
         click.echo(json.dumps(checked.report.to_dict(), indent=2, sort_keys=True))
         raise SystemExit(0 if checked.report.conforms else 1)

@@ -19,8 +19,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 def project_option(f: F) -> F:
     """Add ``--project DIR`` (default: the current folder)."""
     return click.option(
-        "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path),
-        default=Path("."), show_default=True, help="The dataset folder (holds data/).",
+        "--project",
+        "-p",
+        "project",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="The dataset folder (holds data/).",
     )(f)
 
 
@@ -57,9 +62,12 @@ def handle_errors(f: F) -> F:
         except Exception as exc:  # a bug: say so plainly, traceback only on request
             if debug:
                 traceback.print_exc()
-            raise CliError(f"internal error: {type(exc).__name__}: {exc}\n"
-                           "(run again with --debug to see the traceback, and please "
-                           "report it)", 70) from None
+            raise CliError(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "(run again with --debug to see the traceback, and please "
+                "report it)",
+                70,
+            ) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -98,4 +106,3 @@ def keep_until_exit(obj: object) -> None:
 def kept_anything() -> bool:
     """Return True if a command kept objects for a fast exit."""
     return bool(_KEPT)
-

@@ -15,22 +15,40 @@ _NAME = re.compile(r"^[\w.-]+$")
 
 
 def _dist_option(f):  # type: ignore[no-untyped-def]
-    return click.option("--dist", type=click.Path(file_okay=False, path_type=Path),
-                        default=None, help="The built dataset (default: PROJECT/dist).")(f)
+    return click.option(
+        "--dist",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="The built dataset (default: PROJECT/dist).",
+    )(f)
 
 
 def _network_options(f):  # type: ignore[no-untyped-def]
-    f = click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
-                     help="Retries after connection errors and 5xx answers.")(f)
-    return click.option("--timeout", type=click.FloatRange(0.1), default=60.0,
-                        show_default=True, help="Seconds to wait for each answer.")(f)
+    f = click.option(
+        "--retries",
+        type=click.IntRange(0, 10),
+        default=3,
+        show_default=True,
+        help="Retries after connection errors and 5xx answers.",
+    )(f)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(0.1),
+        default=60.0,
+        show_default=True,
+        help="Seconds to wait for each answer.",
+    )(f)
 
 
 def _client(timeout: float, retries: int):  # type: ignore[no-untyped-def]
     from ..sparql.remote import Client, auth_from_env
 
-    return Client(auth=auth_from_env(os.environ), timeout=timeout, retries=retries,
-                  on_retry=lambda line: echo_err(f"... {line}"))
+    return Client(
+        auth=auth_from_env(os.environ),
+        timeout=timeout,
+        retries=retries,
+        on_retry=lambda line: echo_err(f"... {line}"),
+    )
 
 
 def _cache_dir(project: Path, no_cache: bool) -> Path | None:
@@ -64,9 +82,12 @@ def _read_query(query: str | None, file: Path | None, project: Path) -> tuple[st
         if path.is_file():
             return path.read_text(encoding="utf-8"), str(path)
         names = sorted(p.stem for p in folder.glob("*.rq")) if folder.is_dir() else []
-        raise UsageError(f"no query named {query!r} in {folder}",
-                         hint=("queries: " + ", ".join(names)) if names else
-                         "pass the SPARQL text in quotes, or --file FILE")
+        raise UsageError(
+            f"no query named {query!r} in {folder}",
+            hint=("queries: " + ", ".join(names))
+            if names
+            else "pass the SPARQL text in quotes, or --file FILE",
+        )
     return query, "query"
 
 
@@ -81,26 +102,52 @@ def _write(data: bytes) -> None:
 
 @click.command("query")
 @click.argument("query", required=False)
-@click.option("--file", "-f", "file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Read the query from FILE ('-' for standard input).")
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the query from FILE ('-' for standard input).",
+)
 @project_option
 @_dist_option
 @click.option("--graph", "-g", help="Query only this source's graph (an IRI or a source id).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml",
-                                                     "turtle", "ntriples", "jsonld"]),
-              default="table", show_default=True,
-              help="table/csv/tsv/json/xml for SELECT and ASK; turtle/ntriples/jsonld for "
-                   "CONSTRUCT and DESCRIBE (table means turtle there).")
-@click.option("--endpoint", "-e", metavar="URL",
-              help="Send the query to this SPARQL endpoint instead of the local build.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"]),
+    default="table",
+    show_default=True,
+    help="table/csv/tsv/json/xml for SELECT and ASK; turtle/ntriples/jsonld for "
+    "CONSTRUCT and DESCRIBE (table means turtle there).",
+)
+@click.option(
+    "--endpoint",
+    "-e",
+    metavar="URL",
+    help="Send the query to this SPARQL endpoint instead of the local build.",
+)
 @_network_options
-@click.option("--no-cache", is_flag=True,
-              help="Load the dataset into memory instead of the on-disk store in .hrd-cache/.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Load the dataset into memory instead of the on-disk store in .hrd-cache/.",
+)
 @debug_option
 @handle_errors
-def query_cmd(query: str | None, file: Path | None, project: Path, dist: Path | None,
-              graph: str | None, fmt: str, endpoint: str | None, timeout: float, retries: int,
-              no_cache: bool, debug: bool) -> None:
+def query_cmd(
+    query: str | None,
+    file: Path | None,
+    project: Path,
+    dist: Path | None,
+    graph: str | None,
+    fmt: str,
+    endpoint: str | None,
+    timeout: float,
+    retries: int,
+    no_cache: bool,
+    debug: bool,
+) -> None:
     """Run a SPARQL query over the built dataset or a remote endpoint.
 
     QUERY is SPARQL text, or the NAME of a query in PROJECT/queries/NAME.rq. The default
@@ -125,8 +172,9 @@ def query_cmd(query: str | None, file: Path | None, project: Path, dist: Path | 
     else:
         dataset, store = local.load_store(dist_dir, _cache_dir(project, no_cache))
         base = dataset.base_iri
-        result = local.run_query(store, text, dataset.graph_iri(graph) if graph else None,
-                                 source=source)
+        result = local.run_query(
+            store, text, dataset.graph_iri(graph) if graph else None, source=source
+        )
         if not isinstance(result, results.ox.QueryBoolean | results.ox.QuerySolutions):
             result = list(result)
     rendered = results.render(result, fmt, results.prefixes_for(base or ""))
@@ -137,17 +185,32 @@ def query_cmd(query: str | None, file: Path | None, project: Path, dist: Path | 
 @click.argument("gsp_url")
 @project_option
 @_dist_option
-@click.option("--replace/--append", default=True, show_default=True,
-              help="PUT replaces each graph; POST adds to it.")
+@click.option(
+    "--replace/--append",
+    default=True,
+    show_default=True,
+    help="PUT replaces each graph; POST adds to it.",
+)
 @click.option("--dry-run", is_flag=True, help="List what would be sent; send nothing.")
-@click.option("--sparql-endpoint", metavar="URL",
-              help="Count the stored triples with SPARQL here (default: Graph Store GET).")
+@click.option(
+    "--sparql-endpoint",
+    metavar="URL",
+    help="Count the stored triples with SPARQL here (default: Graph Store GET).",
+)
 @_network_options
 @debug_option
 @handle_errors
-def publish_cmd(gsp_url: str, project: Path, dist: Path | None, replace: bool, dry_run: bool,
-                sparql_endpoint: str | None, timeout: float, retries: int,
-                debug: bool) -> None:
+def publish_cmd(
+    gsp_url: str,
+    project: Path,
+    dist: Path | None,
+    replace: bool,
+    dry_run: bool,
+    sparql_endpoint: str | None,
+    timeout: float,
+    retries: int,
+    debug: bool,
+) -> None:
     """Push the built dataset to a SPARQL 1.1 Graph Store Protocol endpoint.
 
     GSP_URL is the store's graph store address (Oxigraph: http://HOST:7878/store). Every
@@ -170,16 +233,19 @@ def publish_cmd(gsp_url: str, project: Path, dist: Path | None, replace: bool, d
             width = max(len(p.name) for p in pushes)
             click.echo(f"{'graph'.ljust(width)} | {'triples':>8} | {'bytes':>10} | from")
             for p in pushes:
-                click.echo(f"{p.name.ljust(width)} | {p.triples:>8} | {p.bytes:>10} | "
-                           f"{p.origin}")
-            click.echo(f"dry run: would {method} {len(pushes)} graphs ({total_t} triples, "
-                       f"{total_b} bytes) to {shown}")
+                click.echo(f"{p.name.ljust(width)} | {p.triples:>8} | {p.bytes:>10} | {p.origin}")
+            click.echo(
+                f"dry run: would {method} {len(pushes)} graphs ({total_t} triples, "
+                f"{total_b} bytes) to {shown}"
+            )
             return
         client = _client(timeout, retries)
-        push(client, gsp_url, pushes, replace=replace,
-             progress=lambda line: echo_err(f"... {line}"))
-        checked = verify(client, gsp_url, pushes, replace=replace,
-                         sparql_endpoint=sparql_endpoint)
-        click.echo(f"published {len(pushes)} graphs ({total_t} triples, {total_b} bytes) to "
-                   f"{shown} with {method}; the store holds "
-                   f"{sum(v.found for v in checked)} triples in them")
+        push(
+            client, gsp_url, pushes, replace=replace, progress=lambda line: echo_err(f"... {line}")
+        )
+        checked = verify(client, gsp_url, pushes, replace=replace, sparql_endpoint=sparql_endpoint)
+        click.echo(
+            f"published {len(pushes)} graphs ({total_t} triples, {total_b} bytes) to "
+            f"{shown} with {method}; the store holds "
+            f"{sum(v.found for v in checked)} triples in them"
+        )

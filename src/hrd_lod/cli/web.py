@@ -12,8 +12,12 @@ from .common import CliError, debug_option, handle_errors, project_option
 @click.command("embed")
 @click.argument("entity_id", metavar="ID")
 @project_option
-@click.option("--script/--no-script", default=False, show_default=True,
-              help="Wrap the JSON in <script type=\"application/ld+json\"> tags.")
+@click.option(
+    "--script/--no-script",
+    default=False,
+    show_default=True,
+    help='Wrap the JSON in <script type="application/ld+json"> tags.',
+)
 @debug_option
 @handle_errors
 def embed_cmd(entity_id: str, project: Path, script: bool, debug: bool) -> None:
@@ -28,8 +32,7 @@ def embed_cmd(entity_id: str, project: Path, script: bool, debug: bool) -> None:
 
     checked = check(project)
     if not checked.report.conforms:
-        raise CliError("the data does not validate (run 'hrd-lod validate'): nothing "
-                       "embedded", 1)
+        raise CliError("the data does not validate (run 'hrd-lod validate'): nothing embedded", 1)
     rec = find_record(checked.public, entity_id, checked.meta.base_iri)
     text = embed_json(SchemaOrgMapper(checked.public, checked.meta).document(rec))
     if script:

@@ -53,8 +53,19 @@ SITE_EXPORTERS = frozenset({"entities", "site", "home page"})
 
 #: Exporters that do not read what other exporters write, so they may run in the second
 #: process while the others run here (the rest wait for the second process to finish).
-INDEPENDENT = frozenset({"N-Triples", "Turtle", "N-Quads", "TriG", "JSON-LD",
-                         "ontology and shapes", "entities", "site", "statistics"})
+INDEPENDENT = frozenset(
+    {
+        "N-Triples",
+        "Turtle",
+        "N-Quads",
+        "TriG",
+        "JSON-LD",
+        "ontology and shapes",
+        "entities",
+        "site",
+        "statistics",
+    }
+)
 #: Exporters that read the union's sorted lines (computed before the fork when one of them
 #: runs in the second process, so that the work is not done twice).
 NEEDS_UNION = frozenset({"N-Triples", "Turtle", "JSON-LD", "entities", "site", "statistics"})
@@ -90,9 +101,14 @@ def worth_forking(ctx: ExportContext) -> bool:
     return can_fork() and size >= PARALLEL_MIN_TRIPLES
 
 
-def export(ctx: ExportContext, out: Path, progress: Callable[[str], None] | None = None,
-           skip: frozenset[str] = frozenset(), parallel: bool | None = None,
-           first: tuple[FirstJob, ...] = ()) -> dict[str, object]:
+def export(
+    ctx: ExportContext,
+    out: Path,
+    progress: Callable[[str], None] | None = None,
+    skip: frozenset[str] = frozenset(),
+    parallel: bool | None = None,
+    first: tuple[FirstJob, ...] = (),
+) -> dict[str, object]:
     """Write every export of ``ctx`` under ``out`` (but those named in ``skip``), then the
     manifest, and return the results of the ``first`` jobs (and ``timings``: seconds per job
     and exporter).
@@ -131,13 +147,15 @@ def export(ctx: ExportContext, out: Path, progress: Callable[[str], None] | None
     if any(label in SITE_EXPORTERS for label, _fn in side):
         entity_index(ctx)  # shared by the entity files (child) and the pages (here)
     jobs = [(name, job) for name, job, _accept in first]
-    jobs += [(label, functools.partial(_exporter_job, exporter, ctx, out))
-             for label, exporter in side]
+    jobs += [
+        (label, functools.partial(_exporter_job, exporter, ctx, out)) for label, exporter in side
+    ]
     if progress:
         progress(", ".join(name for name, _job in jobs) + " (second process)")
     accepts = {name: accept for name, _job, accept in first}
     lane = Lane(jobs)
     try:
+
         def settle(wait: bool) -> None:
             for name, accept in list(accepts.items()):
                 if wait or lane.ready(name):

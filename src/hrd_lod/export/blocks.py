@@ -32,8 +32,8 @@ _LOCAL_ESCAPE = re.compile(rb"\\(.)")
 
 def line_key(data: Buffer, pos: int) -> bytes:
     """Return the subject of the N-Triples or N-Quads line at ``pos``."""
-    end = bytes(data[pos:pos + 4096]).index(b" ")
-    return bytes(data[pos:pos + end])
+    end = bytes(data[pos : pos + 4096]).index(b" ")
+    return bytes(data[pos : pos + end])
 
 
 class TurtleKeys:
@@ -45,8 +45,8 @@ class TurtleKeys:
 
     def __call__(self, data: Buffer, pos: int) -> bytes:
         start = pos + self.indent
-        head = bytes(data[start:start + 4096])
-        token = head[:head.index(b" ")]
+        head = bytes(data[start : start + 4096])
+        token = head[: head.index(b" ")]
         if token.startswith(b"<"):
             return token
         prefix, local = token.split(b":", 1)
@@ -59,14 +59,17 @@ class JsonLdKeys:
     _HEAD = b'    {"@id": "'
 
     def __init__(self, context: dict[str, object]) -> None:
-        self.prefixes = {k.encode(): v.encode() for k, v in context.items()
-                         if isinstance(v, str) and v.endswith(("/", "#"))}
+        self.prefixes = {
+            k.encode(): v.encode()
+            for k, v in context.items()
+            if isinstance(v, str) and v.endswith(("/", "#"))
+        }
 
     def __call__(self, data: Buffer, pos: int) -> bytes:
-        head = bytes(data[pos:pos + 4096])
+        head = bytes(data[pos : pos + 4096])
         assert head.startswith(self._HEAD), head[:40]
         start = len(self._HEAD)
-        compact = head[start:head.index(b'"', start)]
+        compact = head[start : head.index(b'"', start)]
         prefix, _, rest = compact.partition(b":")
         ns = self.prefixes.get(prefix)
         return b"<" + (ns + rest if ns is not None and rest else compact) + b">"
@@ -201,9 +204,9 @@ def trig_region_of(data: Buffer, prefixes: dict[str, str], graph: str) -> Region
 def jsonld_region(data: Buffer, context: dict[str, object]) -> Region:
     """Return the node objects of a JSON-LD dump: each line with its ``,\\n``, the last one's
     counted as if it were there (see ``write_pieces``)."""
-    start = bytes(data[:1 << 20]).index(b'  "@graph": [\n') + len(b'  "@graph": [\n')
+    start = bytes(data[: 1 << 20]).index(b'  "@graph": [\n') + len(b'  "@graph": [\n')
     tail = b"\n  ]\n}\n"
-    assert bytes(data[-len(tail):]) == tail
+    assert bytes(data[-len(tail) :]) == tail
     return Region(data, start, len(data) - len(tail) + 2, JSONLD_HEAD, JsonLdKeys(context))
 
 
@@ -227,7 +230,7 @@ def write_pieces(old: Path, new: Path, pieces: Iterable[Piece]) -> None:
             if isinstance(piece, bytes):
                 view = memoryview(piece)
                 while view:
-                    view = view[dst.write(view):]
+                    view = view[dst.write(view) :]
                 continue
             offset, end = piece
             while offset < end:

@@ -37,7 +37,7 @@ def dump_files(out: Path, name: str, cache: EntryCache | None = None) -> list[Fi
     """Return the whole-dataset dumps written so far (``{name}.ttl`` ...), sorted by path."""
     found = []
     for p in sorted(out.iterdir()):
-        if p.is_file() and p.name.startswith(name + ".") and p.name[len(name):] in _DUMP_SUFFIXES:
+        if p.is_file() and p.name.startswith(name + ".") and p.name[len(name) :] in _DUMP_SUFFIXES:
             found.append(file_entry(out, p, cache))
     return found
 
@@ -46,8 +46,9 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def _lit(value: str | int, datatype: ox.NamedNode | None = None,
-         lang: str | None = None) -> ox.Literal:
+def _lit(
+    value: str | int, datatype: ox.NamedNode | None = None, lang: str | None = None
+) -> ox.Literal:
     if lang:
         return ox.Literal(str(value), language=lang)
     return ox.Literal(str(value), datatype=datatype) if datatype else ox.Literal(str(value))
@@ -98,11 +99,17 @@ def statistics(lines: list[bytes], base: str) -> dict[str, object]:
     def iri(term: bytes) -> str:
         return term[1:-1].decode()
 
-    return {"triples": len(lines), "subjects": subjects, "objects": len(object_counts),
-            "entities": entities, "uri_space": space, "object_counts": object_counts,
-            "classes": dict(sorted((iri(k), v) for k, v in classes.items())),
-            "properties": dict(sorted((iri(k), v) for k, v in properties.items())),
-            "examples": {iri(k): iri(v) for k, v in examples.items()}}
+    return {
+        "triples": len(lines),
+        "subjects": subjects,
+        "objects": len(object_counts),
+        "entities": entities,
+        "uri_space": space,
+        "object_counts": object_counts,
+        "classes": dict(sorted((iri(k), v) for k, v in classes.items())),
+        "properties": dict(sorted((iri(k), v) for k, v in properties.items())),
+        "examples": {iri(k): iri(v) for k, v in examples.items()},
+    }
 
 
 def dataset_statistics(ctx: ExportContext) -> dict[str, object]:
@@ -231,7 +238,21 @@ def write_description(ctx: ExportContext, out: Path) -> None:
     """Write ``void.ttl`` (VoID + DCAT); runs after every dump so it can list them."""
     triples = description_triples(ctx, out)
     lines = sorted({str(x).encode("utf-8") + b" ." for x in triples})
-    prefixes = {k: V.PREFIXES[k] for k in ("dcat", "dcterms", "hrd", "owl", "prov", "rdf",
-                                           "schema", "skos", "spdx", "void", "xsd")}
+    prefixes = {
+        k: V.PREFIXES[k]
+        for k in (
+            "dcat",
+            "dcterms",
+            "hrd",
+            "owl",
+            "prov",
+            "rdf",
+            "schema",
+            "skos",
+            "spdx",
+            "void",
+            "xsd",
+        )
+    }
     prefixes.update({"foaf": V.FOAF, "vcard": V.VCARD})
     write_bytes(out / DESCRIPTION_FILE, turtle(lines, prefixes))

@@ -115,8 +115,10 @@ def write_nquads(ctx: ExportContext, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     members: list[tuple[int, int]] = []
     plain_at = packed_at = 0
-    with (out / f"{ctx.name}.nq").open("wb") as plain, \
-            (out / f"{ctx.name}.nq.gz").open("wb") as packed:
+    with (
+        (out / f"{ctx.name}.nq").open("wb") as plain,
+        (out / f"{ctx.name}.nq.gz").open("wb") as packed,
+    ):
         start = 0
         for end in [*gzip_cuts(quads), len(quads)]:
             if end <= start:
@@ -149,8 +151,9 @@ def write_jsonld(ctx: ExportContext, out: Path) -> None:
     context = jsonld.dataset_context(ctx.meta.base_iri)
     out.mkdir(parents=True, exist_ok=True)
     with (out / f"{ctx.name}.jsonld").open("wb") as fh:  # a node at a time
-        jsonld.write_graph_document(fh, {"@context": context},
-                                    jsonld.Compactor(context).nodes_of_lines(ctx.union))
+        jsonld.write_graph_document(
+            fh, {"@context": context}, jsonld.Compactor(context).nodes_of_lines(ctx.union)
+        )
     write_bytes(out / "context.jsonld", jsonld.dumps({"@context": context}))
 
 
@@ -160,8 +163,10 @@ def write_vocabularies(ctx: ExportContext, out: Path) -> None:
     The Turtle files are the source files, byte for byte; the JSON-LD is made from their
     canonicalised triples, so blank nodes get stable labels.
     """
-    for folder, files in (("ontology", ctx.project.ontology_files()),
-                          ("shapes", ctx.project.shapes_files())):
+    for folder, files in (
+        ("ontology", ctx.project.ontology_files()),
+        ("shapes", ctx.project.shapes_files()),
+    ):
         seen: set[str] = set()
         for path in files:
             name = path.name if path.name not in seen else f"project-{path.name}"
@@ -170,8 +175,9 @@ def write_vocabularies(ctx: ExportContext, out: Path) -> None:
             write_bytes(out / folder / name, data)
             ds = ox.Dataset(ox.parse(data, format=TTL))
             ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-            lines = sorted(ox.serialize((q.triple for q in ds), format=ox.RdfFormat.N_TRIPLES)
-                           .splitlines())
+            lines = sorted(
+                ox.serialize((q.triple for q in ds), format=ox.RdfFormat.N_TRIPLES).splitlines()
+            )
             context: dict[str, object] = dict(sorted(V.PREFIXES.items()))
             doc = jsonld.document(triples_from_lines(lines), context)
             write_bytes(out / folder / (Path(name).stem + ".jsonld"), jsonld.dumps(doc))

@@ -104,8 +104,8 @@ class EntityIndex:
             s = t.subject.value
             rec = self.records.get(s)
             if s.startswith(iri + "#") or (
-                    rec is not None and rec.type in EMBEDDED_TYPES
-                    and t.predicate.value != _PROVENANCE):
+                rec is not None and rec.type in EMBEDDED_TYPES and t.predicate.value != _PROVENANCE
+            ):
                 described.add(s)
             else:
                 picked.add(i)
@@ -189,8 +189,9 @@ class EntityWriter:
         doc = {"@context": used_context(nodes, self.context), "@graph": nodes}
         # Compact separators let json use its C encoder (indent forces the Python one, about
         # five times slower); these files are for machines, the HTML page is for people.
-        return (json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-                + "\n").encode("utf-8")
+        return (
+            json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+        ).encode("utf-8")
 
     def write(self, rec: Record, out: Path) -> None:
         """Write ``id/{kind}/{slug}.ttl``, ``.jsonld`` and ``.schema.jsonld`` for one record
@@ -199,11 +200,13 @@ class EntityWriter:
         base = entity_path(rec)
         body = b"\n".join(lines)
         self.reuse.write(out, base + ".ttl", fingerprint("ttl", body), lambda: self.turtle(lines))
-        self.reuse.write(out, base + ".jsonld", fingerprint("jsonld", body),
-                         lambda: self.jsonld(lines))
+        self.reuse.write(
+            out, base + ".jsonld", fingerprint("jsonld", body), lambda: self.jsonld(lines)
+        )
         doc = self.schemaorg.document(rec)  # plain JSON values: repr is their full content
-        self.reuse.write(out, base + ".schema.jsonld", fingerprint("schema", repr(doc)),
-                         lambda: embed_bytes(doc))
+        self.reuse.write(
+            out, base + ".schema.jsonld", fingerprint("schema", repr(doc)), lambda: embed_bytes(doc)
+        )
 
 
 def write_entities(ctx: ExportContext, out: Path) -> None:

@@ -30,14 +30,22 @@ def term_definitions() -> dict[str, tuple[str, str | None]]:
     When two predicates share a local name, the award ontology's keeps the plain term.
     """
     found: dict[str, set[tuple[str, str | None]]] = {}
-    extra = [(V.PROV + "wasDerivedFrom", "@id"), (V.hrd("derivedFor"), "@id"),
-             (V.hrd("derivedProperty"), "@id"), (V.hrd("derivationMethod"), None)]
+    extra = [
+        (V.PROV + "wasDerivedFrom", "@id"),
+        (V.hrd("derivedFor"), "@id"),
+        (V.hrd("derivedProperty"), "@id"),
+        (V.hrd("derivationMethod"), None),
+    ]
     for spec in TYPES.values():
         for p in spec.name_predicates:
             extra.append((p, None))
         for f in spec.fields:
-            coercion = {Kind.REF: "@id", Kind.URL: "@id", Kind.DATE: V.XSD + "date",
-                        Kind.YEAR: V.XSD + "gYear"}.get(f.kind)
+            coercion = {
+                Kind.REF: "@id",
+                Kind.URL: "@id",
+                Kind.DATE: V.XSD + "date",
+                Kind.YEAR: V.XSD + "gYear",
+            }.get(f.kind)
             for p in f.predicates:
                 extra.append((p, coercion))
     for iri, coercion in extra:
@@ -75,8 +83,10 @@ class Compactor:
     """Compacts triples to node objects with a context of prefixes and typed terms."""
 
     def __init__(self, context: dict[str, object]) -> None:
-        self.prefixes = sorted(((v, k) for k, v in context.items() if isinstance(v, str)
-                                and v.endswith(("/", "#"))), key=lambda x: -len(x[0]))
+        self.prefixes = sorted(
+            ((v, k) for k, v in context.items() if isinstance(v, str) and v.endswith(("/", "#"))),
+            key=lambda x: -len(x[0]),
+        )
         self.terms: dict[str, tuple[str, str | None]] = {}
         for k, v in context.items():
             if isinstance(v, dict):
@@ -93,7 +103,7 @@ class Compactor:
         out = iri
         for ns, prefix in self.prefixes:
             if iri.startswith(ns) and len(iri) > len(ns):
-                suffix = iri[len(ns):]
+                suffix = iri[len(ns) :]
                 if not suffix.startswith("//"):
                     out = f"{prefix}:{suffix}"
                     break
@@ -106,8 +116,7 @@ class Compactor:
             return "_:" + term.value
         return self.iri(term.value)
 
-    def entry(self, pred: str, obj: ox.NamedNode | ox.BlankNode | ox.Literal) -> tuple[str,
-                                                                                       object]:
+    def entry(self, pred: str, obj: ox.NamedNode | ox.BlankNode | ox.Literal) -> tuple[str, object]:
         """Return (key, JSON value) for one predicate-object pair."""
         if isinstance(obj, (ox.NamedNode, ox.BlankNode)):
             return self.node_entry(pred, self.node_ref(obj))
@@ -120,8 +129,9 @@ class Compactor:
             return term, ref
         return term if term and coercion is None else self.iri(pred), {"@id": ref}
 
-    def literal_entry(self, pred: str, value: str, language: str | None,
-                      dtype: str) -> tuple[str, object]:
+    def literal_entry(
+        self, pred: str, value: str, language: str | None, dtype: str
+    ) -> tuple[str, object]:
         """Return (key, JSON value) for a predicate and a literal's parts."""
         term, coercion = self.terms.get(pred, (None, None))
         key = term if (term is not None and coercion is None) else self.iri(pred)
@@ -187,7 +197,7 @@ class Compactor:
                 value = o[1:end]
                 if "\\" in value:
                     value = unescape(value)
-                rest = o[end + 1:-2]  # without " ."
+                rest = o[end + 1 : -2]  # without " ."
                 if not rest:
                     out = value
                 elif rest[0] == "@":
@@ -236,17 +246,27 @@ def _add(nodes: dict[str, dict[str, object]], subject: str, key: str, value: obj
 
 
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
-_SIMPLE_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"',
-                   "'": "'", "\\": "\\"}
+_SIMPLE_ESCAPES = {
+    "t": "\t",
+    "b": "\b",
+    "n": "\n",
+    "r": "\r",
+    "f": "\f",
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+}
 
 
 def unescape(text: str) -> str:
     """Return the string an N-Triples string literal's body (between the quotes) stands for."""
+
     def one(m: re.Match[str]) -> str:
         code = m.group(1)
         if code[0] in "uU" and len(code) > 1:
             return chr(int(code[1:], 16))
         return _SIMPLE_ESCAPES[code]
+
     return _ESCAPE.sub(one, text)
 
 
@@ -278,8 +298,7 @@ def dumps(doc: object) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
 
 
-def write_graph_document(out: IO[bytes], head: dict[str, object],
-                         nodes: Iterable[object]) -> None:
+def write_graph_document(out: IO[bytes], head: dict[str, object], nodes: Iterable[object]) -> None:
     """Write what ``dumps`` returns for ``{**head, "@graph": list(nodes)}``, a node at a time
     (the nodes are never all in memory)."""
     out.write(_graph_head(head).encode())

@@ -37,8 +37,11 @@ MEDIA_TYPES = {
 
 def media_type(path: Path) -> str:
     """Return the media type of a published file, from its suffix."""
-    return MEDIA_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or (
-        "application/octet-stream")
+    return (
+        MEDIA_TYPES.get(path.suffix)
+        or mimetypes.guess_type(path.name)[0]
+        or ("application/octet-stream")
+    )
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,11 @@ def entry_cache(ctx: ExportContext) -> EntryCache:
 
 def scan(root: Path, cache: EntryCache | None = None) -> list[FileEntry]:
     """Return entries for every file under ``root`` but the manifest, sorted by path."""
-    return [file_entry(root, p, cache)
-            for p in sorted(root.rglob("*"), key=lambda p: p.as_posix())
-            if p.is_file() and p.relative_to(root).as_posix() != MANIFEST]
+    return [
+        file_entry(root, p, cache)
+        for p in sorted(root.rglob("*"), key=lambda p: p.as_posix())
+        if p.is_file() and p.relative_to(root).as_posix() != MANIFEST
+    ]
 
 
 def write_manifest(ctx: ExportContext, out: Path) -> None:
@@ -120,8 +125,7 @@ def write_manifest(ctx: ExportContext, out: Path) -> None:
         "modified": ctx.meta.modified.isoformat(),
         "files": [e.__dict__ for e in entries],
     }
-    (out / MANIFEST).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n",
-                                encoding="utf-8")
+    (out / MANIFEST).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def read_manifest(dist: Path) -> dict[str, object]:

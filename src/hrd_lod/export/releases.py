@@ -18,8 +18,10 @@ def release_dirs(root: Path) -> list[Path]:
     folder = root / RELEASES
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                  key=lambda p: p.name)
+    return sorted(
+        (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
 
 
 def copy_releases(root: Path, out: Path) -> None:

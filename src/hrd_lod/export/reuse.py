@@ -45,8 +45,11 @@ def code_fingerprint() -> str:
     """Return a digest of the package's code and templates and of the rendering libraries."""
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()
-                       and p.suffix in (".py", ".html", ".xml", ".css", ".txt", ".json")):
+    for path in sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in (".py", ".html", ".xml", ".css", ".txt", ".json")
+    ):
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     for dist in ("pyoxigraph", "jinja2", "markupsafe", "isal"):
         try:
@@ -68,8 +71,9 @@ def fingerprint(*parts: bytes | str) -> str:
 class Reuse:
     """Writes per-entity files, linking unchanged ones from the previous edition."""
 
-    def __init__(self, previous: Path | None = None, state: dict[str, Kept] | None = None,
-                 context: str = "") -> None:
+    def __init__(
+        self, previous: Path | None = None, state: dict[str, Kept] | None = None, context: str = ""
+    ) -> None:
         self.previous = previous
         self.state = state or {}
         self.context = context
@@ -106,8 +110,12 @@ class Reuse:
         self._folder(target.parent)
         target.write_bytes(data)
         st = target.stat()
-        self.new[rel] = Kept(fp, FileEntry(rel, len(data), hashlib.sha256(data).hexdigest(),
-                                           media_type(target)), st.st_ino, st.st_mtime_ns)
+        self.new[rel] = Kept(
+            fp,
+            FileEntry(rel, len(data), hashlib.sha256(data).hexdigest(), media_type(target)),
+            st.st_ino,
+            st.st_mtime_ns,
+        )
         self.rendered += 1
 
     def take_new(self) -> tuple[dict[str, Kept], int, int]:
@@ -138,8 +146,15 @@ def load_state(cache_dir: Path | None, dist: Path) -> dict[str, Kept]:
     try:
         with state_file(cache_dir, dist).open("rb") as fh:
             version, files = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-            ValueError, TypeError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        ValueError,
+        TypeError,
+    ):
         return {}
     return files if version == _STATE_VERSION and isinstance(files, dict) else {}
 
@@ -150,9 +165,11 @@ def save_state(cache_dir: Path | None, dist: Path, files: dict[str, Kept]) -> No
     if cache_dir is None:
         return
     with contextlib.suppress(OSError):
-        write_atomic(state_file(cache_dir, dist),
-                     pickle.dumps((_STATE_VERSION, files), protocol=pickle.HIGHEST_PROTOCOL),
-                     durable=False)
+        write_atomic(
+            state_file(cache_dir, dist),
+            pickle.dumps((_STATE_VERSION, files), protocol=pickle.HIGHEST_PROTOCOL),
+            durable=False,
+        )
 
 
 def _link_if_same(src: Path, target: Path, old: Kept) -> Kept | None:

@@ -36,27 +36,55 @@ from ..records.schema import TYPES
 
 SCHEMA_CONTEXT = "https://schema.org"
 
-_ORG_TYPES = {"NGO": "NGO", "GovernmentOrganization": "GovernmentOrganization",
-              "NewsMediaOrganization": "NewsMediaOrganization"}
-_PLACE_TYPES = {"Country": "Country", "AdministrativeArea": "AdministrativeArea",
-                "Region": "AdministrativeArea", "City": "City"}
-_FIXED_TYPES = {"Person": "Person", "Award": "Thing", "Jury": "Organization",
-                "AwardConferral": "Event", "Quotation": "Quotation", "Source": "CreativeWork",
-                "RiskType": "DefinedTerm", "ConceptScheme": "DefinedTermSet"}
+_ORG_TYPES = {
+    "NGO": "NGO",
+    "GovernmentOrganization": "GovernmentOrganization",
+    "NewsMediaOrganization": "NewsMediaOrganization",
+}
+_PLACE_TYPES = {
+    "Country": "Country",
+    "AdministrativeArea": "AdministrativeArea",
+    "Region": "AdministrativeArea",
+    "City": "City",
+}
+_FIXED_TYPES = {
+    "Person": "Person",
+    "Award": "Thing",
+    "Jury": "Organization",
+    "AwardConferral": "Event",
+    "Quotation": "Quotation",
+    "Source": "CreativeWork",
+    "RiskType": "DefinedTerm",
+    "ConceptScheme": "DefinedTermSet",
+}
 # Record field -> schema.org property, where the meaning is the same.
 _DIRECT = {
-    "Organization": {"founder": "founder", "founding_date": "foundingDate", "member": "member",
-                     "parent_organization": "parentOrganization", "location": "location",
-                     "area_served": "areaServed", "knows_about": "knowsAbout"},
-    "Person": {"job_title": "jobTitle", "works_for": "worksFor", "affiliation": "affiliation",
-               "nationality": "nationality", "death_date": "deathDate",
-               "knows_about": "knowsAbout"},
+    "Organization": {
+        "founder": "founder",
+        "founding_date": "foundingDate",
+        "member": "member",
+        "parent_organization": "parentOrganization",
+        "location": "location",
+        "area_served": "areaServed",
+        "knows_about": "knowsAbout",
+    },
+    "Person": {
+        "job_title": "jobTitle",
+        "works_for": "worksFor",
+        "affiliation": "affiliation",
+        "nationality": "nationality",
+        "death_date": "deathDate",
+        "knows_about": "knowsAbout",
+    },
     "Place": {"contained_in": "containedInPlace"},
     "Jury": {"member": "member"},
     "AwardConferral": {"location": "location"},
     "Quotation": {"text": "text", "about": "about", "spoken_at": "recordedAt"},
-    "Source": {"publisher": "publisher", "date_published": "datePublished",
-               "media_type": "encodingFormat"},
+    "Source": {
+        "publisher": "publisher",
+        "date_published": "datePublished",
+        "media_type": "encodingFormat",
+    },
     "RiskType": {"in_scheme": "inDefinedTermSet"},
 }
 
@@ -65,8 +93,11 @@ def schema_type(rec: Record) -> str:
     """Return the schema.org type of a record."""
     if rec.type == "Organization":
         kind = rec.first("organization_type")
-        return _ORG_TYPES.get(kind.value, "Organization") if isinstance(kind, Enum) else (
-            "Organization")
+        return (
+            _ORG_TYPES.get(kind.value, "Organization")
+            if isinstance(kind, Enum)
+            else ("Organization")
+        )
     if rec.type == "Place":
         kind = rec.first("place_type")
         return _PLACE_TYPES.get(kind.value, "Place") if isinstance(kind, Enum) else "Place"
@@ -107,8 +138,11 @@ class SchemaOrgMapper:
 
     def ref(self, rec: Record, **extra: object) -> dict[str, object]:
         """Return a small node for a linked record: type, id, name (and ``extra``)."""
-        node: dict[str, object] = {"@type": schema_type(rec), "@id": self.iri(rec),
-                                   "name": self.name(rec)}
+        node: dict[str, object] = {
+            "@type": schema_type(rec),
+            "@id": self.iri(rec),
+            "name": self.name(rec),
+        }
         node.update(extra)
         return node
 
@@ -144,13 +178,16 @@ class SchemaOrgMapper:
 
     def document(self, rec: Record) -> dict[str, object]:
         """Return the schema.org JSON-LD object of one record."""
-        doc: dict[str, object] = {"@context": SCHEMA_CONTEXT, "@type": schema_type(rec),
-                                  "@id": self.iri(rec), "name": self.name(rec)}
+        doc: dict[str, object] = {
+            "@context": SCHEMA_CONTEXT,
+            "@type": schema_type(rec),
+            "@id": self.iri(rec),
+            "name": self.name(rec),
+        }
         props: dict[str, list[object]] = defaultdict(list)
         for fname, prop in (("alternate_name", "alternateName"), ("description", "description")):
             props[prop].extend(self.text(rec.values.get(fname, ())))
-        props["sameAs"].extend(v.value for v in rec.values.get("same_as", ())
-                               if isinstance(v, Url))
+        props["sameAs"].extend(v.value for v in rec.values.get("same_as", ()) if isinstance(v, Url))
         props["url"].extend(v.value for v in rec.values.get("url", ()) if isinstance(v, Url))
         for fname, prop in _DIRECT.get(rec.type, {}).items():
             vals = rec.values.get(fname, ())
@@ -162,8 +199,11 @@ class SchemaOrgMapper:
         for prop in sorted(props):
             # a record may link twice (a quotation about and spoken at the same conferral)
             seen: set[str] = set()
-            values = [v for v in props[prop] if not (
-                (key := json.dumps(v, sort_keys=True)) in seen or seen.add(key))]
+            values = [
+                v
+                for v in props[prop]
+                if not ((key := json.dumps(v, sort_keys=True)) in seen or seen.add(key))
+            ]
             if values:
                 doc[prop] = _one_or_many(values)
         return doc
@@ -206,15 +246,17 @@ class SchemaOrgMapper:
         for v in rec.values.get("laureate", ()):
             target = self.records.get(v.id) if isinstance(v, Ref) else None
             if target is not None:
-                props["about"].append(self.ref(target, award=_one_or_many(list(texts)))
-                                      if texts else self.ref(target))
+                props["about"].append(
+                    self.ref(target, award=_one_or_many(list(texts))) if texts else self.ref(target)
+                )
         props["contributor"].extend(self._refs(rec.values.get("presented_by", ())))
         jury_ref = rec.first("selected_by")
         jury = self.records.get(jury_ref.id) if isinstance(jury_ref, Ref) else None
         if jury is not None:
             members = self._refs(jury.values.get("member", ()))
-            props["contributor"].append(self.ref(jury, member=members) if members
-                                        else self.ref(jury))
+            props["contributor"].append(
+                self.ref(jury, member=members) if members else self.ref(jury)
+            )
         for _fname, other in self.incoming.get(rec.id, ()):
             if other.type == "Quotation":
                 props["subjectOf"].append(self.ref(other))
@@ -224,8 +266,11 @@ class SchemaOrgMapper:
         creator = self.records.get(creator_ref.id) if isinstance(creator_ref, Ref) else None
         if creator is not None:
             role = self.text(rec.values.get("speaker_role", ()))
-            props["creator"].append(self.ref(creator, jobTitle=role[0])
-                                    if role and creator.type == "Person" else self.ref(creator))
+            props["creator"].append(
+                self.ref(creator, jobTitle=role[0])
+                if role and creator.type == "Person"
+                else self.ref(creator)
+            )
         props["citation"].extend(self._refs(tuple(Ref(s) for s in rec.all_sources())))
 
     def _ConceptScheme(self, rec: Record, props: dict[str, list[object]]) -> None:
@@ -243,8 +288,13 @@ def embed_json(doc: object) -> str:
     block as JavaScript.
     """
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2)
-    for char, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                      ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, esc in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, esc)
     return text
 
@@ -265,7 +315,7 @@ def find_record(records: Records, ident: str, base_iri: str) -> Record:
     slug = ident.strip()
     prefix = V.entity_iri(base_iri, "", "")[:-1]  # "{base}id/"
     if slug.startswith(prefix):
-        slug = slug[len(prefix):]
+        slug = slug[len(prefix) :]
     kind = None
     if "/" in slug:
         kind, _, slug = slug.partition("/")
@@ -273,6 +323,9 @@ def find_record(records: Records, ident: str, base_iri: str) -> Record:
     if rec is not None and (kind is None or TYPES[rec.type].kind == kind):
         return rec
     guess = nearest(slug, [r.id for r in records])
-    raise UsageError(f"no public entity with the id '{ident}'",
-                     hint=f"did you mean '{guess}'?" if guess else
-                     "list the ids with the site's type pages, or look in data/")
+    raise UsageError(
+        f"no public entity with the id '{ident}'",
+        hint=f"did you mean '{guess}'?"
+        if guess
+        else "list the ids with the site's type pages, or look in data/",
+    )

@@ -33,12 +33,17 @@ from .schemaorg import SchemaOrgMapper, embed_json
 
 QUERY_DIR = "queries"
 # Fields shown in the page header rather than in the table of facts.
-_HEADER_PREDICATES = {V.RDF_TYPE, V.schema("name"), V.schema("description"),
-                      V.SKOS + "prefLabel"}
-_FIXED_LABELS = {V.RDF_TYPE: "type", V.OWL + "sameAs": "same as (OWL)",
-                 V.schema("sameAs"): "same as", V.PROV + "wasDerivedFrom": "source document",
-                 V.SKOS + "inScheme": "in scheme", V.SKOS + "broader": "broader concept",
-                 V.SKOS + "prefLabel": "preferred label", V.RDFS_LABEL: "label"}
+_HEADER_PREDICATES = {V.RDF_TYPE, V.schema("name"), V.schema("description"), V.SKOS + "prefLabel"}
+_FIXED_LABELS = {
+    V.RDF_TYPE: "type",
+    V.OWL + "sameAs": "same as (OWL)",
+    V.schema("sameAs"): "same as",
+    V.PROV + "wasDerivedFrom": "source document",
+    V.SKOS + "inScheme": "in scheme",
+    V.SKOS + "broader": "broader concept",
+    V.SKOS + "prefLabel": "preferred label",
+    V.RDFS_LABEL: "label",
+}
 _CURIE_PREFIXES = sorted(((ns, p) for p, ns in V.PREFIXES.items()), key=lambda x: -len(x[0]))
 
 
@@ -46,7 +51,7 @@ def curie(iri: str) -> str:
     """Return ``prefix:local`` for an IRI in a known namespace, else the IRI."""
     for ns, prefix in _CURIE_PREFIXES:
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -64,8 +69,11 @@ def template_env() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("hrd_lod", "templates"),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-        trim_blocks=False, lstrip_blocks=False)
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
 
 
 def stylesheet() -> str:
@@ -76,8 +84,10 @@ def stylesheet() -> str:
 def content_security_policy(css: str) -> str:
     """Return the pages' CSP: nothing but the inline stylesheet (by hash) and own images."""
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
-    return (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'self'; "
-            "base-uri 'none'; form-action 'none'")
+    return (
+        f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'self'; "
+        "base-uri 'none'; form-action 'none'"
+    )
 
 
 @dataclass(frozen=True)
@@ -105,20 +115,33 @@ class Site:
         self.css = stylesheet()
         self.ontology_labels = _ontology_labels(ctx.project.ontology_files())
         self.graph_source: dict[str, Record] = {
-            V.graph_iri(self.meta.base_iri, r.id): r for r in ctx.records if r.type == "Source"}
-        self.kinds = [(spec.kind, spec) for spec in TYPES.values()
-                      if any(r.type == spec.name for r in ctx.records)]
+            V.graph_iri(self.meta.base_iri, r.id): r for r in ctx.records if r.type == "Source"
+        }
+        self.kinds = [
+            (spec.kind, spec)
+            for spec in TYPES.values()
+            if any(r.type == spec.name for r in ctx.records)
+        ]
 
     # --- shared pieces -----------------------------------------------------------------
     def common(self, root: str, title: str) -> dict[str, object]:
         """Return the variables every page needs."""
         m = self.meta
-        return {"root": root, "title": title, "site_title": m.title_text(), "lang": m.language,
-                "css": Markup(self.css), "csp": content_security_policy(self.css),
-                "nav": [(kind, _plural(spec.name)) for kind, spec in self.kinds],
-                "version": m.version, "modified": m.modified.isoformat(),
-                "issued": m.issued.isoformat(), "license": m.license,
-                "publisher": m.publisher, "publisher_url": m.publisher_url}
+        return {
+            "root": root,
+            "title": title,
+            "site_title": m.title_text(),
+            "lang": m.language,
+            "css": Markup(self.css),
+            "csp": content_security_policy(self.css),
+            "nav": [(kind, _plural(spec.name)) for kind, spec in self.kinds],
+            "version": m.version,
+            "modified": m.modified.isoformat(),
+            "issued": m.issued.isoformat(),
+            "license": m.license,
+            "publisher": m.publisher,
+            "publisher_url": m.publisher_url,
+        }
 
     def render(self, template: str, path: str, **values: object) -> None:
         """Render a template to ``out/path``."""
@@ -145,8 +168,9 @@ class Site:
         for g in fact.graphs:
             src = self.graph_source.get(g)
             if src is not None:
-                out.append({"label": self.mapper.name(src),
-                            "href": f"{root}{entity_path(src)}.html"})
+                out.append(
+                    {"label": self.mapper.name(src), "href": f"{root}{entity_path(src)}.html"}
+                )
         return tuple(out)
 
     def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal, root: str) -> Link:
@@ -180,8 +204,9 @@ class Site:
             if p == V.schema("description"):
                 descriptions.append({"text": shown.text, "sources": src})
             elif p not in _HEADER_PREDICATES:
-                facts.append(Link(shown.text, shown.href, shown.lang, src,
-                                  self.predicate_label(p), curie(p)))
+                facts.append(
+                    Link(shown.text, shown.href, shown.lang, src, self.predicate_label(p), curie(p))
+                )
         facts.sort(key=lambda x: (x.label, x.text))
         incoming = []
         derivations = []
@@ -190,34 +215,55 @@ class Site:
             if s.startswith(iri + "#"):
                 derivations.extend(self._derivation(s))
                 continue
-            incoming.append(Link(self.name_of(s), self.entity_href(s, root), None,
-                                 self.sources(f, root),
-                                 self.predicate_label(f.triple.predicate.value),
-                                 curie(f.triple.predicate.value)))
+            incoming.append(
+                Link(
+                    self.name_of(s),
+                    self.entity_href(s, root),
+                    None,
+                    self.sources(f, root),
+                    self.predicate_label(f.triple.predicate.value),
+                    curie(f.triple.predicate.value),
+                )
+            )
         incoming.sort(key=lambda x: (x.label, x.text))
         stem = rec.id
         alternates = [
             {"href": f"{stem}.ttl", "media_type": "text/turtle", "label": "Turtle"},
-            {"href": f"{stem}.jsonld", "media_type": "application/ld+json",
-             "label": "JSON-LD"},
-            {"href": f"{stem}.schema.jsonld", "media_type": "application/ld+json",
-             "label": "schema.org JSON-LD (for embedding)"},
+            {"href": f"{stem}.jsonld", "media_type": "application/ld+json", "label": "JSON-LD"},
+            {
+                "href": f"{stem}.schema.jsonld",
+                "media_type": "application/ld+json",
+                "label": "schema.org JSON-LD (for embedding)",
+            },
         ]
-        values = dict(**self.common(root, self.mapper.name(rec)),
-                      iri=iri, type_label=_plural(rec.type), types=sorted(types),
-                      descriptions=descriptions, facts=facts, incoming=incoming,
-                      derivations=derivations, alternates=alternates)
+        values = dict(
+            **self.common(root, self.mapper.name(rec)),
+            iri=iri,
+            type_label=_plural(rec.type),
+            types=sorted(types),
+            descriptions=descriptions,
+            facts=facts,
+            incoming=incoming,
+            derivations=derivations,
+            alternates=alternates,
+        )
         doc = self.mapper.document(rec)
 
         def page() -> bytes:
-            return self.env.get_template("entity.html").render(
-                **values, embedded=Markup(embed_json(doc))).encode("utf-8")
+            return (
+                self.env.get_template("entity.html")
+                .render(**values, embedded=Markup(embed_json(doc)))
+                .encode("utf-8")
+            )
 
         # Everything the template reads is in ``values`` and ``doc``: the page is linked from
         # the previous edition when they did not change.
-        self.ctx.reuse.write(self.out, f"{entity_path(rec)}.html",
-                             fingerprint("entity.html", repr(sorted(values.items())), repr(doc)),
-                             page)
+        self.ctx.reuse.write(
+            self.out,
+            f"{entity_path(rec)}.html",
+            fingerprint("entity.html", repr(sorted(values.items())), repr(doc)),
+            page,
+        )
 
     def _derivation(self, node: str) -> list[dict[str, str]]:
         props, methods = [], []
@@ -227,22 +273,35 @@ class Site:
                 props.append(self.predicate_label(f.triple.object.value))
             elif p == V.hrd("derivationMethod"):
                 methods.append(f.triple.object.value)
-        return [{"label": ", ".join(sorted(props)) or "value", "method": m}
-                for m in sorted(methods)]
+        return [
+            {"label": ", ".join(sorted(props)) or "value", "method": m} for m in sorted(methods)
+        ]
 
     # --- lists, index, queries, ontology, sitemap ---------------------------------------------
     def type_pages(self) -> list[str]:
         """Write ``id/{kind}/index.html`` for every kind in use; return their paths."""
         paths = []
         for kind, spec in self.kinds:
-            recs = sorted((r for r in self.ctx.records if r.type == spec.name),
-                          key=lambda r: (self.mapper.name(r).casefold(), r.id))
-            entities = [{"href": f"{r.id}.html", "name": self.mapper.name(r),
-                         "description": " ".join(self.mapper.text(
-                             r.values.get("description", ()))[:1])} for r in recs]
+            recs = sorted(
+                (r for r in self.ctx.records if r.type == spec.name),
+                key=lambda r: (self.mapper.name(r).casefold(), r.id),
+            )
+            entities = [
+                {
+                    "href": f"{r.id}.html",
+                    "name": self.mapper.name(r),
+                    "description": " ".join(self.mapper.text(r.values.get("description", ()))[:1]),
+                }
+                for r in recs
+            ]
             path = f"id/{kind}/index.html"
-            self.render("list.html", path, **self.common("../../", _plural(spec.name)),
-                        help=spec.help[:1].upper() + spec.help[1:] + ".", entities=entities)
+            self.render(
+                "list.html",
+                path,
+                **self.common("../../", _plural(spec.name)),
+                help=spec.help[:1].upper() + spec.help[1:] + ".",
+                entities=entities,
+            )
             paths.append(path)
         return paths
 
@@ -261,14 +320,26 @@ class Site:
 
     def index_page(self) -> None:
         """Write ``index.html``: the dataset, its licence, counts and downloads."""
-        counts = [{"label": _plural(spec.name), "href": f"id/{kind}/index.html",
-                   "count": sum(1 for r in self.ctx.records if r.type == spec.name)}
-                  for kind, spec in self.kinds]
+        counts = [
+            {
+                "label": _plural(spec.name),
+                "href": f"id/{kind}/index.html",
+                "count": sum(1 for r in self.ctx.records if r.type == spec.name),
+            }
+            for kind, spec in self.kinds
+        ]
         m = self.meta
-        self.render("index.html", "index.html", **self.common("", m.title_text()),
-                    description=m.description_text(), contact_email=m.contact_email,
-                    sparql_endpoint=m.sparql_endpoint, triples=len(self.ctx.union),
-                    counts=counts, files=[e.__dict__ for e in self.downloads])
+        self.render(
+            "index.html",
+            "index.html",
+            **self.common("", m.title_text()),
+            description=m.description_text(),
+            contact_email=m.contact_email,
+            sparql_endpoint=m.sparql_endpoint,
+            triples=len(self.ctx.union),
+            counts=counts,
+            files=[e.__dict__ for e in self.downloads],
+        )
 
     def queries_page(self) -> None:
         """Write ``queries/index.html`` and a copy of each example query of the project."""
@@ -278,34 +349,57 @@ class Site:
         for path in files:
             data = path.read_bytes()
             text = data.decode("utf-8")
-            comments = [line.lstrip("#").strip() for line in text.splitlines()
-                        if line.startswith("#")]
+            comments = [
+                line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")
+            ]
             write_bytes(self.out / QUERY_DIR / path.name, data)
-            queries.append({"name": path.stem, "href": path.name, "text": text.rstrip(),
-                            "title": comments[0] if comments else path.stem,
-                            "description": " ".join(c for c in comments[1:] if c)})
-        self.render("queries.html", f"{QUERY_DIR}/index.html",
-                    **self.common("../", "Example queries"), queries=queries,
-                    sparql_endpoint=self.meta.sparql_endpoint)
+            queries.append(
+                {
+                    "name": path.stem,
+                    "href": path.name,
+                    "text": text.rstrip(),
+                    "title": comments[0] if comments else path.stem,
+                    "description": " ".join(c for c in comments[1:] if c),
+                }
+            )
+        self.render(
+            "queries.html",
+            f"{QUERY_DIR}/index.html",
+            **self.common("../", "Example queries"),
+            queries=queries,
+            sparql_endpoint=self.meta.sparql_endpoint,
+        )
 
     def ontology_page(self) -> None:
         """Write ``ontology/index.html`` from the ontology files."""
         doc = ontology_doc(self.ctx.project.ontology_files())
-        files = sorted(p.relative_to(self.out / "ontology").as_posix()
-                       for p in (self.out / "ontology").glob("*") if p.suffix in (".ttl",
-                                                                                  ".jsonld"))
-        self.render("ontology.html", "ontology/index.html",
-                    **self.common("../", doc["title"]), files=files,
-                    **{k: v for k, v in doc.items() if k != "title"})
+        files = sorted(
+            p.relative_to(self.out / "ontology").as_posix()
+            for p in (self.out / "ontology").glob("*")
+            if p.suffix in (".ttl", ".jsonld")
+        )
+        self.render(
+            "ontology.html",
+            "ontology/index.html",
+            **self.common("../", doc["title"]),
+            files=files,
+            **{k: v for k, v in doc.items() if k != "title"},
+        )
 
     def sitemap(self, pages: list[str]) -> None:
         """Write ``sitemap.xml`` (absolute URLs under the homepage) and ``robots.txt``."""
         site = self.meta.homepage or self.meta.base_iri
         site = site if site.endswith("/") else site + "/"
-        self.render("sitemap.xml", "sitemap.xml", urls=[site + p for p in sorted(pages)],
-                    modified=self.meta.modified.isoformat())
-        write_bytes(self.out / "robots.txt",
-                    f"User-agent: *\nAllow: /\nSitemap: {site}sitemap.xml\n".encode())
+        self.render(
+            "sitemap.xml",
+            "sitemap.xml",
+            urls=[site + p for p in sorted(pages)],
+            modified=self.meta.modified.isoformat(),
+        )
+        write_bytes(
+            self.out / "robots.txt",
+            f"User-agent: *\nAllow: /\nSitemap: {site}sitemap.xml\n".encode(),
+        )
 
     def write(self) -> None:
         """Write every page of the site."""
@@ -332,24 +426,33 @@ def _ontology_labels(files: list[Path]) -> dict[str, str]:
     labels: dict[str, str] = {}
     for path in files:
         for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            if (q.predicate.value == V.RDFS_LABEL and isinstance(q.subject, ox.NamedNode)
-                    and isinstance(q.object, ox.Literal)
-                    and q.object.language in (None, "en")):
+            if (
+                q.predicate.value == V.RDFS_LABEL
+                and isinstance(q.subject, ox.NamedNode)
+                and isinstance(q.object, ox.Literal)
+                and q.object.language in (None, "en")
+            ):
                 labels.setdefault(q.subject.value, q.object.value)
     return labels
 
 
-_ALIGNMENTS = [(V.RDFS + "subClassOf", "subclass of"),
-               (V.RDFS + "subPropertyOf", "subproperty of"),
-               (V.OWL + "equivalentClass", "equivalent class"),
-               (V.OWL + "equivalentProperty", "equivalent property"),
-               (V.SKOS + "exactMatch", "exact match"), (V.SKOS + "closeMatch", "close match"),
-               (V.SKOS + "broadMatch", "broad match"), (V.SKOS + "narrowMatch", "narrow match"),
-               (V.SKOS + "relatedMatch", "related match")]
-_KINDS = [("Classes", (V.OWL + "Class", V.RDFS + "Class")),
-          ("Object properties", (V.OWL + "ObjectProperty",)),
-          ("Datatype properties", (V.OWL + "DatatypeProperty",)),
-          ("Annotation properties", (V.OWL + "AnnotationProperty",))]
+_ALIGNMENTS = [
+    (V.RDFS + "subClassOf", "subclass of"),
+    (V.RDFS + "subPropertyOf", "subproperty of"),
+    (V.OWL + "equivalentClass", "equivalent class"),
+    (V.OWL + "equivalentProperty", "equivalent property"),
+    (V.SKOS + "exactMatch", "exact match"),
+    (V.SKOS + "closeMatch", "close match"),
+    (V.SKOS + "broadMatch", "broad match"),
+    (V.SKOS + "narrowMatch", "narrow match"),
+    (V.SKOS + "relatedMatch", "related match"),
+]
+_KINDS = [
+    ("Classes", (V.OWL + "Class", V.RDFS + "Class")),
+    ("Object properties", (V.OWL + "ObjectProperty",)),
+    ("Datatype properties", (V.OWL + "DatatypeProperty",)),
+    ("Annotation properties", (V.OWL + "AnnotationProperty",)),
+]
 
 
 def ontology_doc(files: list[Path]) -> dict[str, object]:
@@ -363,8 +466,11 @@ def ontology_doc(files: list[Path]) -> dict[str, object]:
     R = rdflib.URIRef
 
     def text(s: rdflib.term.Node, p: str) -> str:
-        vals = sorted(str(o) for o in g.objects(s, R(p)) if isinstance(o, rdflib.Literal)
-                      and o.language in (None, "en"))
+        vals = sorted(
+            str(o)
+            for o in g.objects(s, R(p))
+            if isinstance(o, rdflib.Literal) and o.language in (None, "en")
+        )
         return vals[0] if vals else ""
 
     def ref(o: rdflib.term.Node) -> list[dict[str, str | None]]:
@@ -384,25 +490,41 @@ def ontology_doc(files: list[Path]) -> dict[str, object]:
     done: set[str] = set()
     for title, classes in _KINDS:
         terms = []
-        subjects = {s for c in classes for s in g.subjects(R(V.RDF_TYPE), R(c))
-                    if isinstance(s, rdflib.URIRef) and str(s).startswith(V.HRD)}
+        subjects = {
+            s
+            for c in classes
+            for s in g.subjects(R(V.RDF_TYPE), R(c))
+            if isinstance(s, rdflib.URIRef) and str(s).startswith(V.HRD)
+        }
         for s in sorted(subjects - {R(x) for x in done}):
             done.add(str(s))
             rows = []
-            for p, label in [(V.RDFS + "domain", "domain"), (V.RDFS + "range", "range"),
-                             *_ALIGNMENTS]:
+            for p, label in [
+                (V.RDFS + "domain", "domain"),
+                (V.RDFS + "range", "range"),
+                *_ALIGNMENTS,
+            ]:
                 vals = [v for o in sorted(g.objects(s, R(p))) for v in ref(o)]
                 if vals:
                     rows.append({"label": label, "vals": vals})
-            terms.append({"anchor": _local(str(s)), "curie": curie(str(s)),
-                          "label": text(s, V.RDFS_LABEL) or _local(str(s)),
-                          "comment": text(s, V.RDFS + "comment"), "rows": rows})
+            terms.append(
+                {
+                    "anchor": _local(str(s)),
+                    "curie": curie(str(s)),
+                    "label": text(s, V.RDFS_LABEL) or _local(str(s)),
+                    "comment": text(s, V.RDFS + "comment"),
+                    "rows": rows,
+                }
+            )
         if terms:
             sections.append({"title": title, "terms": terms})
-    return {"title": text(onto, V.RDFS_LABEL) if onto else "Ontology",
-            "comment": text(onto, V.RDFS + "comment") if onto else "",
-            "version_info": text(onto, V.OWL + "versionInfo") if onto else "",
-            "namespace": V.HRD, "sections": sections}
+    return {
+        "title": text(onto, V.RDFS_LABEL) if onto else "Ontology",
+        "comment": text(onto, V.RDFS + "comment") if onto else "",
+        "version_info": text(onto, V.OWL + "versionInfo") if onto else "",
+        "namespace": V.HRD,
+        "sections": sections,
+    }
 
 
 def write_site(ctx: ExportContext, out: Path) -> None:

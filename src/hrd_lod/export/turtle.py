@@ -23,15 +23,15 @@ from .. import vocab as V
 #: A local name written as it is (anything else is left to oxigraph: escapes, dots, colons).
 _PLAIN_LOCAL = re.compile(rb"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
 #: Datatypes whose values oxigraph may write bare (when lexically valid).
-_BARE_TYPES = frozenset(f"^^<{V.XSD}{t}>".encode() for t in ("integer", "decimal", "double",
-                                                             "boolean"))
+_BARE_TYPES = frozenset(
+    f"^^<{V.XSD}{t}>".encode() for t in ("integer", "decimal", "double", "boolean")
+)
 _RDF_TYPE = f"<{V.RDF_TYPE}>".encode()
 
 
 def header(prefixes: dict[str, str]) -> bytes:
     """Return the ``@prefix`` lines (sorted) and the blank line that begin a dump."""
-    return b"".join(f"@prefix {k}: <{v}> .\n".encode()
-                    for k, v in sorted(prefixes.items())) + b"\n"
+    return b"".join(f"@prefix {k}: <{v}> .\n".encode() for k, v in sorted(prefixes.items())) + b"\n"
 
 
 class TurtleWriter:
@@ -44,9 +44,11 @@ class TurtleWriter:
         # last "/" or "#" is one of them is under that prefix only (when all end so).
         self._alone: dict[bytes, bytes] = {}
         if all(ns.endswith((b"/", b"#")) for ns, _name in self._namespaces):
-            self._alone = {ns: name for ns, name in self._namespaces
-                           if not any(ns != other and ns.startswith(other)
-                                      for other, _n in self._namespaces)}
+            self._alone = {
+                ns: name
+                for ns, name in self._namespaces
+                if not any(ns != other and ns.startswith(other) for other, _n in self._namespaces)
+            }
         self._iris: dict[bytes, bytes] = {}
         self._literals: dict[bytes, bytes] = {}
         self._suffixes: dict[bytes, bytes | None] = {}
@@ -70,7 +72,7 @@ class TurtleWriter:
         if not found:
             return node
         if len(found) == 1 and _PLAIN_LOCAL.match(iri, len(found[0][0])):
-            return found[0][1] + b":" + iri[len(found[0][0]):]
+            return found[0][1] + b":" + iri[len(found[0][0]) :]
         return self._oxigraph(node)
 
     def term(self, term: bytes) -> bytes:
@@ -81,19 +83,20 @@ class TurtleWriter:
         if first != b'"' or term[-1:] == b'"':  # a blank node, or a plain string
             return term
         end = term.rindex(b'"')
-        suffix = term[end + 1:]
+        suffix = term[end + 1 :]
         if suffix[:1] == b"@":
             return term
         written = self._suffixes.get(suffix, b"")
         if written == b"":
             written = self._suffixes[suffix] = (
-                None if suffix in _BARE_TYPES else b"^^" + self.iri(suffix[2:]))
+                None if suffix in _BARE_TYPES else b"^^" + self.iri(suffix[2:])
+            )
         if written is None:
             token = self._literals.get(term)
             if token is None:
                 token = self._literals[term] = self._oxigraph(term)
             return token
-        return term[:end + 1] + written
+        return term[: end + 1] + written
 
     def _oxigraph(self, term: bytes) -> bytes:
         """Return how oxigraph writes ``term`` (an object) with these prefixes."""

@@ -62,8 +62,15 @@ class ParseCache:
                     chunk_records, chunk_notices = pickle.load(fh)
                     records += chunk_records
                     notices += chunk_notices
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                ValueError, TypeError):
+        except (
+            OSError,
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            ImportError,
+            ValueError,
+            TypeError,
+        ):
             self.misses += 1
             return None
         self.hits += 1

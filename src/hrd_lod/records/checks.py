@@ -21,16 +21,20 @@ def check_ids(records: Iterable[Record], problems: ProblemList) -> dict[str, Rec
     for rec in records:
         first = by_id.get(rec.id)
         if first is not None:
-            problems.add(rec.where("id"), f"the id '{rec.id}' is already used by the "
-                         f"{first.type} at {first.location}", "give each record its own id",
-                         code="duplicate-id")
+            problems.add(
+                rec.where("id"),
+                f"the id '{rec.id}' is already used by the {first.type} at {first.location}",
+                "give each record its own id",
+                code="duplicate-id",
+            )
             continue
         by_id[rec.id] = rec
     return by_id
 
 
-def check_refs(by_id: dict[str, Record], problems: ProblemList,
-               broken: dict[str, str] | None = None) -> None:
+def check_refs(
+    by_id: dict[str, Record], problems: ProblemList, broken: dict[str, str] | None = None
+) -> None:
     """Add a problem for every reference to a missing record or a record of the wrong type.
 
     ``broken`` maps the ids of records that failed to load to their types: references to them
@@ -64,18 +68,32 @@ def check_refs(by_id: dict[str, Record], problems: ProblemList,
                     check(rec, "field_sources", sid, source)
 
 
-def _check_one(rec: Record, fname: str, target: str, types: tuple[str, ...],
-               types_of: dict[str, str], ids: list[str], problems: ProblemList) -> None:
+def _check_one(
+    rec: Record,
+    fname: str,
+    target: str,
+    types: tuple[str, ...],
+    types_of: dict[str, str],
+    ids: list[str],
+    problems: ProblemList,
+) -> None:
     other = types_of.get(target)
     if other is None:
         guess = nearest(target, ids)
-        problems.add(rec.where(fname), f"'{target}' is not the id of any record",
-                     f"did you mean '{guess}'?" if guess else
-                     f"add a {' or '.join(types)} record with id '{target}'",
-                     code="dangling-ref")
+        problems.add(
+            rec.where(fname),
+            f"'{target}' is not the id of any record",
+            f"did you mean '{guess}'?"
+            if guess
+            else f"add a {' or '.join(types)} record with id '{target}'",
+            code="dangling-ref",
+        )
     elif types and other not in types:
-        problems.add(rec.where(fname), f"'{target}' is a {other}, but '{fname}' takes "
-                     f"a {' or '.join(types)}", code="wrong-ref-type")
+        problems.add(
+            rec.where(fname),
+            f"'{target}' is a {other}, but '{fname}' takes a {' or '.join(types)}",
+            code="wrong-ref-type",
+        )
 
 
 def check_cycles(by_id: dict[str, Record], problems: ProblemList) -> None:
@@ -102,11 +120,13 @@ def check_cycles(by_id: dict[str, Record], problems: ProblemList) -> None:
                     state[path.pop()] = 2
                     stack.pop()
                 elif state.get(nxt) == 1:
-                    cycle = path[path.index(nxt):] + [nxt]
-                    problems.add(by_id[nxt].where(fname),
-                                 "a reference cycle: " + " -> ".join(cycle),
-                                 f"'{fname}' must not lead back to the same record",
-                                 code="ref-cycle")
+                    cycle = path[path.index(nxt) :] + [nxt]
+                    problems.add(
+                        by_id[nxt].where(fname),
+                        "a reference cycle: " + " -> ".join(cycle),
+                        f"'{fname}' must not lead back to the same record",
+                        code="ref-cycle",
+                    )
                 elif nxt not in state:
                     state[nxt] = 1
                     path.append(nxt)
@@ -133,12 +153,19 @@ def check_fixity(by_id: dict[str, Record], data_dir: Path, problems: ProblemList
             continue
         path = data_dir / rel
         if not path.is_file():
-            problems.add(rec.where("archived_copy"), f"the archived copy data/{rel} is missing",
-                         "restore the file, or capture the source again with "
-                         "'hrd-lod source add'", code="fixity")
+            problems.add(
+                rec.where("archived_copy"),
+                f"the archived copy data/{rel} is missing",
+                "restore the file, or capture the source again with 'hrd-lod source add'",
+                code="fixity",
+            )
             continue
         actual = sha256_file(path)
         if actual != expected:
-            problems.add(rec.where("sha256"), f"the archived copy data/{rel} has changed: its "
-                         f"SHA-256 is {actual}", "an archived copy must not be edited; restore "
-                         "it, or record the new capture as a new source", code="fixity")
+            problems.add(
+                rec.where("sha256"),
+                f"the archived copy data/{rel} has changed: its SHA-256 is {actual}",
+                "an archived copy must not be edited; restore "
+                "it, or record the new capture as a new source",
+                code="fixity",
+            )

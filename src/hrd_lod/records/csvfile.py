@@ -28,7 +28,8 @@ def type_from_filename(path: Path) -> TypeSpec | None:
     for spec in TYPES.values():
         for word in (spec.name.lower(), spec.kind):
             if stem in (word, word + "s", word + "es") or (
-                    word.endswith("y") and stem == word[:-1] + "ies"):
+                word.endswith("y") and stem == word[:-1] + "ies"
+            ):
                 return spec
     if stem in ("people", "persons"):
         return TYPES["Person"]
@@ -68,9 +69,15 @@ def rows_part(text: str, part: tuple[int, int]) -> str:
     return keep_rows("\n".join(lines[:end]), range(start, end))
 
 
-def read_csv(path: Path, rel: str, problems: ProblemList, default_lang: str = "en",
-             limit: int = MAX_FILE_BYTES * 16, part: tuple[int, int] = (0, 1),
-             text: str | None = None) -> list[RawRecord]:
+def read_csv(
+    path: Path,
+    rel: str,
+    problems: ProblemList,
+    default_lang: str = "en",
+    limit: int = MAX_FILE_BYTES * 16,
+    part: tuple[int, int] = (0, 1),
+    text: str | None = None,
+) -> list[RawRecord]:
     """Return the raw records of one CSV table (with ``part`` (k, n): of the k-th of n equal
     shares of its rows, as ``rows_part`` cuts them). ``text``, when given, is read instead of
     the file (the file's name still tells the records' type)."""
@@ -83,8 +90,9 @@ def read_csv(path: Path, rel: str, problems: ProblemList, default_lang: str = "e
         if not text:
             return []
     if not text.strip():
-        problems.add(Location(rel, 1), "the file is empty", "add a header row and records",
-                     code="empty")
+        problems.add(
+            Location(rel, 1), "the file is empty", "add a header row and records", code="empty"
+        )
         return []
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first), strict=True)
@@ -95,17 +103,21 @@ def read_csv(path: Path, rel: str, problems: ProblemList, default_lang: str = "e
         return []
     file_type = type_from_filename(path)
     if "type" not in header and file_type is None:
-        problems.add(Location(rel, 1), "cannot tell the record type of this table",
-                     "add a 'type' column, or name the file after the type "
-                     "(e.g. organizations.csv)", code="csv-type")
+        problems.add(
+            Location(rel, 1),
+            "cannot tell the record type of this table",
+            "add a 'type' column, or name the file after the type (e.g. organizations.csv)",
+            code="csv-type",
+        )
         return []
     seen: dict[str, int] = {}
     for i, h in enumerate(header):
         if not h:
             problems.add(Location(rel, 1), f"column {i + 1} has no header", code="csv-header")
         elif h in seen:
-            problems.add(Location(rel, 1, h), f"the column '{h}' appears twice",
-                         code="duplicate-key")
+            problems.add(
+                Location(rel, 1, h), f"the column '{h}' appears twice", code="duplicate-key"
+            )
         seen.setdefault(h, i)
     if problems and any(p.location.file == rel for p in problems.items):
         return []
@@ -116,9 +128,12 @@ def read_csv(path: Path, rel: str, problems: ProblemList, default_lang: str = "e
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                problems.add(Location(rel, line), f"the row has {len(row)} cells, the header "
-                             f"has {len(header)}", "check for an unquoted separator",
-                             code="csv-row")
+                problems.add(
+                    Location(rel, line),
+                    f"the row has {len(row)} cells, the header has {len(header)}",
+                    "check for an unquoted separator",
+                    code="csv-row",
+                )
                 continue
             data: dict[str, object] = {}
             langs: dict[str, dict[str, str]] = {}
@@ -138,15 +153,19 @@ def read_csv(path: Path, rel: str, problems: ProblemList, default_lang: str = "e
                 plain = data.get(key)
                 if isinstance(plain, str):
                     if default_lang in by_lang:
-                        problems.add(Location(rel, line, key), f"both '{key}' and "
-                                     f"'{key}@{default_lang}' are filled",
-                                     "use one or the other", code="csv-row")
+                        problems.add(
+                            Location(rel, line, key),
+                            f"both '{key}' and '{key}@{default_lang}' are filled",
+                            "use one or the other",
+                            code="csv-row",
+                        )
                     by_lang = {default_lang: plain, **by_lang}
                 data[key] = by_lang
             for key, value in list(data.items()):
                 fspec = spec.by_name.get(key) if spec else None
-                split = key in LIST_KEYS or (fspec is not None and fspec.many
-                                             and fspec.kind is not Kind.LANGTEXT)
+                split = key in LIST_KEYS or (
+                    fspec is not None and fspec.many and fspec.kind is not Kind.LANGTEXT
+                )
                 if split and isinstance(value, str):
                     data[key] = [v.strip() for v in value.split(SEPARATOR) if v.strip()]
             out.append(RawRecord(data, Location(rel, line), dict.fromkeys(data, line)))

@@ -41,8 +41,9 @@ def suggest_slug(text: str) -> str:
 def check_slug(value: object) -> str:
     """Return ``value`` if it is a valid record id, else raise FieldError."""
     if not isinstance(value, str):
-        raise FieldError(f"an id must be text, got {_what(value)}",
-                         "write a slug such as joint-mobile-group")
+        raise FieldError(
+            f"an id must be text, got {_what(value)}", "write a slug such as joint-mobile-group"
+        )
     if len(value) > MAX_SLUG:
         raise FieldError(f"the id is {len(value)} characters long (at most {MAX_SLUG})")
     if not SLUG_RE.match(value):
@@ -58,26 +59,32 @@ def check_slug(value: object) -> str:
 def clean_text(value: object) -> tuple[str, bool]:
     """Return (NFC text, whether normalisation changed it); raise FieldError for bad text."""
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-        raise FieldError(f"expected text, got {_what(value)}",
-                         "put the text in quotes if it looks like a number or yes/no")
+        raise FieldError(
+            f"expected text, got {_what(value)}",
+            "put the text in quotes if it looks like a number or yes/no",
+        )
     if isinstance(value, (int, float)):
-        raise FieldError(f"expected text, got the number {value!r}",
-                         f"put it in quotes: \"{value}\"")
+        raise FieldError(f"expected text, got the number {value!r}", f'put it in quotes: "{value}"')
     assert isinstance(value, str)
     text = value.strip()
     if not text:
         raise FieldError("the text is empty", "remove the field or fill it in")
     if len(text) > MAX_TEXT:
-        raise FieldError(f"the text is {len(text):,} characters long (at most {MAX_TEXT:,})",
-                         "shorten it; long documents belong in an archived source")
+        raise FieldError(
+            f"the text is {len(text):,} characters long (at most {MAX_TEXT:,})",
+            "shorten it; long documents belong in an archived source",
+        )
     bad = _CONTROL.search(text)
     if bad and not _BIDI.match(bad.group()):
-        raise FieldError(f"the text contains the control character U+{ord(bad.group()):04X}",
-                         "remove it (it is invisible in most editors)")
+        raise FieldError(
+            f"the text contains the control character U+{ord(bad.group()):04X}",
+            "remove it (it is invisible in most editors)",
+        )
     if bad:
-        raise FieldError(f"the text contains the invisible direction mark "
-                         f"U+{ord(bad.group()):04X}",
-                         "remove it; right-to-left text needs no marks, give it its language tag")
+        raise FieldError(
+            f"the text contains the invisible direction mark U+{ord(bad.group()):04X}",
+            "remove it; right-to-left text needs no marks, give it its language tag",
+        )
     if unicodedata.is_normalized("NFC", text):  # the common case, checked in C
         return text, False
     nfc = unicodedata.normalize("NFC", text)
@@ -106,16 +113,17 @@ def check_lang(tag: object) -> str:
     return standard
 
 
-def parse_value(spec: FieldSpec, raw: object, default_lang: str,
-                notes: list[str]) -> list[Value]:
+def parse_value(spec: FieldSpec, raw: object, default_lang: str, notes: list[str]) -> list[Value]:
     """Return the values of a field, converted; raise FieldError if any is wrong."""
     if not isinstance(raw, list) and spec.kind is not Kind.LANGTEXT:
         return _one(spec, raw, default_lang, notes)  # the common case: one plain value
     items: list[object]
     if isinstance(raw, list):
         if not spec.many and not (spec.kind is Kind.LANGTEXT and len(raw) == 1):
-            raise FieldError("this field takes one value, not a list",
-                             "keep one value, or record the others in another field")
+            raise FieldError(
+                "this field takes one value, not a list",
+                "keep one value, or record the others in another field",
+            )
         items = raw
     else:
         items = [raw]
@@ -169,16 +177,19 @@ def _one(spec: FieldSpec, item: object, default_lang: str, notes: list[str]) -> 
         return [Enum(str(item))]
     if kind is Kind.SHA256:
         if not isinstance(item, str) or not _SHA.match(item.lower()):
-            raise FieldError("expected a SHA-256 digest: 64 hexadecimal digits",
-                             "run 'hrd-lod source check' to see the digest of the archived file")
+            raise FieldError(
+                "expected a SHA-256 digest: 64 hexadecimal digits",
+                "run 'hrd-lod source check' to see the digest of the archived file",
+            )
         return [item.lower()]
     if kind is Kind.PATH:
         if not isinstance(item, str) or not item.strip():
             raise FieldError("expected a file path relative to data/")
         p = item.strip()
         if p.startswith(("/", "\\")) or ".." in p.replace("\\", "/").split("/") or ":" in p:
-            raise FieldError(f"the path {p!r} leaves data/",
-                             "give a path inside data/, e.g. sources/page.txt")
+            raise FieldError(
+                f"the path {p!r} leaves data/", "give a path inside data/, e.g. sources/page.txt"
+            )
         return [p]
     raise AssertionError(kind)  # pragma: no cover
 
@@ -191,13 +202,16 @@ def parse_date(item: object) -> dt.date:
         raise FieldError(f"expected a date YYYY-MM-DD, got {_what(item)}")
     text = item.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise FieldError(f"'{text}' is not a date in the form YYYY-MM-DD",
-                         "write dates as year-month-day, e.g. 2013-10-08")
+        raise FieldError(
+            f"'{text}' is not a date in the form YYYY-MM-DD",
+            "write dates as year-month-day, e.g. 2013-10-08",
+        )
     try:
         value = dt.date.fromisoformat(text)
     except ValueError:
-        raise FieldError(f"'{text}' is not a real calendar date",
-                         "check the day and month") from None
+        raise FieldError(
+            f"'{text}' is not a real calendar date", "check the day and month"
+        ) from None
     if not YEAR_MIN <= value.year <= YEAR_MAX:
         raise FieldError(f"the year {value.year} is out of range ({YEAR_MIN}-{YEAR_MAX})")
     return value
@@ -226,16 +240,20 @@ def parse_url(item: object) -> str:
     except ValueError as exc:  # e.g. an unclosed [IPv6] host
         raise FieldError(f"'{text}' is not a valid URL: {exc}", "check the host") from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise FieldError(f"only http and https URLs are allowed, not {parts.scheme or 'none'!r}",
-                         "give the full address, starting with https://")
+        raise FieldError(
+            f"only http and https URLs are allowed, not {parts.scheme or 'none'!r}",
+            "give the full address, starting with https://",
+        )
     if not parts.netloc or re.search(r"[\s<>\"{}|\\^`\x00-\x1f]", text):
-        raise FieldError(f"'{text}' is not a valid URL",
-                         "encode spaces and special characters (%20, ...)")
+        raise FieldError(
+            f"'{text}' is not a valid URL", "encode spaces and special characters (%20, ...)"
+        )
     try:  # the IRI rules of the RDF store (ports, percent escapes, hosts), checked here once
         ox.NamedNode(text)
     except ValueError as exc:
-        raise FieldError(f"'{text}' is not a valid URL: {exc}",
-                         "check the host, the port and any %-escapes") from None
+        raise FieldError(
+            f"'{text}' is not a valid URL: {exc}", "check the host, the port and any %-escapes"
+        ) from None
     return text
 
 

@@ -34,8 +34,9 @@ def data_files(data_dir: Path) -> list[Path]:
     return sorted(out, key=lambda p: p.relative_to(data_dir).as_posix())
 
 
-def read_raw(path: Path, rel: str, problems: ProblemList,
-             default_lang: str = "en") -> list[RawRecord]:
+def read_raw(
+    path: Path, rel: str, problems: ProblemList, default_lang: str = "en"
+) -> list[RawRecord]:
     """Return the raw records of one file, by its suffix."""
     if path.suffix.lower() == ".csv":
         return read_csv(path, rel, problems, default_lang)
@@ -62,8 +63,9 @@ class Parsed:
     chunk: bytes | None = None
 
 
-def parse_file(path: Path, rel: str, default_lang: str = "en",
-               part: tuple[int, int] = (0, 1)) -> Parsed:
+def parse_file(
+    path: Path, rel: str, default_lang: str = "en", part: tuple[int, int] = (0, 1)
+) -> Parsed:
     """Read and check the records of one data file (nothing across files); with ``part``, of
     a share of a CSV table's rows only."""
     problems = ProblemList()
@@ -85,8 +87,10 @@ def _pickled_parse(path: Path, rel: str, default_lang: str, part: tuple[int, int
     # The records are pickled here once, as the cache chunk the parent stores as it is; the
     # pipe carries bytes.
     one = parse_file(path, rel, default_lang, part)
-    return pickle.dumps((chunk(one.records, one.notices), one.problems, one.broken),
-                        protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(
+        (chunk(one.records, one.notices), one.problems, one.broken),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
 
 
 def _from_side(data: bytes) -> Parsed:
@@ -146,9 +150,15 @@ def parse_files(todo: list[tuple[Path, str]], default_lang: str) -> dict[str, Pa
     lane = None
     if there:
         try:
-            lane = Lane([(f"{rel}#{part[0]}", functools.partial(_pickled_parse, path, rel,
-                                                                  default_lang, part))
-                         for path, rel, part in there])
+            lane = Lane(
+                [
+                    (
+                        f"{rel}#{part[0]}",
+                        functools.partial(_pickled_parse, path, rel, default_lang, part),
+                    )
+                    for path, rel, part in there
+                ]
+            )
         except OSError:
             lane = None
     pieces: dict[tuple[str, tuple[int, int]], Parsed] = {}
@@ -173,19 +183,22 @@ def parse_files(todo: list[tuple[Path, str]], default_lang: str) -> dict[str, Pa
         found = [one for _part, one in shares]
         if len(found) == 1 and parts[0][1] == 1:
             out[rel] = found[0]
-        elif (found and len(found) == parts[0][1]
-              and not any(one.problems for one in found)):
-            out[rel] = Parsed([r for one in found for r in one.records],
-                              [n for one in found for n in one.notices], [], {})
-            out[rel].chunk = b"".join(one.chunk or chunk(one.records, one.notices)
-                                      for one in found)
+        elif found and len(found) == parts[0][1] and not any(one.problems for one in found):
+            out[rel] = Parsed(
+                [r for one in found for r in one.records],
+                [n for one in found for n in one.notices],
+                [],
+                {},
+            )
+            out[rel].chunk = b"".join(one.chunk or chunk(one.records, one.notices) for one in found)
         else:  # a share missing, or problems (reported once, from the whole file)
             out[rel] = parse_file(path, rel, default_lang)
     return out
 
 
-def load_records(root: Path, data_dir: Path, default_lang: str = "en",
-                 cache_dir: Path | None = None) -> Records:
+def load_records(
+    root: Path, data_dir: Path, default_lang: str = "en", cache_dir: Path | None = None
+) -> Records:
     """Return the checked records of ``data_dir``; raise LoadError with every problem found.
 
     ``root`` is the project folder; locations are given relative to it. With ``cache_dir``,
@@ -233,5 +246,7 @@ def load_records(root: Path, data_dir: Path, default_lang: str = "en",
     check_fixity(by_id, data_dir, problems)
     if problems:
         raise LoadError(problems.items)
-    return Records(tuple(sorted(by_id.values(), key=lambda r: r.id)),
-                   tuple(sorted(notices, key=lambda n: (n.location, n.message))))
+    return Records(
+        tuple(sorted(by_id.values(), key=lambda r: r.id)),
+        tuple(sorted(notices, key=lambda n: (n.location, n.message))),
+    )

@@ -17,15 +17,20 @@ def nearest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
     return found[0] if found else None
 
 
-def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
-                 notices: list[Notice]) -> Record | None:
+def parse_record(
+    raw: RawRecord, default_lang: str, problems: ProblemList, notices: list[Notice]
+) -> Record | None:
     """Return the checked record, or None after adding its problems to ``problems``."""
     before = len(problems.items)
     data = raw.data
     rec_id = data.get("id")
     if rec_id is None:
-        problems.add(raw.where(), "the record has no 'id'",
-                     "add a stable slug, e.g. id: joint-mobile-group", code="missing-field")
+        problems.add(
+            raw.where(),
+            "the record has no 'id'",
+            "add a stable slug, e.g. id: joint-mobile-group",
+            code="missing-field",
+        )
     else:
         try:
             check_slug(rec_id)
@@ -34,13 +39,20 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
     type_name = data.get("type")
     spec = TYPES.get(type_name) if isinstance(type_name, str) else None
     if type_name is None:
-        problems.add(raw.where(), "the record has no 'type'",
-                     f"add one of: {', '.join(TYPES)}", code="missing-field")
+        problems.add(
+            raw.where(),
+            "the record has no 'type'",
+            f"add one of: {', '.join(TYPES)}",
+            code="missing-field",
+        )
     elif spec is None:
         guess = nearest(str(type_name), list(TYPES))
-        problems.add(raw.where("type"), f"unknown type {type_name!r}",
-                     f"did you mean '{guess}'?" if guess else f"use one of: {', '.join(TYPES)}",
-                     code="unknown-type")
+        problems.add(
+            raw.where("type"),
+            f"unknown type {type_name!r}",
+            f"did you mean '{guess}'?" if guess else f"use one of: {', '.join(TYPES)}",
+            code="unknown-type",
+        )
     if spec is None:
         return None
 
@@ -54,14 +66,19 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
             guess = nearest(key, list(spec.by_name) + list(META_KEYS))
             if guess:
                 suggested.add(guess)
-            problems.add(raw.where(key), f"unknown field '{key}' for {_a(spec.name)}",
-                         f"did you mean '{guess}'?" if guess else
-                         f"the fields of {_a(spec.name)} are: {', '.join(spec.by_name)}",
-                         code="unknown-field")
+            problems.add(
+                raw.where(key),
+                f"unknown field '{key}' for {_a(spec.name)}",
+                f"did you mean '{guess}'?"
+                if guess
+                else f"the fields of {_a(spec.name)} are: {', '.join(spec.by_name)}",
+                code="unknown-field",
+            )
             continue
         if value is None:
-            problems.add(raw.where(key), "the field is empty", "fill it in or remove it",
-                         code="empty-field")
+            problems.add(
+                raw.where(key), "the field is empty", "fill it in or remove it", code="empty-field"
+            )
             continue
         notes: list[str] = []
         try:
@@ -72,55 +89,78 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
             notices.append(Notice(raw.where(key), note))
     for fspec in _required(spec.name):
         if fspec.name not in data and fspec.name not in suggested:
-            problems.add(raw.where(), f"{_a(spec.name)} needs '{fspec.name}'",
-                         fspec.help or None, code="missing-field")
+            problems.add(
+                raw.where(),
+                f"{_a(spec.name)} needs '{fspec.name}'",
+                fspec.help or None,
+                code="missing-field",
+            )
 
     sources = _id_list(raw, "sources", problems)
     field_sources: dict[str, tuple[str, ...]] = {}
     fs = data.get("field_sources")
     if fs is not None:
         if not isinstance(fs, dict):
-            problems.add(raw.where("field_sources"), "expected a mapping of field: [source ids]",
-                         code="bad-value")
+            problems.add(
+                raw.where("field_sources"),
+                "expected a mapping of field: [source ids]",
+                code="bad-value",
+            )
         else:
             for fname, ids in fs.items():
                 if fname not in spec.by_name:
-                    problems.add(raw.where("field_sources"),
-                                 f"field_sources names '{fname}', which is not a field of "
-                                 f"{_a(spec.name)}", code="unknown-field")
+                    problems.add(
+                        raw.where("field_sources"),
+                        f"field_sources names '{fname}', which is not a field of {_a(spec.name)}",
+                        code="unknown-field",
+                    )
                     continue
                 if fname not in data:
-                    problems.add(raw.where("field_sources"),
-                                 f"field_sources names '{fname}', which this record does not "
-                                 "fill in", code="unknown-field")
+                    problems.add(
+                        raw.where("field_sources"),
+                        f"field_sources names '{fname}', which this record does not fill in",
+                        code="unknown-field",
+                    )
                     continue
                 field_sources[fname] = _ids(ids, raw, "field_sources", problems)
 
     visibility = data.get("visibility", "public")
     if visibility not in VISIBILITIES:
-        problems.add(raw.where("visibility"), f"visibility must be one of "
-                     f"{', '.join(VISIBILITIES)}, not {visibility!r}", code="bad-value")
+        problems.add(
+            raw.where("visibility"),
+            f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}",
+            code="bad-value",
+        )
     public_fields = _id_list(raw, "public_fields", problems, slugs=False)
     for name in public_fields:
         f = spec.by_name.get(name)
         if f is None or not f.private:
             private = [f.name for f in spec.fields if f.private]
-            problems.add(raw.where("public_fields"),
-                         f"'{name}' is not a withheld field of {_a(spec.name)}",
-                         f"public_fields lists fields that are withheld by default: "
-                         f"{', '.join(private) or 'none'}", code="bad-value")
+            problems.add(
+                raw.where("public_fields"),
+                f"'{name}' is not a withheld field of {_a(spec.name)}",
+                f"public_fields lists fields that are withheld by default: "
+                f"{', '.join(private) or 'none'}",
+                code="bad-value",
+            )
 
     derived: dict[str, str] = {}
     dv = data.get("derived")
     if dv is not None:
         if not isinstance(dv, dict):
-            problems.add(raw.where("derived"), "expected a mapping of field: how it was derived",
-                         code="bad-value")
+            problems.add(
+                raw.where("derived"),
+                "expected a mapping of field: how it was derived",
+                code="bad-value",
+            )
         else:
             for fname, how in dv.items():
                 if fname not in values and fname not in data:
-                    problems.add(raw.where("derived"), f"'derived' names '{fname}', which this "
-                                 "record does not fill in", code="unknown-field")
+                    problems.add(
+                        raw.where("derived"),
+                        f"'derived' names '{fname}', which this record does not fill in",
+                        code="unknown-field",
+                    )
                     continue
                 try:
                     derived[fname] = clean_text(how)[0]
@@ -133,9 +173,16 @@ def parse_record(raw: RawRecord, default_lang: str, problems: ProblemList,
     if len(problems.items) > before:
         return None
     return Record(
-        id=str(rec_id), type=spec.name, values=values, sources=sources,
-        location=raw.location, field_lines=dict(raw.lines), field_sources=field_sources,
-        visibility=str(visibility), public_fields=frozenset(public_fields), derived=derived,
+        id=str(rec_id),
+        type=spec.name,
+        values=values,
+        sources=sources,
+        location=raw.location,
+        field_lines=dict(raw.lines),
+        field_sources=field_sources,
+        visibility=str(visibility),
+        public_fields=frozenset(public_fields),
+        derived=derived,
     )
 
 
@@ -148,16 +195,18 @@ def _a(word: str) -> str:
     return ("an " if word[:1].lower() in "aeiou" else "a ") + word
 
 
-def _id_list(raw: RawRecord, key: str, problems: ProblemList,
-             slugs: bool = True) -> tuple[str, ...]:
+def _id_list(
+    raw: RawRecord, key: str, problems: ProblemList, slugs: bool = True
+) -> tuple[str, ...]:
     value = raw.data.get(key)
     if value is None:
         return ()
     return _ids(value, raw, key, problems, slugs)
 
 
-def _ids(value: object, raw: RawRecord, key: str, problems: ProblemList,
-         slugs: bool = True) -> tuple[str, ...]:
+def _ids(
+    value: object, raw: RawRecord, key: str, problems: ProblemList, slugs: bool = True
+) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     out: list[str] = []
     for item in items:

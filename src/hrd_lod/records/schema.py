@@ -65,22 +65,54 @@ AGENTS = ("Person", "Organization", "Jury")
 # Fields every entity has. ``name`` is required on every type.
 COMMON: tuple[FieldSpec, ...] = (
     FieldSpec("name", Kind.LANGTEXT, required=True, help="the name as the source gives it"),
-    FieldSpec("alternate_name", Kind.LANGTEXT, (S("alternateName"),), many=True,
-              help="other names or spellings found in sources"),
-    FieldSpec("description", Kind.LANGTEXT, (S("description"),),
-              help="a short description in the source's words"),
-    FieldSpec("same_as", Kind.URL, (V.OWL + "sameAs", S("sameAs")), many=True,
-              help="the Wikidata item (or other authority) for exactly this entity"),
+    FieldSpec(
+        "alternate_name",
+        Kind.LANGTEXT,
+        (S("alternateName"),),
+        many=True,
+        help="other names or spellings found in sources",
+    ),
+    FieldSpec(
+        "description",
+        Kind.LANGTEXT,
+        (S("description"),),
+        help="a short description in the source's words",
+    ),
+    FieldSpec(
+        "same_as",
+        Kind.URL,
+        (V.OWL + "sameAs", S("sameAs")),
+        many=True,
+        help="the Wikidata item (or other authority) for exactly this entity",
+    ),
     FieldSpec("url", Kind.URL, (S("url"),), help="the entity's own web site"),
 )
 
 CONTACT: tuple[FieldSpec, ...] = (
-    FieldSpec("telephone", Kind.TEXT, (S("telephone"),), many=True, private=True,
-              help="personal contact data: never published unless listed in public_fields"),
-    FieldSpec("email", Kind.TEXT, (S("email"),), many=True, private=True,
-              help="personal contact data: never published unless listed in public_fields"),
-    FieldSpec("address", Kind.TEXT, (S("address"),), many=True, private=True,
-              help="personal contact data: never published unless listed in public_fields"),
+    FieldSpec(
+        "telephone",
+        Kind.TEXT,
+        (S("telephone"),),
+        many=True,
+        private=True,
+        help="personal contact data: never published unless listed in public_fields",
+    ),
+    FieldSpec(
+        "email",
+        Kind.TEXT,
+        (S("email"),),
+        many=True,
+        private=True,
+        help="personal contact data: never published unless listed in public_fields",
+    ),
+    FieldSpec(
+        "address",
+        Kind.TEXT,
+        (S("address"),),
+        many=True,
+        private=True,
+        help="personal contact data: never published unless listed in public_fields",
+    ),
 )
 
 TYPES: dict[str, TypeSpec] = {}
@@ -90,162 +122,368 @@ def _add(spec: TypeSpec) -> None:
     TYPES[spec.name] = spec
 
 
-_add(TypeSpec(
-    "Organization", "organization", (S("Organization"),),
-    COMMON + CONTACT + (
-        FieldSpec("founder", Kind.REF, (S("founder"),), many=True, ref_types=AGENTS[:2]),
-        FieldSpec("founding_date", Kind.DATE, (S("foundingDate"),)),
-        FieldSpec("founding_reason", Kind.LANGTEXT, (H("foundingReason"),),
-                  help="why it was founded, in the source's words"),
-        FieldSpec("member", Kind.REF, (S("member"),), many=True, ref_types=AGENTS[:2]),
-        FieldSpec("parent_organization", Kind.REF, (S("parentOrganization"),),
-                  ref_types=("Organization",)),
-        FieldSpec("location", Kind.REF, (S("location"),), many=True, ref_types=("Place",),
-                  help="where the organisation is based"),
-        FieldSpec("area_served", Kind.REF, (S("areaServed"),), many=True, ref_types=("Place",),
-                  help="where it works"),
-        FieldSpec("knows_about", Kind.LANGTEXT, (S("knowsAbout"),), many=True,
-                  help="expertise of the organisation or its members"),
-        FieldSpec("focus", Kind.LANGTEXT, (H("focus"),), many=True,
-                  help="what it investigates or works on"),
-        FieldSpec("method", Kind.LANGTEXT, (H("method"),), many=True,
-                  help="how it works"),
-        FieldSpec("organization_type", Kind.ENUM, (), choices=(
-            "NGO", "GovernmentOrganization", "Foundation", "NewsMediaOrganization", "Other"),
-                  help="adds the matching schema.org class"),
-    ),
-    help="an organisation: a human rights group, an NGO, a publisher, a city government",
-))
+_add(
+    TypeSpec(
+        "Organization",
+        "organization",
+        (S("Organization"),),
+        COMMON
+        + CONTACT
+        + (
+            FieldSpec("founder", Kind.REF, (S("founder"),), many=True, ref_types=AGENTS[:2]),
+            FieldSpec("founding_date", Kind.DATE, (S("foundingDate"),)),
+            FieldSpec(
+                "founding_reason",
+                Kind.LANGTEXT,
+                (H("foundingReason"),),
+                help="why it was founded, in the source's words",
+            ),
+            FieldSpec("member", Kind.REF, (S("member"),), many=True, ref_types=AGENTS[:2]),
+            FieldSpec(
+                "parent_organization",
+                Kind.REF,
+                (S("parentOrganization"),),
+                ref_types=("Organization",),
+            ),
+            FieldSpec(
+                "location",
+                Kind.REF,
+                (S("location"),),
+                many=True,
+                ref_types=("Place",),
+                help="where the organisation is based",
+            ),
+            FieldSpec(
+                "area_served",
+                Kind.REF,
+                (S("areaServed"),),
+                many=True,
+                ref_types=("Place",),
+                help="where it works",
+            ),
+            FieldSpec(
+                "knows_about",
+                Kind.LANGTEXT,
+                (S("knowsAbout"),),
+                many=True,
+                help="expertise of the organisation or its members",
+            ),
+            FieldSpec(
+                "focus",
+                Kind.LANGTEXT,
+                (H("focus"),),
+                many=True,
+                help="what it investigates or works on",
+            ),
+            FieldSpec("method", Kind.LANGTEXT, (H("method"),), many=True, help="how it works"),
+            FieldSpec(
+                "organization_type",
+                Kind.ENUM,
+                (),
+                choices=(
+                    "NGO",
+                    "GovernmentOrganization",
+                    "Foundation",
+                    "NewsMediaOrganization",
+                    "Other",
+                ),
+                help="adds the matching schema.org class",
+            ),
+        ),
+        help="an organisation: a human rights group, an NGO, a publisher, a city government",
+    )
+)
 
-_add(TypeSpec(
-    "Person", "person", (S("Person"),),
-    COMMON + CONTACT + (
-        FieldSpec("job_title", Kind.LANGTEXT, (S("jobTitle"),), many=True,
-                  help="a role as the source states it"),
-        FieldSpec("works_for", Kind.REF, (S("worksFor"),), many=True, ref_types=("Organization",)),
-        FieldSpec("affiliation", Kind.REF, (S("affiliation"),), many=True,
-                  ref_types=("Organization",)),
-        FieldSpec("nationality", Kind.REF, (S("nationality"),), many=True, ref_types=("Place",)),
-        FieldSpec("death_date", Kind.DATE, (S("deathDate"),)),
-        FieldSpec("death_year", Kind.YEAR, (H("deathYear"),),
-                  help="the year of death when only the year is known"),
-        FieldSpec("knows_about", Kind.LANGTEXT, (S("knowsAbout"),), many=True),
-    ),
-    help="a person named in a source",
-))
+_add(
+    TypeSpec(
+        "Person",
+        "person",
+        (S("Person"),),
+        COMMON
+        + CONTACT
+        + (
+            FieldSpec(
+                "job_title",
+                Kind.LANGTEXT,
+                (S("jobTitle"),),
+                many=True,
+                help="a role as the source states it",
+            ),
+            FieldSpec(
+                "works_for", Kind.REF, (S("worksFor"),), many=True, ref_types=("Organization",)
+            ),
+            FieldSpec(
+                "affiliation", Kind.REF, (S("affiliation"),), many=True, ref_types=("Organization",)
+            ),
+            FieldSpec(
+                "nationality", Kind.REF, (S("nationality"),), many=True, ref_types=("Place",)
+            ),
+            FieldSpec("death_date", Kind.DATE, (S("deathDate"),)),
+            FieldSpec(
+                "death_year",
+                Kind.YEAR,
+                (H("deathYear"),),
+                help="the year of death when only the year is known",
+            ),
+            FieldSpec("knows_about", Kind.LANGTEXT, (S("knowsAbout"),), many=True),
+        ),
+        help="a person named in a source",
+    )
+)
 
-_add(TypeSpec(
-    "Place", "place", (S("Place"),),
-    COMMON + (
-        FieldSpec("place_type", Kind.ENUM, (), choices=(
-            "Country", "AdministrativeArea", "City", "Region", "Place"),
-                  help="adds the matching schema.org class"),
-        FieldSpec("contained_in", Kind.REF, (S("containedInPlace"),), many=True,
-                  ref_types=("Place",), help="the place that contains this one"),
-    ),
-    help="a country, region or city",
-))
+_add(
+    TypeSpec(
+        "Place",
+        "place",
+        (S("Place"),),
+        COMMON
+        + (
+            FieldSpec(
+                "place_type",
+                Kind.ENUM,
+                (),
+                choices=("Country", "AdministrativeArea", "City", "Region", "Place"),
+                help="adds the matching schema.org class",
+            ),
+            FieldSpec(
+                "contained_in",
+                Kind.REF,
+                (S("containedInPlace"),),
+                many=True,
+                ref_types=("Place",),
+                help="the place that contains this one",
+            ),
+        ),
+        help="a country, region or city",
+    )
+)
 
-_add(TypeSpec(
-    "Award", "award", (H("Award"),),
-    COMMON + (
-        FieldSpec("conferred_by", Kind.REF, (H("conferredBy"),), many=True, required=True,
-                  ref_types=("Organization",), help="the organisation that gives the award"),
-        FieldSpec("supported_by", Kind.REF, (H("supportedBy"),), many=True,
-                  ref_types=("Organization",), help="organisations that support the award"),
-        FieldSpec("jury", Kind.REF, (H("jury"),), many=True, ref_types=("Jury",)),
-        FieldSpec("purpose", Kind.LANGTEXT, (H("purpose"),), many=True,
-                  help="what the award is for, in the source's words"),
-    ),
-    help="a prize or award as such (not one year's conferral)",
-))
+_add(
+    TypeSpec(
+        "Award",
+        "award",
+        (H("Award"),),
+        COMMON
+        + (
+            FieldSpec(
+                "conferred_by",
+                Kind.REF,
+                (H("conferredBy"),),
+                many=True,
+                required=True,
+                ref_types=("Organization",),
+                help="the organisation that gives the award",
+            ),
+            FieldSpec(
+                "supported_by",
+                Kind.REF,
+                (H("supportedBy"),),
+                many=True,
+                ref_types=("Organization",),
+                help="organisations that support the award",
+            ),
+            FieldSpec("jury", Kind.REF, (H("jury"),), many=True, ref_types=("Jury",)),
+            FieldSpec(
+                "purpose",
+                Kind.LANGTEXT,
+                (H("purpose"),),
+                many=True,
+                help="what the award is for, in the source's words",
+            ),
+        ),
+        help="a prize or award as such (not one year's conferral)",
+    )
+)
 
-_add(TypeSpec(
-    "Jury", "jury", (H("Jury"), S("Organization")),
-    COMMON + (
-        FieldSpec("member", Kind.REF, (S("member"),), many=True, required=True,
-                  ref_types=AGENTS[:2]),
-    ),
-    help="the jury that selects laureates",
-))
+_add(
+    TypeSpec(
+        "Jury",
+        "jury",
+        (H("Jury"), S("Organization")),
+        COMMON
+        + (
+            FieldSpec(
+                "member", Kind.REF, (S("member"),), many=True, required=True, ref_types=AGENTS[:2]
+            ),
+        ),
+        help="the jury that selects laureates",
+    )
+)
 
-_add(TypeSpec(
-    "AwardConferral", "conferral", (H("AwardConferral"), S("Event")),
-    COMMON + (
-        FieldSpec("award", Kind.REF, (H("award"),), required=True, ref_types=("Award",)),
-        FieldSpec("laureate", Kind.REF, (H("laureate"),), many=True, required=True,
-                  ref_types=("Person", "Organization")),
-        FieldSpec("year", Kind.YEAR, (H("year"),), required=True),
-        FieldSpec("date", Kind.DATE, (S("startDate"),), help="the day it was presented"),
-        FieldSpec("location", Kind.REF, (S("location"),), ref_types=("Place",)),
-        FieldSpec("presented_by", Kind.REF, (H("presentedBy"),), many=True,
-                  ref_types=("Person",)),
-        FieldSpec("selected_by", Kind.REF, (H("selectedBy"),), ref_types=("Jury",)),
-        FieldSpec("rationale", Kind.LANGTEXT, (H("rationale"),), many=True,
-                  help="why it was given, in the source's words"),
-    ),
-    help="one conferring of an award on a laureate",
-))
+_add(
+    TypeSpec(
+        "AwardConferral",
+        "conferral",
+        (H("AwardConferral"), S("Event")),
+        COMMON
+        + (
+            FieldSpec("award", Kind.REF, (H("award"),), required=True, ref_types=("Award",)),
+            FieldSpec(
+                "laureate",
+                Kind.REF,
+                (H("laureate"),),
+                many=True,
+                required=True,
+                ref_types=("Person", "Organization"),
+            ),
+            FieldSpec("year", Kind.YEAR, (H("year"),), required=True),
+            FieldSpec("date", Kind.DATE, (S("startDate"),), help="the day it was presented"),
+            FieldSpec("location", Kind.REF, (S("location"),), ref_types=("Place",)),
+            FieldSpec(
+                "presented_by", Kind.REF, (H("presentedBy"),), many=True, ref_types=("Person",)
+            ),
+            FieldSpec("selected_by", Kind.REF, (H("selectedBy"),), ref_types=("Jury",)),
+            FieldSpec(
+                "rationale",
+                Kind.LANGTEXT,
+                (H("rationale"),),
+                many=True,
+                help="why it was given, in the source's words",
+            ),
+        ),
+        help="one conferring of an award on a laureate",
+    )
+)
 
-_add(TypeSpec(
-    "Quotation", "quotation", (S("Quotation"),),
-    COMMON + (
-        FieldSpec("text", Kind.LANGTEXT, (S("text"),), required=True),
-        FieldSpec("creator", Kind.REF, (S("creator"),), required=True, ref_types=AGENTS[:2],
-                  help="who said it"),
-        FieldSpec("speaker_role", Kind.LANGTEXT, (H("speakerRole"),),
-                  help="the speaker's role as the source states it"),
-        FieldSpec("about", Kind.REF, (S("about"),), many=True,
-                  ref_types=("Organization", "Person", "Award", "AwardConferral", "Place")),
-        FieldSpec("spoken_at", Kind.REF, (H("spokenAt"),), ref_types=("AwardConferral",)),
-    ),
-    help="something a person said, as a source reports it",
-))
+_add(
+    TypeSpec(
+        "Quotation",
+        "quotation",
+        (S("Quotation"),),
+        COMMON
+        + (
+            FieldSpec("text", Kind.LANGTEXT, (S("text"),), required=True),
+            FieldSpec(
+                "creator",
+                Kind.REF,
+                (S("creator"),),
+                required=True,
+                ref_types=AGENTS[:2],
+                help="who said it",
+            ),
+            FieldSpec(
+                "speaker_role",
+                Kind.LANGTEXT,
+                (H("speakerRole"),),
+                help="the speaker's role as the source states it",
+            ),
+            FieldSpec(
+                "about",
+                Kind.REF,
+                (S("about"),),
+                many=True,
+                ref_types=("Organization", "Person", "Award", "AwardConferral", "Place"),
+            ),
+            FieldSpec("spoken_at", Kind.REF, (H("spokenAt"),), ref_types=("AwardConferral",)),
+        ),
+        help="something a person said, as a source reports it",
+    )
+)
 
-_add(TypeSpec(
-    "Source", "source", (S("CreativeWork"),),
-    COMMON + (
-        FieldSpec("publisher", Kind.REF, (S("publisher"),), required=True,
-                  ref_types=("Organization",),
-                  help="the id of the publisher's Organization record"),
-        FieldSpec("date_published", Kind.DATE, (S("datePublished"),)),
-        FieldSpec("archived_copy", Kind.PATH, (H("archivedCopy"),), required=True,
-                  help="the archived file, relative to data/"),
-        FieldSpec("sha256", Kind.SHA256, (H("sha256"),), required=True,
-                  help="SHA-256 of the archived file (checked at every build)"),
-        FieldSpec("media_type", Kind.TEXT, (S("encodingFormat"),)),
-        FieldSpec("retrieved", Kind.DATE, (H("retrieved"),),
-                  help="the day the archived copy was captured"),
-    ),
-    help="a source document facts are read from, with its archived copy",
-    needs_sources=False,
-))
+_add(
+    TypeSpec(
+        "Source",
+        "source",
+        (S("CreativeWork"),),
+        COMMON
+        + (
+            FieldSpec(
+                "publisher",
+                Kind.REF,
+                (S("publisher"),),
+                required=True,
+                ref_types=("Organization",),
+                help="the id of the publisher's Organization record",
+            ),
+            FieldSpec("date_published", Kind.DATE, (S("datePublished"),)),
+            FieldSpec(
+                "archived_copy",
+                Kind.PATH,
+                (H("archivedCopy"),),
+                required=True,
+                help="the archived file, relative to data/",
+            ),
+            FieldSpec(
+                "sha256",
+                Kind.SHA256,
+                (H("sha256"),),
+                required=True,
+                help="SHA-256 of the archived file (checked at every build)",
+            ),
+            FieldSpec("media_type", Kind.TEXT, (S("encodingFormat"),)),
+            FieldSpec(
+                "retrieved",
+                Kind.DATE,
+                (H("retrieved"),),
+                help="the day the archived copy was captured",
+            ),
+        ),
+        help="a source document facts are read from, with its archived copy",
+        needs_sources=False,
+    )
+)
 
-_add(TypeSpec(
-    "RiskType", "risk", (V.SKOS + "Concept", H("RiskType")),
-    COMMON + (
-        FieldSpec("in_scheme", Kind.REF, (V.SKOS + "inScheme",), required=True,
-                  ref_types=("ConceptScheme",)),
-        FieldSpec("broader", Kind.REF, (V.SKOS + "broader",), many=True, ref_types=("RiskType",)),
-        FieldSpec("region", Kind.REF, (H("riskRegion"),), many=True, ref_types=("Place",),
-                  help="where defenders face this risk"),
-        FieldSpec("particularly_at_risk", Kind.REF, (H("particularRiskRegion"),), many=True,
-                  ref_types=("Place",), help="regions the source singles out"),
-    ),
-    help="a kind of risk human rights defenders face (a SKOS concept)",
-    name_predicates=(S("name"), V.SKOS + "prefLabel"),
-))
+_add(
+    TypeSpec(
+        "RiskType",
+        "risk",
+        (V.SKOS + "Concept", H("RiskType")),
+        COMMON
+        + (
+            FieldSpec(
+                "in_scheme",
+                Kind.REF,
+                (V.SKOS + "inScheme",),
+                required=True,
+                ref_types=("ConceptScheme",),
+            ),
+            FieldSpec(
+                "broader", Kind.REF, (V.SKOS + "broader",), many=True, ref_types=("RiskType",)
+            ),
+            FieldSpec(
+                "region",
+                Kind.REF,
+                (H("riskRegion"),),
+                many=True,
+                ref_types=("Place",),
+                help="where defenders face this risk",
+            ),
+            FieldSpec(
+                "particularly_at_risk",
+                Kind.REF,
+                (H("particularRiskRegion"),),
+                many=True,
+                ref_types=("Place",),
+                help="regions the source singles out",
+            ),
+        ),
+        help="a kind of risk human rights defenders face (a SKOS concept)",
+        name_predicates=(S("name"), V.SKOS + "prefLabel"),
+    )
+)
 
-_add(TypeSpec(
-    "ConceptScheme", "scheme", (V.SKOS + "ConceptScheme",),
-    COMMON,
-    help="a SKOS concept scheme, e.g. the risk types",
-    name_predicates=(S("name"), V.SKOS + "prefLabel"),
-))
+_add(
+    TypeSpec(
+        "ConceptScheme",
+        "scheme",
+        (V.SKOS + "ConceptScheme",),
+        COMMON,
+        help="a SKOS concept scheme, e.g. the risk types",
+        name_predicates=(S("name"), V.SKOS + "prefLabel"),
+    )
+)
 
 # Keys that are part of every record but are not fields with predicates.
-META_KEYS = ("id", "type", "sources", "field_sources", "visibility", "public_fields", "derived",
-             "note")
+META_KEYS = (
+    "id",
+    "type",
+    "sources",
+    "field_sources",
+    "visibility",
+    "public_fields",
+    "derived",
+    "note",
+)
 VISIBILITIES = ("public", "restricted")
 
 ORG_TYPE_CLASSES = {

@@ -34,13 +34,20 @@ class _Convert:
     def value(self, node: yaml.Node, depth: int = 0) -> object:
         loc = Location(self.rel, node.start_mark.line + 1)
         if id(node) in self.seen:
-            self.problems.add(loc, "YAML aliases (*name) are not allowed in data files",
-                              "write the value out in full", code="yaml-alias")
+            self.problems.add(
+                loc,
+                "YAML aliases (*name) are not allowed in data files",
+                "write the value out in full",
+                code="yaml-alias",
+            )
             return None
         if depth > MAX_DEPTH:
-            self.problems.add(loc, f"nested more than {MAX_DEPTH} levels deep",
-                              "records are flat: a field holds a value, a list or a "
-                              "{language: text} map", code="too-deep")
+            self.problems.add(
+                loc,
+                f"nested more than {MAX_DEPTH} levels deep",
+                "records are flat: a field holds a value, a list or a {language: text} map",
+                code="too-deep",
+            )
             return None
         if isinstance(node, yaml.MappingNode):
             self.seen.add(id(node))
@@ -59,8 +66,11 @@ class _Convert:
             return text.lower() in ("true", "yes", "on", "y")
         if tag == _TAG + "int":
             try:
-                return int(text.replace("_", ""), 0) if text.startswith("0x") else int(
-                    text.replace("_", ""))
+                return (
+                    int(text.replace("_", ""), 0)
+                    if text.startswith("0x")
+                    else int(text.replace("_", ""))
+                )
             except ValueError:
                 return text
         if tag == _TAG + "float":
@@ -70,29 +80,42 @@ class _Convert:
                 return text
         if tag in (_TAG + "str", _TAG + "timestamp"):
             return text  # dates stay text: the field parser reads them strictly
-        self.problems.add(Location(self.rel, node.start_mark.line + 1),
-                          f"unsupported YAML tag {tag!r}", "remove the tag", code="yaml-tag")
+        self.problems.add(
+            Location(self.rel, node.start_mark.line + 1),
+            f"unsupported YAML tag {tag!r}",
+            "remove the tag",
+            code="yaml-tag",
+        )
         return text
 
-    def mapping(self, node: yaml.MappingNode, depth: int) -> tuple[dict[str, object],
-                                                                   dict[str, int]]:
+    def mapping(
+        self, node: yaml.MappingNode, depth: int
+    ) -> tuple[dict[str, object], dict[str, int]]:
         out: dict[str, object] = {}
         lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.add(Location(self.rel, line), "YAML merge keys (<<) are not allowed",
-                                  "write the fields out in full", code="yaml-alias")
+                self.problems.add(
+                    Location(self.rel, line),
+                    "YAML merge keys (<<) are not allowed",
+                    "write the fields out in full",
+                    code="yaml-alias",
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.add(Location(self.rel, line), "a key must be a plain word",
-                                  code="bad-key")
+                self.problems.add(
+                    Location(self.rel, line), "a key must be a plain word", code="bad-key"
+                )
                 continue
             key = key_node.value
             if key in out:
-                self.problems.add(Location(self.rel, line, key),
-                                  f"duplicate key '{key}' (first on line {lines[key]})",
-                                  "keep one of them", code="duplicate-key")
+                self.problems.add(
+                    Location(self.rel, line, key),
+                    f"duplicate key '{key}' (first on line {lines[key]})",
+                    "keep one of them",
+                    code="duplicate-key",
+                )
                 continue
             lines[key] = line
             out[key] = self.value(value_node, depth + 1)
@@ -105,9 +128,12 @@ def _report_aliases(text: str, rel: str, problems: ProblemList) -> bool:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
             found = True
-            problems.add(Location(rel, event.start_mark.line + 1),
-                         "YAML aliases (*name) are not allowed in data files",
-                         "write the value out in full", code="yaml-alias")
+            problems.add(
+                Location(rel, event.start_mark.line + 1),
+                "YAML aliases (*name) are not allowed in data files",
+                "write the value out in full",
+                code="yaml-alias",
+            )
     return found
 
 
@@ -117,8 +143,12 @@ def read_yaml(path: Path, rel: str, problems: ProblemList) -> list[RawRecord]:
     if text is None:
         return []
     if not text.strip():
-        problems.add(Location(rel, 1), "the file is empty",
-                     "add a record (id, type, name, sources) or delete the file", code="empty")
+        problems.add(
+            Location(rel, 1),
+            "the file is empty",
+            "add a record (id, type, name, sources) or delete the file",
+            code="empty",
+        )
         return []
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -130,8 +160,9 @@ def read_yaml(path: Path, rel: str, problems: ProblemList) -> list[RawRecord]:
         hint = "check the indentation and quoting around this line"
         if "\t" in text and ("tab" in what or "found character" in what):
             hint = "YAML does not allow tabs for indentation: use spaces"
-        problems.add(Location(rel, line, None, col), f"not valid YAML: {what}", hint,
-                     code="yaml-syntax")
+        problems.add(
+            Location(rel, line, None, col), f"not valid YAML: {what}", hint, code="yaml-syntax"
+        )
         return []
     except yaml.YAMLError as exc:
         problems.add(Location(rel, None), f"not valid YAML: {exc}", code="yaml-syntax")
@@ -151,8 +182,12 @@ def read_yaml(path: Path, rel: str, problems: ProblemList) -> list[RawRecord]:
     for node in nodes:
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.MappingNode):
-            problems.add(Location(rel, line), "a record must be a mapping of field: value",
-                         "start the record with 'id:' and 'type:'", code="not-a-record")
+            problems.add(
+                Location(rel, line),
+                "a record must be a mapping of field: value",
+                "start the record with 'id:' and 'type:'",
+                code="not-a-record",
+            )
             continue
         conv.seen.add(id(node))
         data, lines = conv.mapping(node, 1)

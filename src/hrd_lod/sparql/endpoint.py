@@ -47,9 +47,18 @@ GRAPH_TYPES = {
     "text/plain": "ntriples",
     "application/ld+json": "jsonld",
 }
-_FORMAT_PARAM = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv",
-                 "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples",
-                 "jsonld": "jsonld", "json-ld": "jsonld"}
+_FORMAT_PARAM = {
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "ntriples": "ntriples",
+    "nt": "ntriples",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+}
 _CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -77,17 +86,25 @@ of the dataset's graphs. Queries stop after {{ limits.time_s }} s; results are l
 
 
 def _example(base: str) -> str:
-    return (f"PREFIX schema: <{V.SCHEMA}>\nPREFIX hrd: <{V.HRD}>\n\n"
-            "SELECT ?conferral ?award ?year WHERE {\n"
-            "  ?conferral a hrd:AwardConferral ;\n    hrd:award/schema:name ?award ;\n"
-            "    hrd:year ?year .\n} ORDER BY ?year\nLIMIT 100\n")
+    return (
+        f"PREFIX schema: <{V.SCHEMA}>\nPREFIX hrd: <{V.HRD}>\n\n"
+        "SELECT ?conferral ?award ?year WHERE {\n"
+        "  ?conferral a hrd:AwardConferral ;\n    hrd:award/schema:name ?award ;\n"
+        "    hrd:year ?year .\n} ORDER BY ?year\nLIMIT 100\n"
+    )
 
 
 class SparqlEndpoint:
     """The SPARQL endpoint over a built ``dist/`` folder or a pyoxigraph store."""
 
-    def __init__(self, source: Path | str | ox.Store, limits: Limits | None = None, *,
-                 cache_dir: Path | None = None, title: str = "hrd-lod dataset") -> None:
+    def __init__(
+        self,
+        source: Path | str | ox.Store,
+        limits: Limits | None = None,
+        *,
+        cache_dir: Path | None = None,
+        title: str = "hrd-lod dataset",
+    ) -> None:
         self.limits = limits or Limits()
         self.title = title
         self._tmp: Path | None = None
@@ -123,15 +140,17 @@ class SparqlEndpoint:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
-                 ) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         request = Request(environ)
         request.max_content_length = self.limits.body_bytes
         try:
             response = self.handle(request)
         except RequestEntityTooLarge:
-            response = _text(413, f"the request body is larger than the limit of "
-                                  f"{self.limits.body_bytes} bytes")
+            response = _text(
+                413, f"the request body is larger than the limit of {self.limits.body_bytes} bytes"
+            )
         except HTTPException as exc:
             response = _text(exc.code or 400, exc.description or exc.name)
         response.headers.update(_CORS)
@@ -146,10 +165,12 @@ class SparqlEndpoint:
             r = _text(405, f"method {request.method} is not allowed; use GET or POST")
             r.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
             return r
-        if request.content_length is not None and (
-                request.content_length > self.limits.body_bytes):
-            return _text(413, f"the request body is {request.content_length} bytes; the "
-                              f"limit is {self.limits.body_bytes} bytes")
+        if request.content_length is not None and (request.content_length > self.limits.body_bytes):
+            return _text(
+                413,
+                f"the request body is {request.content_length} bytes; the "
+                f"limit is {self.limits.body_bytes} bytes",
+            )
         params = request.args
         query: str | None
         if request.method == "POST":
@@ -160,14 +181,26 @@ class SparqlEndpoint:
             elif ctype == "application/sparql-query":
                 body = request.get_data(cache=False)
                 params = request.args.copy()  # type: ignore[assignment]
-                params.setlist("query", [body.decode(request.mimetype_params.get(  # type: ignore[attr-defined]
-                    "charset", "utf-8"), "replace")])
+                params.setlist(
+                    "query",
+                    [
+                        body.decode(
+                            request.mimetype_params.get(  # type: ignore[attr-defined]
+                                "charset", "utf-8"
+                            ),
+                            "replace",
+                        )
+                    ],
+                )
             elif ctype == "application/sparql-update" or "update" in request.args:
                 return _text(400, "updates are not allowed: this endpoint is read-only")
             else:
-                return _text(415, f"unsupported request type {ctype!r}: send "
-                                  "application/x-www-form-urlencoded or "
-                                  "application/sparql-query")
+                return _text(
+                    415,
+                    f"unsupported request type {ctype!r}: send "
+                    "application/x-www-form-urlencoded or "
+                    "application/sparql-query",
+                )
         if "update" in params:
             return _text(400, "updates are not allowed: this endpoint is read-only")
         queries = params.getlist("query")
@@ -187,9 +220,15 @@ class SparqlEndpoint:
         if isinstance(chosen, Response):
             return chosen
         result_format, graph_format = chosen
-        job = Job(query, tuple(params.getlist("default-graph-uri")),
-                  tuple(params.getlist("named-graph-uri")), result_format, graph_format,
-                  self.limits.result_bytes, self._prefixes)
+        job = Job(
+            query,
+            tuple(params.getlist("default-graph-uri")),
+            tuple(params.getlist("named-graph-uri")),
+            result_format,
+            graph_format,
+            self.limits.result_bytes,
+            self._prefixes,
+        )
         try:
             answer = self.pool.run(job, self.limits.time_s, self.limits.queue_s)
         except Busy as exc:
@@ -202,56 +241,67 @@ class SparqlEndpoint:
 
     def form(self) -> Response:
         """Return the HTML query form."""
-        html = _FORM.render(title=self.title, limits=self.limits, example=self._example,
-                            formats=["json", "xml", "csv", "tsv", "turtle", "ntriples",
-                                     "jsonld"])
+        html = _FORM.render(
+            title=self.title,
+            limits=self.limits,
+            example=self._example,
+            formats=["json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld"],
+        )
         return Response(html, mimetype="text/html")
 
 
-def _negotiate(request: Request, param: str | None, form: str
-               ) -> tuple[str, str] | Response:
+def _negotiate(request: Request, param: str | None, form: str) -> tuple[str, str] | Response:
     """Return (results format, graph format) for the request, or a 406 response."""
     results, graphs = "json", "turtle"
     if param:
         name = _FORMAT_PARAM.get(param.lower())
         if name is None:
-            return _text(400, f"unknown format {param!r}; use one of "
-                              f"{', '.join(sorted(set(_FORMAT_PARAM.values())))}")
+            return _text(
+                400,
+                f"unknown format {param!r}; use one of "
+                f"{', '.join(sorted(set(_FORMAT_PARAM.values())))}",
+            )
         return (name, graphs) if name in ("json", "xml", "csv", "tsv") else (results, name)
     accept = request.accept_mimetypes
     if not accept:
         return results, graphs
     best_r = accept.best_match(list(RESULT_TYPES))
     best_g = accept.best_match(list(GRAPH_TYPES))
-    wanted = {"SELECT": [best_r], "ASK": [best_r], "CONSTRUCT": [best_g],
-              "DESCRIBE": [best_g]}.get(form, [best_r, best_g])
+    wanted = {"SELECT": [best_r], "ASK": [best_r], "CONSTRUCT": [best_g], "DESCRIBE": [best_g]}.get(
+        form, [best_r, best_g]
+    )
     if not any(wanted):
         types = list(GRAPH_TYPES) if form in ("CONSTRUCT", "DESCRIBE") else list(RESULT_TYPES)
-        return _text(406, "none of the accepted media types can be produced; this query "
-                          "can be answered as " + ", ".join(types))
-    return (RESULT_TYPES[best_r] if best_r else results,
-            GRAPH_TYPES[best_g] if best_g else graphs)
+        return _text(
+            406,
+            "none of the accepted media types can be produced; this query "
+            "can be answered as " + ", ".join(types),
+        )
+    return (RESULT_TYPES[best_r] if best_r else results, GRAPH_TYPES[best_g] if best_g else graphs)
 
 
 def _answer(answer: Answer) -> Response:
-    r = Response(answer.body, status=answer.status, content_type=_with_charset(
-        answer.media_type))
+    r = Response(answer.body, status=answer.status, content_type=_with_charset(answer.media_type))
     r.headers["Vary"] = "Accept"
     r.headers["Cache-Control"] = "no-cache"
     return r
 
 
 def _with_charset(media: str) -> str:
-    return media if "charset" in media or media == "application/ld+json" else (
-        f"{media}; charset=utf-8")
+    return (
+        media
+        if "charset" in media or media == "application/ld+json"
+        else (f"{media}; charset=utf-8")
+    )
 
 
 def _text(status: int, message: str) -> Response:
     return Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
 
 
-def make_endpoint(dist_dir: Path, limits: Limits | None = None,
-                  cache_dir: Path | None = None) -> tuple[WSGIApp, Callable[[], None]]:
+def make_endpoint(
+    dist_dir: Path, limits: Limits | None = None, cache_dir: Path | None = None
+) -> tuple[WSGIApp, Callable[[], None]]:
     """Return the endpoint over ``dist_dir`` as a WSGI app and the function that stops it."""
     endpoint = SparqlEndpoint(dist_dir, limits, cache_dir=cache_dir)
     return endpoint, endpoint.close

@@ -8,8 +8,15 @@ from ..errors import RemoteError, UsageError
 class QuerySyntaxError(UsageError):
     """The query text does not parse; ``line`` and ``column`` (1-based) say where."""
 
-    def __init__(self, message: str, *, line: int | None, column: int | None,
-                 excerpt: str | None = None, source: str = "query") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None,
+        column: int | None,
+        excerpt: str | None = None,
+        source: str = "query",
+    ) -> None:
         where = f"{source}:{line}:{column}" if line is not None else source
         text = f"SPARQL syntax error at {where}: {message}"
         if excerpt:
@@ -31,8 +38,9 @@ class QueryTooLong(QueryRefused):
 class PublishError(RemoteError):
     """A push to a Graph Store Protocol endpoint failed; says which graphs were written."""
 
-    def __init__(self, message: str, *, written: list[str], not_written: list[str],
-                 hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, written: list[str], not_written: list[str], hint: str | None = None
+    ) -> None:
         lines = [message, f"graphs written ({len(written)}):"]
         lines += [f"  {g}" for g in written] or ["  (none)"]
         lines.append(f"graphs NOT written ({len(not_written)}):")

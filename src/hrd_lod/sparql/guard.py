@@ -36,8 +36,9 @@ _TOKEN = re.compile(
 
 #: Query forms (read) and update operations (refused).
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})
-UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
-                          "COPY", "WITH"})
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -89,11 +90,14 @@ def check_read_only(text: str) -> str:
     if updates:
         raise QueryRefused(
             f"updates are not allowed: this endpoint is read-only (the request starts with "
-            f"{updates[0]})", hint="send SELECT, ASK, CONSTRUCT or DESCRIBE queries only")
+            f"{updates[0]})",
+            hint="send SELECT, ASK, CONSTRUCT or DESCRIBE queries only",
+        )
     if "SERVICE" in keywords(text) | keywords(unescape(text)):
         raise QueryRefused(
             "SERVICE is not allowed: this endpoint does not fetch other URLs (federated query)",
-            hint="run the federated part against the other endpoint yourself")
+            hint="run the federated part against the other endpoint yourself",
+        )
     form = query_form(text)
     return form if form in QUERY_FORMS else "UNKNOWN"
 
@@ -118,8 +122,9 @@ class Limits:
     def check_query(self, text: str) -> str:
         """Return the query form; raise QueryRefused if the text is too long or not read-only."""
         if len(text) > self.query_chars:
-            raise QueryTooLong(f"the query is {len(text)} characters long; the limit is "
-                               f"{self.query_chars}")
+            raise QueryTooLong(
+                f"the query is {len(text)} characters long; the limit is {self.query_chars}"
+            )
         if not text.strip():
             raise QueryRefused("the query is empty")
         return check_read_only(text)

@@ -57,29 +57,59 @@ def open_dist(dist: Path) -> BuiltDataset:
     """Return the built dataset in ``dist``; raise LoadError if it is not a complete build."""
     manifest_path = dist / "manifest.json"
     if not manifest_path.is_file():
-        raise LoadError([Problem(Location(str(manifest_path)), "no built dataset here",
-                                 "run 'hrd-lod build' first, or pass --dist DIR", "dist")])
+        raise LoadError(
+            [
+                Problem(
+                    Location(str(manifest_path)),
+                    "no built dataset here",
+                    "run 'hrd-lod build' first, or pass --dist DIR",
+                    "dist",
+                )
+            ]
+        )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         dataset_id = str(manifest["dataset"])
         base = str(manifest["base_iri"])
         files = {f["path"]: f for f in manifest["files"]}
     except (ValueError, KeyError, TypeError) as exc:
-        raise LoadError([Problem(Location(str(manifest_path)), f"unreadable manifest: {exc}",
-                                 "rebuild with 'hrd-lod build'", "dist")]) from exc
+        raise LoadError(
+            [
+                Problem(
+                    Location(str(manifest_path)),
+                    f"unreadable manifest: {exc}",
+                    "rebuild with 'hrd-lod build'",
+                    "dist",
+                )
+            ]
+        ) from exc
     name = f"{dataset_id}.nq"
     entry = files.get(name)
     nquads = dist / name
     if entry is None or not nquads.is_file():
-        raise LoadError([Problem(Location(str(nquads)), "the N-Quads dump is missing",
-                                 "rebuild with 'hrd-lod build'", "dist")])
+        raise LoadError(
+            [
+                Problem(
+                    Location(str(nquads)),
+                    "the N-Quads dump is missing",
+                    "rebuild with 'hrd-lod build'",
+                    "dist",
+                )
+            ]
+        )
     key = str(entry["sha256"])
     union_entry = files.get(f"{dataset_id}.nt")
     union = dist / f"{dataset_id}.nt"
     if union_entry is not None and union.is_file():
         key = hashlib.sha256(f"{key} {union_entry['sha256']}".encode()).hexdigest()
-    return BuiltDataset(dist, dataset_id, nquads, key, base,
-                        union if union_entry is not None and union.is_file() else None)
+    return BuiltDataset(
+        dist,
+        dataset_id,
+        nquads,
+        key,
+        base,
+        union if union_entry is not None and union.is_file() else None,
+    )
 
 
 def store_dir(cache_dir: Path, dataset: BuiltDataset) -> Path:
@@ -96,16 +126,17 @@ def ensure_disk_store(dataset: BuiltDataset, cache_dir: Path, keep: int = 2) -> 
     final = store_dir(cache_dir, dataset)
     if not (final / "READY").is_file():
         build_disk_store(dataset.nquads, final, dataset.sha256, dataset.union)
-    others = sorted((p for p in final.parent.glob(f"{dataset.id}-*")
-                     if p != final and (p / "READY").is_file()),
-                    key=lambda p: (p / "READY").stat().st_mtime, reverse=True)
+    others = sorted(
+        (p for p in final.parent.glob(f"{dataset.id}-*") if p != final and (p / "READY").is_file()),
+        key=lambda p: (p / "READY").stat().st_mtime,
+        reverse=True,
+    )
     for old in others[keep:]:
         shutil.rmtree(old, ignore_errors=True)
     return final
 
 
-def build_disk_store(nquads: Path, final: Path, tag: str = "", union: Path | None = None
-                     ) -> Path:
+def build_disk_store(nquads: Path, final: Path, tag: str = "", union: Path | None = None) -> Path:
     """Bulk-load an N-Quads file into a new on-disk store at ``final`` (built aside, renamed)."""
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=final.parent))
@@ -155,11 +186,18 @@ def fill(store: ox.Store, nquads: Path, union: Path | None, scratch: Path) -> No
             union = scratch / "union.nt"
             quads = ox.parse(path=str(nquads), format=NQ)
             ox.serialize((q.triple for q in quads), str(union), format=ox.RdfFormat.N_TRIPLES)
-        store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES,
-                        to_graph=ox.DefaultGraph())
+        store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     except SyntaxError as exc:
-        raise LoadError([Problem(Location(str(nquads)), f"unreadable RDF: {exc}",
-                                 "rebuild with 'hrd-lod build'", "dist")]) from None
+        raise LoadError(
+            [
+                Problem(
+                    Location(str(nquads)),
+                    f"unreadable RDF: {exc}",
+                    "rebuild with 'hrd-lod build'",
+                    "dist",
+                )
+            ]
+        ) from None
 
 
 def graph_names(store: ox.Store) -> list[str]:
@@ -167,9 +205,14 @@ def graph_names(store: ox.Store) -> list[str]:
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def run_query(store: ox.Store, text: str, graph: str | None = None,
-              default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, source: str = "query") -> QueryResult:
+def run_query(
+    store: ox.Store,
+    text: str,
+    graph: str | None = None,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    source: str = "query",
+) -> QueryResult:
     """Return the result of a SPARQL query over the store's default graph (or the given graphs).
 
     The default graph of a store made here is the union of the named graphs (see :func:`fill`).
@@ -180,8 +223,10 @@ def run_query(store: ox.Store, text: str, graph: str | None = None,
     if graph is not None:
         known = graph_names(store)
         if graph not in known:
-            raise UsageError(f"no graph {graph} in the dataset",
-                             hint="graphs: " + ", ".join(known) if known else None)
+            raise UsageError(
+                f"no graph {graph} in the dataset",
+                hint="graphs: " + ", ".join(known) if known else None,
+            )
         kwargs["default_graph"] = [ox.NamedNode(graph)]
     elif default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
@@ -207,13 +252,13 @@ def syntax_error(text: str, message: str, source: str = "query") -> QuerySyntaxE
     # pyoxigraph counts columns in bytes (1-based); people count characters
     col = len(line.encode("utf-8")[: max(byte_col - 1, 0)].decode("utf-8", "ignore")) + 1
     excerpt = f"  {line_no:>3} | {line}\n      | {' ' * (col - 1)}^"
-    return QuerySyntaxError(_short(detail), line=line_no, column=col, excerpt=excerpt,
-                            source=source)
+    return QuerySyntaxError(
+        _short(detail), line=line_no, column=col, excerpt=excerpt, source=source
+    )
 
 
 def _short(detail: str) -> str:
     detail = " ".join(detail.split())
     if "Prefix not found" in detail:  # pyoxigraph lists every character it would accept
-        return "undeclared prefix (declare it with a line such as PREFIX schema: " \
-               f"<{V.SCHEMA}>)"
+        return f"undeclared prefix (declare it with a line such as PREFIX schema: <{V.SCHEMA}>)"
     return detail if len(detail) <= _MAX_DETAIL else detail[:_MAX_DETAIL] + " ..."

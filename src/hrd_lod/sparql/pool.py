@@ -87,8 +87,12 @@ def execute(store: Any, job: Job) -> Answer:
     from .results import GRAPH_FORMATS, RESULT_FORMATS
 
     try:
-        result = run_query(store, job.query, default_graphs=list(job.default_graphs),
-                           named_graphs=list(job.named_graphs))
+        result = run_query(
+            store,
+            job.query,
+            default_graphs=list(job.default_graphs),
+            named_graphs=list(job.named_graphs),
+        )
         out = _Bounded(job.max_bytes)
         if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
             fmt = RESULT_FORMATS[job.result_format]
@@ -103,12 +107,20 @@ def execute(store: Any, job: Job) -> Answer:
     except QuerySyntaxError as exc:
         return Answer(400, "text/plain", exc.message.encode("utf-8"))
     except ResultTooLarge:
-        return Answer(400, "text/plain", (
-            f"the result is larger than the limit of {job.max_bytes} bytes; add a LIMIT or "
-            "narrow the query").encode())
+        return Answer(
+            400,
+            "text/plain",
+            (
+                f"the result is larger than the limit of {job.max_bytes} bytes; add a LIMIT or "
+                "narrow the query"
+            ).encode(),
+        )
     except Exception as exc:  # evaluation errors (e.g. a bad graph IRI) are the query's
-        return Answer(400 if isinstance(exc, ValueError) else 500, "text/plain",
-                      f"query failed: {exc}".encode())
+        return Answer(
+            400 if isinstance(exc, ValueError) else 500,
+            "text/plain",
+            f"query failed: {exc}".encode(),
+        )
 
 
 def _worker_main(conn: Connection, store_folder: str) -> None:
@@ -133,8 +145,12 @@ def _worker_main(conn: Connection, store_folder: str) -> None:
 class _Worker:
     def __init__(self, ctx: Any, store_folder: Path) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, str(store_folder)),
-                                daemon=True, name="hrd-lod-sparql-worker")
+        self.proc = ctx.Process(
+            target=_worker_main,
+            args=(child, str(store_folder)),
+            daemon=True,
+            name="hrd-lod-sparql-worker",
+        )
         self.proc.start()
         child.close()
         self._conn_lock = threading.Lock()

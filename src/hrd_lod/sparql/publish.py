@@ -80,21 +80,31 @@ def plan(dist: Path) -> Iterator[list[GraphPush]]:
     try:
         store.bulk_load(path=str(dataset.nquads), format=ox.RdfFormat.N_QUADS)
     except SyntaxError as exc:
-        raise LoadError([Problem(Location(str(dataset.nquads)), f"unreadable RDF: {exc}",
-                                 "rebuild with 'hrd-lod build'", "dist")]) from None
+        raise LoadError(
+            [
+                Problem(
+                    Location(str(dataset.nquads)),
+                    f"unreadable RDF: {exc}",
+                    "rebuild with 'hrd-lod build'",
+                    "dist",
+                )
+            ]
+        ) from None
     description_iri = V.description_graph_iri(dataset.base_iri)
     with tempfile.TemporaryDirectory(prefix="hrd-lod-publish-") as tmp:
         work = Path(tmp)
         pushes: list[GraphPush] = []
         graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-        graphs += sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
-                         key=lambda g: g.value)
+        graphs += sorted(
+            (g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value
+        )
         for i, g in enumerate(graphs):
             path = work / f"graph-{i:05d}.nt"
             store.dump(str(path), format=NT, from_graph=g)
             iri = g.value if isinstance(g, ox.NamedNode) else None
-            pushes.append(GraphPush(iri, path, _count_lines(path), path.stat().st_size,
-                                    dataset.nquads.name))
+            pushes.append(
+                GraphPush(iri, path, _count_lines(path), path.stat().st_size, dataset.nquads.name)
+            )
         void = dist / DESCRIPTION_FILE
         if void.is_file() and description_iri not in {p.iri for p in pushes}:
             path = work / "description.nt"
@@ -102,15 +112,32 @@ def plan(dist: Path) -> Iterator[list[GraphPush]]:
                 triples = ox.parse(path=str(void), format=ox.RdfFormat.TURTLE)
                 ox.serialize((q.triple for q in triples), str(path), format=NT)
             except SyntaxError as exc:
-                raise LoadError([Problem(Location(str(void)), f"unreadable Turtle: {exc}",
-                                         "rebuild with 'hrd-lod build'", "dist")]) from None
-            pushes.append(GraphPush(description_iri, path, _count_lines(path),
-                                    path.stat().st_size, DESCRIPTION_FILE))
+                raise LoadError(
+                    [
+                        Problem(
+                            Location(str(void)),
+                            f"unreadable Turtle: {exc}",
+                            "rebuild with 'hrd-lod build'",
+                            "dist",
+                        )
+                    ]
+                ) from None
+            pushes.append(
+                GraphPush(
+                    description_iri, path, _count_lines(path), path.stat().st_size, DESCRIPTION_FILE
+                )
+            )
         yield pushes
 
 
-def push(client: Client, gsp_url: str, pushes: list[GraphPush], *, replace: bool = True,
-         progress: Callable[[str], None] | None = None) -> list[GraphPush]:
+def push(
+    client: Client,
+    gsp_url: str,
+    pushes: list[GraphPush],
+    *,
+    replace: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> list[GraphPush]:
     """Send every graph to the store; return them; raise PublishError naming what was written."""
     check_url(gsp_url)
     method = "PUT" if replace else "POST"
@@ -124,23 +151,34 @@ def push(client: Client, gsp_url: str, pushes: list[GraphPush], *, replace: bool
                 # requests streams a file with its Content-Length; an empty file it would send
                 # chunked, which some stores refuse, so an empty graph is an empty bytes body
                 body: bytes | BinaryIO = fh if p.bytes else b""
-                client.request(method, p.url(gsp_url), body=body,
-                               rewind=lambda fh=fh: fh.seek(0), headers=headers)
+                client.request(
+                    method,
+                    p.url(gsp_url),
+                    body=body,
+                    rewind=lambda fh=fh: fh.seek(0),
+                    headers=headers,
+                )
         except RemoteError as exc:
             raise PublishError(
                 f"the push to {redact_url(gsp_url)} failed at {p.name}: {exc.message}",
                 written=[w.name for w in written],
-                not_written=[q.name for q in pushes[len(written):]],
+                not_written=[q.name for q in pushes[len(written) :]],
                 hint="run the same command again once the store is back: PUT replaces each "
-                     "graph, so a re-run completes the job") from None
+                "graph, so a re-run completes the job",
+            ) from None
         written.append(p)
     return written
 
 
 def count_gsp(client: Client, gsp_url: str, graph: GraphPush) -> int:
     """Return how many triples the store holds in ``graph`` (Graph Store GET; 404 = 0)."""
-    resp = client.request("GET", graph.url(gsp_url), ok=(404,), stream=True,
-                          headers={"Accept": "application/n-triples"})
+    resp = client.request(
+        "GET",
+        graph.url(gsp_url),
+        ok=(404,),
+        stream=True,
+        headers={"Accept": "application/n-triples"},
+    )
     with resp:
         if resp.status_code == 404:
             return 0
@@ -150,8 +188,10 @@ def count_gsp(client: Client, gsp_url: str, graph: GraphPush) -> int:
         try:
             return sum(1 for _ in ox.parse(resp.raw, format=fmt))
         except SyntaxError as exc:
-            raise RemoteError(f"GET {redact_url(graph.url(gsp_url))}: the store sent "
-                              f"unreadable {media or 'RDF'}: {exc}") from None
+            raise RemoteError(
+                f"GET {redact_url(graph.url(gsp_url))}: the store sent "
+                f"unreadable {media or 'RDF'}: {exc}"
+            ) from None
 
 
 def count_sparql(client: Client, endpoint: str, graph: GraphPush) -> int:
@@ -168,8 +208,14 @@ def count_sparql(client: Client, endpoint: str, graph: GraphPush) -> int:
     return int(value.value) if isinstance(value, ox.Literal) else 0
 
 
-def verify(client: Client, gsp_url: str, pushes: list[GraphPush], *, replace: bool = True,
-           sparql_endpoint: str | None = None) -> list[Verified]:
+def verify(
+    client: Client,
+    gsp_url: str,
+    pushes: list[GraphPush],
+    *,
+    replace: bool = True,
+    sparql_endpoint: str | None = None,
+) -> list[Verified]:
     """Return the counts the store reports; raise RemoteError naming each graph that differs.
 
     After a replace each graph must hold exactly the triples sent; after an append at least
@@ -186,6 +232,8 @@ def verify(client: Client, gsp_url: str, pushes: list[GraphPush], *, replace: bo
         if (found != p.triples) if replace else (found < p.triples):
             bad.append(f"{p.name}: sent {p.triples} triples, the store holds {found}")
     if bad:
-        raise RemoteError("the store does not hold what was sent:\n  " + "\n  ".join(bad),
-                          hint="run the push again; if it persists, check the store's logs")
+        raise RemoteError(
+            "the store does not hold what was sent:\n  " + "\n  ".join(bad),
+            hint="run the push again; if it persists, check the store's logs",
+        )
     return out

@@ -69,10 +69,11 @@ def redact_url(url: str) -> str:
     except ValueError:
         port = None
     netloc = host + (f":{port}" if port else "")
-    pairs = [(k, "***" if _SECRET_PARAM.search(k) else v)
-             for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    query = "&".join(quote(k) if v == "" else f"{quote(k)}={quote(v, safe='*')}"
-                     for k, v in pairs)
+    pairs = [
+        (k, "***" if _SECRET_PARAM.search(k) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    query = "&".join(quote(k) if v == "" else f"{quote(k)}={quote(v, safe='*')}" for k, v in pairs)
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
@@ -98,9 +99,16 @@ class Client:
     #: called with a line before each retry (for progress messages)
     on_retry: Callable[[str], None] | None = None
 
-    def request(self, method: str, url: str, *, body: bytes | IO[bytes] | None = None,
-                rewind: Callable[[], None] | None = None, ok: tuple[int, ...] = (),
-                **kwargs: Any) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | IO[bytes] | None = None,
+        rewind: Callable[[], None] | None = None,
+        ok: tuple[int, ...] = (),
+        **kwargs: Any,
+    ) -> requests.Response:
         """Return the response to a request, retrying connection errors and 5xx answers.
 
         A non-2xx answer (other than the codes in ``ok``) raises RemoteError with the
@@ -112,43 +120,55 @@ class Client:
             if attempt > 1 and rewind is not None:
                 rewind()
             try:
-                resp = self.session.request(method, url, data=body, auth=self.auth,
-                                            timeout=(self.connect_timeout, self.timeout),
-                                            **kwargs)
+                resp = self.session.request(
+                    method,
+                    url,
+                    data=body,
+                    auth=self.auth,
+                    timeout=(self.connect_timeout, self.timeout),
+                    **kwargs,
+                )
             except requests.Timeout as exc:
                 # A read timeout means the server is working on it: re-sending would only
                 # pile up work, so only connection timeouts are retried.
                 if isinstance(exc, requests.ConnectTimeout) and attempt < attempts:
                     self._wait(attempt, f"{method} {shown}: connection timed out")
                     continue
-                raise RemoteError(f"{method} {shown}: no answer within {self.timeout:g} s "
-                                  f"(attempt {attempt} of {attempts})",
-                                  hint="raise --timeout, or simplify the query") from None
+                raise RemoteError(
+                    f"{method} {shown}: no answer within {self.timeout:g} s "
+                    f"(attempt {attempt} of {attempts})",
+                    hint="raise --timeout, or simplify the query",
+                ) from None
             except requests.ConnectionError as exc:
                 reason = _reason(exc)
                 if attempt < attempts:
                     self._wait(attempt, f"{method} {shown}: {reason}")
                     continue
-                raise RemoteError(f"{method} {shown}: cannot connect: {reason} "
-                                  f"(gave up after {_attempts(attempts)})",
-                                  hint="is the server running and the URL right?") from None
+                raise RemoteError(
+                    f"{method} {shown}: cannot connect: {reason} "
+                    f"(gave up after {_attempts(attempts)})",
+                    hint="is the server running and the URL right?",
+                ) from None
             except requests.RequestException as exc:
                 raise RemoteError(f"{method} {shown}: {type(exc).__name__}") from None
             if resp.ok or resp.status_code in ok:
                 return resp
             message = server_message(resp)
             if resp.status_code in _RETRY_STATUS and attempt < attempts:
-                self._wait(attempt, f"{method} {shown}: HTTP {resp.status_code}",
-                           _retry_after(resp))
+                self._wait(
+                    attempt, f"{method} {shown}: HTTP {resp.status_code}", _retry_after(resp)
+                )
                 continue
             if resp.status_code in (401, 403):
                 raise RemoteError(
                     f"{method} {shown}: HTTP {resp.status_code} {resp.reason}: {message}",
                     hint=f"set {ENV_TOKEN}, or {ENV_USER} and {ENV_PASSWORD}, or add the "
-                         "host to ~/.netrc")
+                    "host to ~/.netrc",
+                )
             tail = f" (gave up after {_attempts(attempts)})" if attempt > 1 else ""
             raise RemoteError(
-                f"{method} {shown}: HTTP {resp.status_code} {resp.reason}: {message}{tail}")
+                f"{method} {shown}: HTTP {resp.status_code} {resp.reason}: {message}{tail}"
+            )
         raise AssertionError("unreachable")  # the loop always returns or raises
 
     def _wait(self, attempt: int, why: str, retry_after: float | None = None) -> None:
@@ -156,8 +176,9 @@ class Client:
         if retry_after is not None:
             delay = min(max(delay, retry_after), 30.0)  # honour Retry-After, within reason
         if self.on_retry:
-            self.on_retry(f"{why}; retrying in {delay:.1f} s (attempt {attempt + 1} of "
-                          f"{self.retries + 1})")
+            self.on_retry(
+                f"{why}; retrying in {delay:.1f} s (attempt {attempt + 1} of {self.retries + 1})"
+            )
         self.sleep(delay)
 
 
@@ -173,12 +194,14 @@ def _retry_after(resp: requests.Response) -> float | None:
 def _reason(exc: requests.ConnectionError) -> str:
     # requests' messages quote the URL; say what happened in our own words instead.
     text = str(exc).lower()
-    for needle, reason in (("refused", "connection refused"),
-                           ("name or service not known", "unknown host"),
-                           ("nodename nor servname", "unknown host"),
-                           ("reset", "connection reset"),
-                           ("remotedisconnected", "the server closed the connection"),
-                           ("aborted", "connection aborted")):
+    for needle, reason in (
+        ("refused", "connection refused"),
+        ("name or service not known", "unknown host"),
+        ("nodename nor servname", "unknown host"),
+        ("reset", "connection reset"),
+        ("remotedisconnected", "the server closed the connection"),
+        ("aborted", "connection aborted"),
+    ):
         if needle in text:
             return reason
     return "connection failed"
@@ -196,18 +219,24 @@ def server_message(resp: requests.Response) -> str:
     return text or "(no message)"
 
 
-SELECT_ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
-                 "text/turtle;q=0.8, application/n-triples;q=0.8, application/ld+json;q=0.7, "
-                 "application/rdf+xml;q=0.5")
+SELECT_ACCEPT = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+    "text/turtle;q=0.8, application/n-triples;q=0.8, application/ld+json;q=0.7, "
+    "application/rdf+xml;q=0.5"
+)
 
 
-def sparql_query(client: Client, endpoint: str, query: str,
-                 default_graphs: list[str] | None = None) -> tuple[str, bytes]:
+def sparql_query(
+    client: Client, endpoint: str, query: str, default_graphs: list[str] | None = None
+) -> tuple[str, bytes]:
     """Return the media type and body of a SPARQL query's answer from a remote endpoint."""
     check_url(endpoint)
     form = [("query", query)] + [("default-graph-uri", g) for g in default_graphs or []]
-    resp = client.request("POST", endpoint, body=urlencode(form).encode("ascii"),
-                          headers={"Accept": SELECT_ACCEPT,
-                                   "Content-Type": "application/x-www-form-urlencoded"})
+    resp = client.request(
+        "POST",
+        endpoint,
+        body=urlencode(form).encode("ascii"),
+        headers={"Accept": SELECT_ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     media = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
     return media, resp.content

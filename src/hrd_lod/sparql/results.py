@@ -19,11 +19,16 @@ RF = ox.RdfFormat
 
 #: --format names of SPARQL results (SELECT, ASK) -> pyoxigraph format
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": QRF.JSON, "xml": QRF.XML, "csv": QRF.CSV, "tsv": QRF.TSV,
+    "json": QRF.JSON,
+    "xml": QRF.XML,
+    "csv": QRF.CSV,
+    "tsv": QRF.TSV,
 }
 #: --format names of graphs (CONSTRUCT, DESCRIBE) -> pyoxigraph format
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": RF.TURTLE, "ntriples": RF.N_TRIPLES, "jsonld": RF.JSON_LD,
+    "turtle": RF.TURTLE,
+    "ntriples": RF.N_TRIPLES,
+    "jsonld": RF.JSON_LD,
 }
 ALL_FORMATS = ("table", *RESULT_FORMATS, *GRAPH_FORMATS)
 
@@ -55,10 +60,10 @@ def compact(term: Term | None, prefixes: Mapping[str, str]) -> str:
         best = ""
         for name, ns in prefixes.items():
             if term.value.startswith(ns) and len(ns) > len(prefixes.get(best, "")):
-                local = term.value[len(ns):]
+                local = term.value[len(ns) :]
                 if local and all(c.isalnum() or c in "-_./" for c in local):
                     best = name
-        return f"{best}:{term.value[len(prefixes[best]):]}" if best else f"<{term.value}>"
+        return f"{best}:{term.value[len(prefixes[best]) :]}" if best else f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
@@ -69,13 +74,15 @@ def compact(term: Term | None, prefixes: Mapping[str, str]) -> str:
 def table(result: ox.QuerySolutions, prefixes: Mapping[str, str]) -> Rendered:
     """Return SELECT results as an aligned text table with a row count."""
     names = [v.value for v in result.variables]
-    rows = [[compact(sol[i], prefixes).replace("\n", " ") for i in range(len(names))]
-            for sol in result]
+    rows = [
+        [compact(sol[i], prefixes).replace("\n", " ") for i in range(len(names))] for sol in result
+    ]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
-             "-+-".join("-" * w for w in widths)]
-    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-              for r in rows]
+    lines = [
+        " | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
+        "-+-".join("-" * w for w in widths),
+    ]
+    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return Rendered(("\n".join(lines) + "\n").encode("utf-8"), "text/plain", len(rows))
 
@@ -85,33 +92,43 @@ def sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     return sorted(set(triples), key=str)
 
 
-def render(result: ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple], fmt: str,
-           prefixes: Mapping[str, str]) -> Rendered:
+def render(
+    result: ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple],
+    fmt: str,
+    prefixes: Mapping[str, str],
+) -> Rendered:
     """Return ``result`` rendered in ``fmt`` (table, a W3C results format, or an RDF syntax)."""
     if isinstance(result, ox.QueryBoolean):
         if fmt in GRAPH_FORMATS:
-            raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; an ASK query "
-                             f"gives table, {', '.join(RESULT_FORMATS)}")
+            raise UsageError(
+                f"--format {fmt} is for CONSTRUCT and DESCRIBE; an ASK query "
+                f"gives table, {', '.join(RESULT_FORMATS)}"
+            )
         if fmt == "table":
             return Rendered(b"true\n" if bool(result) else b"false\n", "text/plain", None)
         f = RESULT_FORMATS[fmt]
         return Rendered(result.serialize(format=f), f.media_type, None)
     if isinstance(result, ox.QuerySolutions):
         if fmt in GRAPH_FORMATS:
-            raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; a SELECT query "
-                             f"gives table, {', '.join(RESULT_FORMATS)}")
+            raise UsageError(
+                f"--format {fmt} is for CONSTRUCT and DESCRIBE; a SELECT query "
+                f"gives table, {', '.join(RESULT_FORMATS)}"
+            )
         if fmt == "table":
             return table(result, prefixes)
         f = RESULT_FORMATS[fmt]
         return Rendered(result.serialize(format=f), f.media_type, None)
     if fmt in RESULT_FORMATS:
-        raise UsageError(f"--format {fmt} is for SELECT and ASK; a CONSTRUCT or DESCRIBE "
-                         f"query gives {', '.join(GRAPH_FORMATS)}")
+        raise UsageError(
+            f"--format {fmt} is for SELECT and ASK; a CONSTRUCT or DESCRIBE "
+            f"query gives {', '.join(GRAPH_FORMATS)}"
+        )
     triples = sorted_triples(result)
     g = GRAPH_FORMATS["turtle" if fmt == "table" else fmt]
     # only the vocabulary prefixes: entity IRIs hold '/', which Turtle would escape
-    used = {k: v for k, v in prefixes.items()
-            if k in V.PREFIXES and any(_uses(t, v) for t in triples)}
+    used = {
+        k: v for k, v in prefixes.items() if k in V.PREFIXES and any(_uses(t, v) for t in triples)
+    }
     if g == RF.TURTLE:
         from ..export.dumps import serialize_sorted  # prefixes in a stable order
 
@@ -122,12 +139,15 @@ def render(result: ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple], fmt: s
 
 
 def _uses(triple: ox.Triple, ns: str) -> bool:
-    return any(isinstance(t, ox.NamedNode) and t.value.startswith(ns)
-               for t in (triple.subject, triple.predicate, triple.object))
+    return any(
+        isinstance(t, ox.NamedNode) and t.value.startswith(ns)
+        for t in (triple.subject, triple.predicate, triple.object)
+    )
 
 
-def parse_answer(media: str, body: bytes, endpoint: str
-                 ) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+def parse_answer(
+    media: str, body: bytes, endpoint: str
+) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
     """Return a remote endpoint's answer as the objects a local query gives."""
     from ..errors import RemoteError
     from .remote import redact_url
@@ -140,7 +160,10 @@ def parse_answer(media: str, body: bytes, endpoint: str
         if graph_format is not None:
             return [q.triple for q in ox.parse(body, format=graph_format)]
     except SyntaxError as exc:
-        raise RemoteError(f"{redact_url(endpoint)} sent an unreadable {media} answer: "
-                          f"{exc}") from None
-    raise RemoteError(f"{redact_url(endpoint)} answered with {media or 'no media type'}, "
-                      "which is neither a SPARQL results format nor RDF")
+        raise RemoteError(
+            f"{redact_url(endpoint)} sent an unreadable {media} answer: {exc}"
+        ) from None
+    raise RemoteError(
+        f"{redact_url(endpoint)} answered with {media or 'no media type'}, "
+        "which is neither a SPARQL results format nor RDF"
+    )

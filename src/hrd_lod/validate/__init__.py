@@ -25,12 +25,20 @@ ENGINES = ("auto", "fast", "reference")
 def check_engine(engine: str) -> None:
     """Raise UsageError unless ``engine`` is one of :data:`ENGINES`."""
     if engine not in ENGINES:
-        raise UsageError(f"unknown validation engine {engine!r}",
-                         hint=f"use one of: {', '.join(ENGINES)}")
+        raise UsageError(
+            f"unknown validation engine {engine!r}", hint=f"use one of: {', '.join(ENGINES)}"
+        )
 
 
-def validate_store(store: ox.Store, records: Records, *, shapes_files: list[Path],
-                   ontology_files: list[Path], base_iri: str, engine: str = "auto") -> Report:
+def validate_store(
+    store: ox.Store,
+    records: Records,
+    *,
+    shapes_files: list[Path],
+    ontology_files: list[Path],
+    base_iri: str,
+    engine: str = "auto",
+) -> Report:
     """Return the SHACL report for the union of the store's graphs."""
     check_engine(engine)
     shapes = shapes_graph(shapes_files, base_iri)
@@ -54,5 +62,6 @@ def validate_store(store: ox.Store, records: Records, *, shapes_files: list[Path
     else:  # pragma: no cover - check_engine refused it above
         raise AssertionError(engine)
     located = locate(results, records, base_iri)
-    return Report(tuple(sorted(set(located), key=Result.sort_key)), engine=used,
-                  fallback_reason=reason)
+    return Report(
+        tuple(sorted(set(located), key=Result.sort_key)), engine=used, fallback_reason=reason
+    )

@@ -34,16 +34,57 @@ ROW_SPARQL = "sparql"  # rows of a SHACL-SPARQL constraint
 _SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Predicates that describe a shape without constraining anything (pyshacl ignores them).
-_DESCRIPTIVE = {RDF.type, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy,
-                SH.message, SH.description, SH.name, SH.order, SH.group, SH.severity,
-                SH.deactivated, SH.defaultValue}
-_NODE_PARAMS = {SH.nodeKind, SH.pattern, SH.flags, SH["class"], SH.datatype, SH["or"],
-                SH.property, SH.sparql, *_TARGETS}
-_PROPERTY_PARAMS = {SH.path, SH.minCount, SH.maxCount, SH.uniqueLang, SH.nodeKind,
-                    SH.pattern, SH.flags, SH["class"], SH.datatype, SH["or"], *_TARGETS}
+_DESCRIPTIVE = {
+    RDF.type,
+    RDFS.label,
+    RDFS.comment,
+    RDFS.seeAlso,
+    RDFS.isDefinedBy,
+    SH.message,
+    SH.description,
+    SH.name,
+    SH.order,
+    SH.group,
+    SH.severity,
+    SH.deactivated,
+    SH.defaultValue,
+}
+_NODE_PARAMS = {
+    SH.nodeKind,
+    SH.pattern,
+    SH.flags,
+    SH["class"],
+    SH.datatype,
+    SH["or"],
+    SH.property,
+    SH.sparql,
+    *_TARGETS,
+}
+_PROPERTY_PARAMS = {
+    SH.path,
+    SH.minCount,
+    SH.maxCount,
+    SH.uniqueLang,
+    SH.nodeKind,
+    SH.pattern,
+    SH.flags,
+    SH["class"],
+    SH.datatype,
+    SH["or"],
+    *_TARGETS,
+}
 _OR_MEMBER_PARAMS = {SH["class"], SH.nodeKind}
-_SPARQL_PARAMS = {RDF.type, RDFS.label, RDFS.comment, SH.select, SH.message, SH.prefixes,
-                  SH.description, SH.deactivated, SH.name}
+_SPARQL_PARAMS = {
+    RDF.type,
+    RDFS.label,
+    RDFS.comment,
+    SH.select,
+    SH.message,
+    SH.prefixes,
+    SH.description,
+    SH.deactivated,
+    SH.name,
+}
 
 _NODE_KIND_FAILS = {
     SH.IRI: "!isIRI(?v)",
@@ -64,16 +105,37 @@ _NODE_KIND_PASSES = {
 
 # Literals of these datatypes that SPARQL proves well-formed and in rdflib's canonical form;
 # every other value goes to rdflib to decide (see fast._datatype_ok).
-_DATE_OK = (f'(DATATYPE(?v) = <{str(XSD)}date> && !STRSTARTS(STR(?v), "0000") && '
-            'REGEX(STR(?v), "^[0-9]{4}-[0-9]{2}-[0-9]{2}$") && '
-            f'COALESCE(sameTerm(<{str(XSD)}date>(STR(?v)), ?v), false))')
+_DATE_OK = (
+    f'(DATATYPE(?v) = <{str(XSD)}date> && !STRSTARTS(STR(?v), "0000") && '
+    'REGEX(STR(?v), "^[0-9]{4}-[0-9]{2}-[0-9]{2}$") && '
+    f"COALESCE(sameTerm(<{str(XSD)}date>(STR(?v)), ?v), false))"
+)
 
 # Regular expression syntax on which Python's re (pyshacl) and SPARQL REGEX agree.
 _PATTERN_UNSAFE = re.compile(r"\(\?|\\[A-Za-z0-9]|\[:|\[[^\]]*-\[|[^\x20-\x7e]")
 
-_SPARQL_REJECT = ("MINUS", "SERVICE", "GRAPH", "VALUES", "GROUP", "HAVING", "LIMIT", "OFFSET",
-                  "ORDER", "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT",
-                  "FROM", "CONSTRUCT", "ASK", "DESCRIBE")
+_SPARQL_REJECT = (
+    "MINUS",
+    "SERVICE",
+    "GRAPH",
+    "VALUES",
+    "GROUP",
+    "HAVING",
+    "LIMIT",
+    "OFFSET",
+    "ORDER",
+    "COUNT",
+    "SUM",
+    "MIN",
+    "MAX",
+    "AVG",
+    "SAMPLE",
+    "GROUP_CONCAT",
+    "FROM",
+    "CONSTRUCT",
+    "ASK",
+    "DESCRIBE",
+)
 
 
 class Unsupported(Exception):  # noqa: N818 (a signal, handled by validate_auto)
@@ -207,11 +269,15 @@ class _Compiler:
             return None
         if classes:
             values = " ".join(sparql_term(c) for c in classes)
-            parts.append(f"{{ VALUES ?hrdlodTc {{ {values} }} "
-                         f"?this <{RDF.type}>/<{RDFS.subClassOf}>* ?hrdlodTc }}")
+            parts.append(
+                f"{{ VALUES ?hrdlodTc {{ {values} }} "
+                f"?this <{RDF.type}>/<{RDFS.subClassOf}>* ?hrdlodTc }}"
+            )
             # One EXISTS per class, with the class as a constant: evaluated from ?this.
-            tests += [f"EXISTS {{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {sparql_term(c)} }}"
-                      for c in classes]
+            tests += [
+                f"EXISTS {{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {sparql_term(c)} }}"
+                for c in classes
+            ]
         nodes = sorted(self.g.objects(node, SH.targetNode))
         if nodes:
             if any(isinstance(n, rdflib.BNode) for n in nodes):
@@ -220,8 +286,10 @@ class _Compiler:
             terms = [sparql_term(n) for n in nodes]
             parts.append(f"{{ VALUES ?this {{ {' '.join(terms)} }} }}")
             tests += [f"sameTerm(?this, {t})" for t in terms]
-        for pred, pattern in ((SH.targetSubjectsOf, "?this {p} ?hrdlodX"),
-                              (SH.targetObjectsOf, "?hrdlodX {p} ?this")):
+        for pred, pattern in (
+            (SH.targetSubjectsOf, "?this {p} ?hrdlodX"),
+            (SH.targetObjectsOf, "?hrdlodX {p} ?this"),
+        ):
             for p in sorted(self.g.objects(node, pred)):
                 if not isinstance(p, rdflib.URIRef):
                     self.refuse(node, f"{_local(str(pred))} that is not an IRI")
@@ -231,8 +299,10 @@ class _Compiler:
                 tests.append(f"EXISTS {group}")
         if not parts:
             return None
-        return Focus("{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }",
-                     "(" + " || ".join(tests) + ")")
+        return Focus(
+            "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }",
+            "(" + " || ".join(tests) + ")",
+        )
 
     # -- shapes ------------------------------------------------------------------------------
     def compile(self) -> list[Check]:
@@ -297,10 +367,13 @@ class _Compiler:
         if not messages and self._has_constraints(shape, node=False):
             self.refuse(shape, "no sh:message (pyshacl's generated message is not reproduced)")
         p = sparql_term(path)
-        base = dict(severity=severity, path=str(path), shape=self.name(shape),
-                    messages=messages, hint=hint)
-        for pred, comp, op in ((SH.minCount, "MinCountConstraintComponent", "<"),
-                               (SH.maxCount, "MaxCountConstraintComponent", ">")):
+        base = dict(
+            severity=severity, path=str(path), shape=self.name(shape), messages=messages, hint=hint
+        )
+        for pred, comp, op in (
+            (SH.minCount, "MinCountConstraintComponent", "<"),
+            (SH.maxCount, "MaxCountConstraintComponent", ">"),
+        ):
             val = self.one(shape, pred)
             if val is None:
                 continue
@@ -313,12 +386,16 @@ class _Compiler:
             if op == "<" and n == 1:
                 q = f"SELECT ?this WHERE {{ {focus.join} FILTER NOT EXISTS {{ ?this {p} ?v }} }}"
             elif op == "<":
-                q = (f"SELECT ?this WHERE {{ {focus.join} OPTIONAL {{ ?this {p} ?v }} }} "
-                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})")
+                q = (
+                    f"SELECT ?this WHERE {{ {focus.join} OPTIONAL {{ ?this {p} ?v }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})"
+                )
             else:
-                q = (f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p} ?v }} "
-                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {n}) }} "
-                     f"FILTER({focus.test}) }}")
+                q = (
+                    f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p} ?v }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {n}) }} "
+                    f"FILTER({focus.test}) }}"
+                )
             self.checks.append(Check(q, ROW_PLAIN, component=comp, has_value=False, **base))
         unique = self.one(shape, SH.uniqueLang)
         if unique is not None:
@@ -326,104 +403,155 @@ class _Compiler:
                 self.refuse(shape, "uniqueLang is not a boolean")
             elif unique.value:
                 # One result per language tag used twice, as pyshacl reports (without a value).
-                q = (f"SELECT ?this WHERE {{ {{ SELECT DISTINCT ?this ?lang WHERE {{ "
-                     f"?this {p} ?v . ?this {p} ?w "
-                     f'FILTER(?v != ?w && isLiteral(?v) && isLiteral(?w) && LANG(?v) != "" '
-                     f"&& LCASE(LANG(?v)) = LCASE(LANG(?w))) BIND(LCASE(LANG(?v)) AS ?lang) }} }} "
-                     f"FILTER({focus.test}) }}")
-                self.checks.append(Check(q, ROW_PLAIN, component="UniqueLangConstraintComponent",
-                                         has_value=False, **base))
+                q = (
+                    f"SELECT ?this WHERE {{ {{ SELECT DISTINCT ?this ?lang WHERE {{ "
+                    f"?this {p} ?v . ?this {p} ?w "
+                    f'FILTER(?v != ?w && isLiteral(?v) && isLiteral(?w) && LANG(?v) != "" '
+                    f"&& LCASE(LANG(?v)) = LCASE(LANG(?w))) BIND(LCASE(LANG(?v)) AS ?lang) }} }} "
+                    f"FILTER({focus.test}) }}"
+                )
+                self.checks.append(
+                    Check(
+                        q,
+                        ROW_PLAIN,
+                        component="UniqueLangConstraintComponent",
+                        has_value=False,
+                        **base,
+                    )
+                )
         self.value_checks(shape, focus, p, str(path), severity, messages, hint)
 
-    def value_checks(self, shape: rdflib.term.Node, focus: Focus, p: str | None,
-                     path: str | None, severity: str, messages: tuple[str, ...],
-                     hint: str | None) -> None:
+    def value_checks(
+        self,
+        shape: rdflib.term.Node,
+        focus: Focus,
+        p: str | None,
+        path: str | None,
+        severity: str,
+        messages: tuple[str, ...],
+        hint: str | None,
+    ) -> None:
         """Compile the constraints that test each value node on its own (p: None for the node)."""
-        base = dict(severity=severity, path=path, shape=self.name(shape), messages=messages,
-                    hint=hint)
+        base = dict(
+            severity=severity, path=path, shape=self.name(shape), messages=messages, hint=hint
+        )
 
         def rows(cond: str) -> str:
             if p is None:
-                return f"SELECT DISTINCT ?this ?v WHERE {{ {focus.join} BIND(?this AS ?v) " \
-                       f"FILTER({cond}) }}"
+                return (
+                    f"SELECT DISTINCT ?this ?v WHERE {{ {focus.join} BIND(?this AS ?v) "
+                    f"FILTER({cond}) }}"
+                )
             # The value test first: only violating rows are tested for focus membership.
             # IF, not &&: oxigraph evaluates both sides of && (the membership EXISTS for every
             # value: 3 s of 8 at 100,000 conferrals); IF evaluates its condition, then one
             # branch. For a FILTER the two agree (false and error both drop the row).
-            return f"SELECT DISTINCT ?this ?v WHERE {{ ?this {p} ?v FILTER(IF(({cond}), " \
-                   f"{focus.test}, false)) }}"
+            return (
+                f"SELECT DISTINCT ?this ?v WHERE {{ ?this {p} ?v FILTER(IF(({cond}), "
+                f"{focus.test}, false)) }}"
+            )
 
         def without(classes: list[rdflib.URIRef]) -> str:
             # MINUS computes each class's members once; NOT EXISTS would walk the class
             # hierarchy again for every value.
-            minus = " ".join(f"MINUS {{ ?v <{RDF.type}>/<{RDFS.subClassOf}>* <{c}> }}"
-                             for c in classes)
+            minus = " ".join(
+                f"MINUS {{ ?v <{RDF.type}>/<{RDFS.subClassOf}>* <{c}> }}" for c in classes
+            )
             if p is None:
-                return (f"SELECT DISTINCT ?this ?v WHERE {{ {focus.join} BIND(?this AS ?v) "
-                        f"{minus} }}")
-            return (f"SELECT DISTINCT ?this ?v WHERE {{ {{ SELECT DISTINCT ?this ?v WHERE {{ "
-                    f"?this {p} ?v {minus} }} }} FILTER({focus.test}) }}")
+                return (
+                    f"SELECT DISTINCT ?this ?v WHERE {{ {focus.join} BIND(?this AS ?v) {minus} }}"
+                )
+            return (
+                f"SELECT DISTINCT ?this ?v WHERE {{ {{ SELECT DISTINCT ?this ?v WHERE {{ "
+                f"?this {p} ?v {minus} }} }} FILTER({focus.test}) }}"
+            )
 
         kind = self.one(shape, SH.nodeKind)
         if kind is not None:
             if kind not in _NODE_KIND_FAILS:
                 self.refuse(shape, f"nodeKind {kind}")
             else:
-                self.checks.append(Check(rows(_NODE_KIND_FAILS[kind]), ROW_PLAIN,  # type: ignore[index]
-                                         component="NodeKindConstraintComponent", **base))
+                self.checks.append(
+                    Check(
+                        rows(_NODE_KIND_FAILS[kind]),
+                        ROW_PLAIN,  # type: ignore[index]
+                        component="NodeKindConstraintComponent",
+                        **base,
+                    )
+                )
         dtype = self.one(shape, SH.datatype)
         if dtype is not None:
             if not isinstance(dtype, rdflib.URIRef):
                 self.refuse(shape, "datatype that is not an IRI")
             else:
-                self.checks.append(Check(rows(f"!({_datatype_fast_ok(dtype)})"), ROW_DATATYPE,
-                                         component="DatatypeConstraintComponent", param=dtype,
-                                         **base))
+                self.checks.append(
+                    Check(
+                        rows(f"!({_datatype_fast_ok(dtype)})"),
+                        ROW_DATATYPE,
+                        component="DatatypeConstraintComponent",
+                        param=dtype,
+                        **base,
+                    )
+                )
         patterns = list(self.g.objects(shape, SH.pattern))
         flags_node = self.one(shape, SH.flags)
-        flags = "".join(f for f in "im" if flags_node is not None and
-                        f in str(flags_node).lower())
+        flags = "".join(f for f in "im" if flags_node is not None and f in str(flags_node).lower())
         for pat in sorted(patterns, key=str):
             text = str(pat)
             if not isinstance(pat, rdflib.Literal) or _PATTERN_UNSAFE.search(text):
-                self.refuse(shape, f"pattern {text!r} (outside the regex syntax SPARQL and "
-                            "Python agree on)")
+                self.refuse(
+                    shape, f"pattern {text!r} (outside the regex syntax SPARQL and Python agree on)"
+                )
                 continue
-            cond = (f"isBlank(?v) || !REGEX(STR(?v), {sparql_string(text)}, "
-                    f"{sparql_string(flags)}) || "
-                    'CONTAINS(STR(?v), "\\n") || CONTAINS(STR(?v), "\\r") || '
-                    f"(isLiteral(?v) && DATATYPE(?v) != <{XSD.string}> && "
-                    f"DATATYPE(?v) != <{RDF.langString}>)")
+            cond = (
+                f"isBlank(?v) || !REGEX(STR(?v), {sparql_string(text)}, "
+                f"{sparql_string(flags)}) || "
+                'CONTAINS(STR(?v), "\\n") || CONTAINS(STR(?v), "\\r") || '
+                f"(isLiteral(?v) && DATATYPE(?v) != <{XSD.string}> && "
+                f"DATATYPE(?v) != <{RDF.langString}>)"
+            )
             if flags:
                 cond += ' || REGEX(STR(?v), "[^\\\\x00-\\\\x7F]")'
-            self.checks.append(Check(rows(cond), ROW_PATTERN,
-                                     component="PatternConstraintComponent",
-                                     param=(text, flags), **base))
+            self.checks.append(
+                Check(
+                    rows(cond),
+                    ROW_PATTERN,
+                    component="PatternConstraintComponent",
+                    param=(text, flags),
+                    **base,
+                )
+            )
         for cls in sorted(self.g.objects(shape, SH["class"]), key=str):
             if not isinstance(cls, rdflib.URIRef):
                 self.refuse(shape, "class that is not an IRI")
                 continue
-            self.checks.append(Check(without([cls]), ROW_PLAIN,
-                                     component="ClassConstraintComponent", **base))
+            self.checks.append(
+                Check(without([cls]), ROW_PLAIN, component="ClassConstraintComponent", **base)
+            )
         for lst in sorted(self.g.objects(shape, SH["or"]), key=str):
             members = list(rdflib.collection.Collection(self.g, lst))
             tests = [self.or_member(shape, m) for m in members]
             if not members or any(t is None for t in tests):
                 continue
             single = [list(self.g.objects(m, SH["class"])) for m in members]
-            if all(len(c) == 1 and (m, SH.nodeKind, None) not in self.g
-                   for m, c in zip(members, single, strict=True)):
+            if all(
+                len(c) == 1 and (m, SH.nodeKind, None) not in self.g
+                for m, c in zip(members, single, strict=True)
+            ):
                 query = without([c[0] for c in single])  # type: ignore[misc]
             else:
                 query = rows("!(" + " || ".join(f"({t})" for t in tests) + ")")
-            self.checks.append(Check(query, ROW_PLAIN, component="OrConstraintComponent",
-                                     **base))
+            self.checks.append(Check(query, ROW_PLAIN, component="OrConstraintComponent", **base))
 
     def or_member(self, shape: rdflib.term.Node, member: rdflib.term.Node) -> str | None:
         """Return a SPARQL test that ?v conforms to one member of an sh:or list."""
         preds = {p for p in self.g.predicates(member, None) if p not in _DESCRIPTIVE}
-        if preds - _OR_MEMBER_PARAMS or not preds or self.deactivated(member) or (
-                member, SH.severity, None) in self.g:
+        if (
+            preds - _OR_MEMBER_PARAMS
+            or not preds
+            or self.deactivated(member)
+            or (member, SH.severity, None) in self.g
+        ):
             self.refuse(shape, "or (members other than sh:class/sh:nodeKind shapes)")
             return None
         tests = []
@@ -440,8 +568,14 @@ class _Compiler:
         return " && ".join(sorted(tests))
 
     # -- SHACL-SPARQL ------------------------------------------------------------------------
-    def sparql(self, shape: rdflib.term.Node, constraint: rdflib.term.Node, focus: Focus,
-               severity: str, messages: tuple[str, ...]) -> None:
+    def sparql(
+        self,
+        shape: rdflib.term.Node,
+        constraint: rdflib.term.Node,
+        focus: Focus,
+        severity: str,
+        messages: tuple[str, ...],
+    ) -> None:
         g = self.g
         for p in set(g.predicates(constraint, None)):
             if p not in _SPARQL_PARAMS:
@@ -475,10 +609,21 @@ class _Compiler:
         name = str(constraint) if isinstance(constraint, rdflib.URIRef) else self.name(shape)
         desc = self.g.value(rdflib.URIRef(name), SH.description) if name else None
         hint = str(desc) if desc is not None else None
-        self.checks.append(Check(head + query, ROW_SPARQL, severity=severity, path=None,
-                                 component="SPARQLConstraintComponent", shape=name,
-                                 messages=messages, hint=hint, extra_messages=extra,
-                                 is_node_shape=True, predicates=predicates))
+        self.checks.append(
+            Check(
+                head + query,
+                ROW_SPARQL,
+                severity=severity,
+                path=None,
+                component="SPARQLConstraintComponent",
+                shape=name,
+                messages=messages,
+                hint=hint,
+                extra_messages=extra,
+                is_node_shape=True,
+                predicates=predicates,
+            )
+        )
 
 
 def _class_test(cls: rdflib.URIRef) -> str:
@@ -515,7 +660,7 @@ def _mask(text: str) -> str:
             out[i:j] = " " * (j - i)
             i = j
         elif c in "\"'":
-            q3 = text[i:i + 3]
+            q3 = text[i : i + 3]
             end = q3 if q3 in ('"""', "'''") else c
             j = i + len(end)
             while j < n and not text.startswith(end, j):
@@ -524,7 +669,7 @@ def _mask(text: str) -> str:
             out[i:j] = " " * (j - i)
             i = j
         elif c == "<" and (m := iri.match(text, i)):
-            out[i:m.end()] = " " * (m.end() - i)
+            out[i : m.end()] = " " * (m.end() - i)
             i = m.end()
         else:
             i += 1
@@ -544,7 +689,7 @@ def sparql_problem(text: str) -> str | None:
     for var in ("currentShape", "shapesGraph", "PATH", "failure"):
         if re.search(rf"[?$]{var}\b", masked):
             return f"uses ${var}"
-    projection = masked[masked.upper().index("SELECT") + 6: masked.find("{")]
+    projection = masked[masked.upper().index("SELECT") + 6 : masked.find("{")]
     if "(" in projection or " AS " in projection.upper():
         return "expressions in the projection"
     if not re.search(r"[?$]this\b", projection) and "*" not in projection:
@@ -555,7 +700,7 @@ def sparql_problem(text: str) -> str | None:
     for m in re.finditer(r"\{", masked):
         if masked.find("{") == m.start():
             continue
-        before = re.findall(r"[A-Za-z]+", masked[:m.start()])
+        before = re.findall(r"[A-Za-z]+", masked[: m.start()])
         depth_words.append(before[-1].upper() if before else "")
     if any(w not in ("EXISTS", "OPTIONAL") for w in depth_words):
         return "nested groups other than EXISTS and OPTIONAL"
@@ -566,7 +711,7 @@ def query_predicates(text: str, prefixes: dict[str, str]) -> frozenset[str] | No
     """Return every IRI a query names (a superset of its predicates), or None if a triple
     pattern has a variable predicate."""
     masked = _mask(text)
-    where = masked[masked.find("{"):]
+    where = masked[masked.find("{") :]
     if re.search(r"[?$]\w+\s+[?$]\w+", where):
         return None
     out = {m.group(1) for m in re.finditer(r"<([^<>\s]*)>", text)}
@@ -586,10 +731,9 @@ def inject_focus(text: str, focus: str) -> str:
     nested groups (refused by :func:`sparql_problem`), the rows pre-binding $this gives.
     """
     at = _mask(text).find("{")
-    return text[:at + 1] + " " + focus + " " + text[at + 1:]
+    return text[: at + 1] + " " + focus + " " + text[at + 1 :]
 
 
 def compile_shapes(shapes: rdflib.Graph) -> list[Check]:
     """Return the compiled checks of a shapes graph; raise UnsupportedShape if any is not."""
     return _Compiler(shapes).compile()
-

@@ -74,9 +74,14 @@ def check_literals(store: ox.Store, predicates: frozenset[str] | None = None) ->
         pattern = f"VALUES ?p {{ {values} }} ?s ?p ?o"
     # One pass: every distinct typed literal the checks read (a few thousand distinct dates
     # and years at 100,000 conferrals), each looked at here.
-    typed = [row[0] for row in _query(
-        store, f"SELECT DISTINCT ?o WHERE {{ {pattern} FILTER(isLiteral(?o) && "
-               f"DATATYPE(?o) != <{_XSD_STRING}> && LANG(?o) = \"\") }}")]
+    typed = [
+        row[0]
+        for row in _query(
+            store,
+            f"SELECT DISTINCT ?o WHERE {{ {pattern} FILTER(isLiteral(?o) && "
+            f'DATATYPE(?o) != <{_XSD_STRING}> && LANG(?o) = "") }}',
+        )
+    ]
     bad: list[tuple[str, str]] = []
     date_form = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
     for lit in sorted(typed, key=lambda t: (t.datatype.value, t.value)):
@@ -131,8 +136,13 @@ def _format(msg: str, fdict: dict[str, rdflib.term.Node]) -> str:
     return msg
 
 
-def _result(check: Check, focus: rdflib.term.Node, value: rdflib.term.Node | None,
-            message: str | None = None, path: str | None = None) -> Result:
+def _result(
+    check: Check,
+    focus: rdflib.term.Node,
+    value: rdflib.term.Node | None,
+    message: str | None = None,
+    path: str | None = None,
+) -> Result:
     if isinstance(focus, rdflib.BNode) or isinstance(value, rdflib.BNode):
         # rdflib renames blank nodes on parsing: the two engines could not name them alike.
         raise Unsupported([("data", "a validation result on a blank node")])
@@ -143,8 +153,9 @@ def _result(check: Check, focus: rdflib.term.Node, value: rdflib.term.Node | Non
         component=check.component,
         shape=check.shape,
         value=value_string(value),
-        message=message if message is not None else (
-            check.messages[0] if check.messages else "constraint not satisfied"),
+        message=message
+        if message is not None
+        else (check.messages[0] if check.messages else "constraint not satisfied"),
         hint=check.hint,
     )
 
@@ -189,8 +200,9 @@ def _sparql_rows(check: Check, solutions: ox.QuerySolutions, out: list[Result]) 
         out.append(_result(check, t, v, message=sorted(messages)[0], path=path))
 
 
-def validate_fast(store: ox.Store, shapes: rdflib.Graph, ontology: rdflib.Graph,
-                  checks: list[Check] | None = None) -> list[Result]:
+def validate_fast(
+    store: ox.Store, shapes: rdflib.Graph, ontology: rdflib.Graph, checks: list[Check] | None = None
+) -> list[Result]:
     """Return pyshacl's results for the union of ``store``'s graphs plus ``ontology``, sorted.
 
     The ontology sits in a temporary named graph while the queries run, so ``sh:class`` and
@@ -202,9 +214,12 @@ def validate_fast(store: ox.Store, shapes: rdflib.Graph, ontology: rdflib.Graph,
         checks = compile_shapes(shapes)
     if ONTOLOGY_GRAPH in set(store.named_graphs()):
         raise Unsupported([("data", f"the store already has a graph {ONTOLOGY_GRAPH.value}")])
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH)
-                 for q in ox.parse(ontology.serialize(format="nt", encoding="utf-8"),
-                                   format=ox.RdfFormat.N_TRIPLES))
+    store.extend(
+        ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH)
+        for q in ox.parse(
+            ontology.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+        )
+    )
     try:
         needed: set[str] | None = set()
         for c in checks:
@@ -223,8 +238,9 @@ def validate_fast(store: ox.Store, shapes: rdflib.Graph, ontology: rdflib.Graph,
 
 def sort_results(results: list[Result]) -> list[Result]:
     """Return results in a stable order (None sorts before any text)."""
-    return sorted(results, key=lambda r: tuple("" if x is None else "\x01" + x
-                                               for x in (*r.key(), r.message)))
+    return sorted(
+        results, key=lambda r: tuple("" if x is None else "\x01" + x for x in (*r.key(), r.message))
+    )
 
 
 class Outcome(NamedTuple):

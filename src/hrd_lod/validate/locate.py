@@ -38,8 +38,14 @@ def locate(results: list[Result], records: Records, base_iri: str) -> list[Resul
         field_name = _FIELDS.get((rec.type, res.path)) if res.path else None
         if field_name is None and "#derived-" in res.focus:
             field_name = "derived"
-        loc = rec.where(field_name) if field_name and field_name in rec.field_lines else (
-            rec.where(None))
-        out.append(replace(res, record_id=rec.id, record_type=rec.type, location=loc,
-                           field_name=field_name))
+        loc = (
+            rec.where(field_name)
+            if field_name and field_name in rec.field_lines
+            else (rec.where(None))
+        )
+        out.append(
+            replace(
+                res, record_id=rec.id, record_type=rec.type, location=loc, field_name=field_name
+            )
+        )
     return out

@@ -39,14 +39,19 @@ def shape_name(shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
     return "_:blank-shape"
 
 
-def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
-                ontology: rdflib.Graph) -> list[Result]:
+def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph) -> list[Result]:
     """Return the results of validating ``data`` with pyshacl (SHACL core and SPARQL)."""
     import pyshacl
 
     _conforms, results_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-        abort_on_first=False, allow_warnings=True, advanced=False, meta_shacl=False,
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=False,
+        meta_shacl=False,
     )
     return list(results_from_graph(results_graph, shapes))
 

@@ -14,16 +14,24 @@ def _group_key(r: Result) -> tuple[str, str]:
 
 def render_text(report: Report, *, show_warnings: bool = True) -> str:
     """Return the report as plain text, one block per record."""
-    results = sorted(report.results if show_warnings else report.violations,
-                     key=lambda r: (_group_key(r), r.location.line if r.location and
-                                    r.location.line else 0, r.severity, r.message))
+    results = sorted(
+        report.results if show_warnings else report.violations,
+        key=lambda r: (
+            _group_key(r),
+            r.location.line if r.location and r.location.line else 0,
+            r.severity,
+            r.message,
+        ),
+    )
     lines: list[str] = []
     for (_file, _rid), group in groupby(results, key=_group_key):
         items = list(group)
         first = items[0]
         if first.record_id:
-            lines.append(f"{first.record_type} '{first.record_id}' "
-                         f"({first.location.file if first.location else '?'})")
+            lines.append(
+                f"{first.record_type} '{first.record_id}' "
+                f"({first.location.file if first.location else '?'})"
+            )
         else:
             lines.append(f"node {first.focus}")
         for r in items:

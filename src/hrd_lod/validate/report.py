@@ -32,8 +32,15 @@ class Result:
 
     def sort_key(self) -> tuple[str, str, str, str, str, str, str]:
         """Return a total order (None sorts first) for deterministic reports."""
-        return (self.severity, self.focus, self.path or "", self.component, self.shape,
-                self.value or "", self.message)
+        return (
+            self.severity,
+            self.focus,
+            self.path or "",
+            self.component,
+            self.shape,
+            self.value or "",
+            self.message,
+        )
 
     def key(self) -> tuple[str, str, str | None, str, str, str | None]:
         """Return what two engines must agree on: severity, focus, path, component, shape."""

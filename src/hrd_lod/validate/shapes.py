@@ -41,9 +41,16 @@ def _check_syntax(path: Path, data: bytes) -> None:
             shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
         except ValueError:
             shown = path.as_posix()
-        raise LoadError([Problem(Location(shown, exc.lineno), f"Turtle syntax error: {exc.msg}",
-                                 "fix the file (an editor with Turtle support helps)",
-                                 code="syntax")]) from None
+        raise LoadError(
+            [
+                Problem(
+                    Location(shown, exc.lineno),
+                    f"Turtle syntax error: {exc.msg}",
+                    "fix the file (an editor with Turtle support helps)",
+                    code="syntax",
+                )
+            ]
+        ) from None
 
 
 def check_files(paths: list[Path]) -> None:

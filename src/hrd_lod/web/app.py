@@ -54,9 +54,11 @@ VARIANTS: list[tuple[str, str]] = [
 SECURITY_HEADERS = {
     # Pages carry their own meta CSP (inline CSS allowed by hash); this header is the outer
     # bound: never scripts, frames, plugins or forms, styles only inline or from here.
-    "Content-Security-Policy": ("default-src 'none'; style-src 'self' 'unsafe-inline'; "
-                                "img-src 'self'; base-uri 'none'; form-action 'none'; "
-                                "frame-ancestors 'none'"),
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
@@ -102,8 +104,9 @@ class LinkedDataApp:
     def respond(self, request: Request) -> Response:
         """Return the response to one request."""
         if request.method not in ALLOWED:
-            return _error(405, "Method not allowed: this server only reads.",
-                          {"Allow": ", ".join(ALLOWED)})
+            return _error(
+                405, "Method not allowed: this server only reads.", {"Allow": ", ".join(ALLOWED)}
+            )
         segments = self.segments(request.path)
         if segments is None:
             return _error(400, "Bad path.")
@@ -148,8 +151,9 @@ class LinkedDataApp:
     def negotiate(self, request: Request, target: Path) -> Response:
         """Answer an extensionless path with the best of its variants (200, Vary: Accept)."""
         base = target.name
-        available = {suffix for _, suffix in VARIANTS
-                     if self._inside(target.with_name(base + suffix))}
+        available = {
+            suffix for _, suffix in VARIANTS if self._inside(target.with_name(base + suffix))
+        }
         if ".ttl" in available:
             available.add(".nt")
         if not available:
@@ -159,9 +163,11 @@ class LinkedDataApp:
             choice: str | None = offers[0]
         else:
             choice = request.accept_mimetypes.best_match(offers)
-        links = ", ".join(f'<{base}{suffix}>; rel="alternate"; type="{mime}"'
-                          for mime, suffix in VARIANTS if suffix in available
-                          and mime != "application/json")
+        links = ", ".join(
+            f'<{base}{suffix}>; rel="alternate"; type="{mime}"'
+            for mime, suffix in VARIANTS
+            if suffix in available and mime != "application/json"
+        )
         extra = {"Vary": "Accept", "Link": links}
         if choice is None:
             body = "Not acceptable. Available: " + ", ".join(offers) + "."
@@ -211,8 +217,9 @@ class LinkedDataApp:
                 self._cached -= len(old.data or b"")
         return body
 
-    def file_response(self, request: Request, path: Path, suffix: str,
-                      extra: dict[str, str] | None = None) -> Response:
+    def file_response(
+        self, request: Request, path: Path, suffix: str, extra: dict[str, str] | None = None
+    ) -> Response:
         """Return the file (or 304) with media type, validators and ``extra`` headers."""
         body = self.body(path, suffix)
         headers = dict(extra or {})
@@ -225,8 +232,13 @@ class LinkedDataApp:
         if body.data is not None:
             return Response(body.data, status=200, headers=headers, content_type=mime)
         fh = body.path.open("rb")
-        resp = Response(wrap_file(request.environ, fh), status=200, headers=headers,
-                        content_type=mime, direct_passthrough=True)
+        resp = Response(
+            wrap_file(request.environ, fh),
+            status=200,
+            headers=headers,
+            content_type=mime,
+            direct_passthrough=True,
+        )
         resp.content_length = body.size
         return resp
 
@@ -255,16 +267,20 @@ def _not_modified(request: Request, body: Body) -> bool:
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     from markupsafe import escape
 
-    html = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{status}"
-            f"</title></head><body><h1>{status}</h1><p>{escape(message)}</p></body></html>\n")
-    return Response(html, status=status, headers=headers or {},
-                    content_type="text/html; charset=utf-8")
+    html = (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{status}'
+        f"</title></head><body><h1>{status}</h1><p>{escape(message)}</p></body></html>\n"
+    )
+    return Response(
+        html, status=status, headers=headers or {}, content_type="text/html; charset=utf-8"
+    )
 
 
 def ntriples_from_turtle(data: bytes) -> bytes:
     """Return sorted N-Triples for Turtle bytes."""
     import pyoxigraph as ox
 
-    lines = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE),
-                         format=ox.RdfFormat.N_TRIPLES).splitlines()  # type: ignore[union-attr]
+    lines = ox.serialize(
+        ox.parse(data, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES
+    ).splitlines()  # type: ignore[union-attr]
     return b"".join(line + b"\n" for line in sorted(set(lines)) if line)

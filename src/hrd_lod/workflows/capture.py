@@ -110,9 +110,15 @@ class _Known:
     archived_copy: str
 
 
-def add_source(project_dir: Path | str, url: str, *, retrieved_at: dt.datetime,
-               source_id: str | None = None, publisher: str | None = None,
-               **fetch_options: object) -> Capture:
+def add_source(
+    project_dir: Path | str,
+    url: str,
+    *,
+    retrieved_at: dt.datetime,
+    source_id: str | None = None,
+    publisher: str | None = None,
+    **fetch_options: object,
+) -> Capture:
     """Capture the document at ``url`` into the project and return what happened."""
     project = open_project(project_dir)
     check_url(url)
@@ -129,13 +135,21 @@ def add_source(project_dir: Path | str, url: str, *, retrieved_at: dt.datetime,
         if isinstance(rid, str):
             ids.setdefault(rid, f"{rel}:{raw.location.line}")
             if raw.data.get("type") == "Source":
-                known.append(_Known(rid, rel, _str(raw.data.get("url")),
-                                    _str(raw.data.get("sha256")),
-                                    _str(raw.data.get("retrieved")) or "",
-                                    _str(raw.data.get("archived_copy")) or ""))
+                known.append(
+                    _Known(
+                        rid,
+                        rel,
+                        _str(raw.data.get("url")),
+                        _str(raw.data.get("sha256")),
+                        _str(raw.data.get("retrieved")) or "",
+                        _str(raw.data.get("archived_copy")) or "",
+                    )
+                )
     if source_id is not None and source_id in ids:
-        raise UsageError(f"the id '{source_id}' is already used ({ids[source_id]})",
-                         hint="choose another --id, or leave it out to get one from the title")
+        raise UsageError(
+            f"the id '{source_id}' is already used ({ids[source_id]})",
+            hint="choose another --id, or leave it out to get one from the title",
+        )
 
     fetched = fetch(url, **fetch_options)  # type: ignore[arg-type]
     title = extract_title(fetched.body, fetched.media_type, fetched.charset)
@@ -143,8 +157,16 @@ def add_source(project_dir: Path | str, url: str, *, retrieved_at: dt.datetime,
     earlier = sorted((k for k in known if k.url in urls), key=lambda k: (k.retrieved, k.id))
     for k in earlier:
         if k.sha256 == fetched.sha256:
-            return Capture("unchanged", k.id, k.file, None, k.archived_copy, fetched, title,
-                           tuple(e.id for e in earlier))
+            return Capture(
+                "unchanged",
+                k.id,
+                k.file,
+                None,
+                k.archived_copy,
+                fetched,
+                title,
+                tuple(e.id for e in earlier),
+            )
 
     date = retrieved_at.date().isoformat()
     if source_id is not None:
@@ -155,22 +177,40 @@ def add_source(project_dir: Path | str, url: str, *, retrieved_at: dt.datetime,
         new_id = unique_id(slug_for(title, fetched.final_url), set(ids))
     archived = f"{SOURCES_DIR}/{new_id}{suffix_for(fetched.media_type)}"
     record_rel = f"{SOURCES_DIR}/{new_id}.yaml"
-    text, line = _record_text(new_id, fetched, title, archived, retrieved_at, publisher,
-                              tuple(e.id for e in earlier))
-    write_new_files([(project.data_dir / archived, fetched.body),
-                     (project.data_dir / record_rel, text.encode("utf-8"))])
-    return Capture("changed" if earlier else "new", new_id,
-                   project.rel(project.data_dir / record_rel), line, archived, fetched, title,
-                   tuple(e.id for e in earlier))
+    text, line = _record_text(
+        new_id, fetched, title, archived, retrieved_at, publisher, tuple(e.id for e in earlier)
+    )
+    write_new_files(
+        [
+            (project.data_dir / archived, fetched.body),
+            (project.data_dir / record_rel, text.encode("utf-8")),
+        ]
+    )
+    return Capture(
+        "changed" if earlier else "new",
+        new_id,
+        project.rel(project.data_dir / record_rel),
+        line,
+        archived,
+        fetched,
+        title,
+        tuple(e.id for e in earlier),
+    )
 
 
 def _str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _record_text(rid: str, f: Fetched, title: str | None, archived: str,
-                 at: dt.datetime, publisher: str | None,
-                 earlier: tuple[str, ...]) -> tuple[str, int | None]:
+def _record_text(
+    rid: str,
+    f: Fetched,
+    title: str | None,
+    archived: str,
+    at: dt.datetime,
+    publisher: str | None,
+    earlier: tuple[str, ...],
+) -> tuple[str, int | None]:
     stamp = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     hops = " -> ".join(f"{u} ({code})" for u, code in f.redirects)
     note = f"captured {stamp} by hrd-lod source add from {f.requested_url}"
@@ -180,23 +220,30 @@ def _record_text(rid: str, f: Fetched, title: str | None, archived: str,
         note += f"; earlier captures of this URL: {', '.join(earlier)}"
     lines = [f"# Captured by 'hrd-lod source add' on {stamp}."]
     if publisher is None:
-        lines += ["# To do: fill in 'publisher' below (the id of an Organization record;",
-                  "# required: until it is set, 'hrd-lod build' stops with \"a Source needs",
-                  "# 'publisher'\" at this record), 'date_published' if the document states",
-                  "# it, and check 'name' against the document."]
+        lines += [
+            "# To do: fill in 'publisher' below (the id of an Organization record;",
+            "# required: until it is set, 'hrd-lod build' stops with \"a Source needs",
+            "# 'publisher'\" at this record), 'date_published' if the document states",
+            "# it, and check 'name' against the document.",
+        ]
     lines += [f"id: {rid}", "type: Source"]
     if title:
         lines.append(f"name: {yaml_scalar(title)}")
     else:
-        lines += ["# No title could be read from this format: the URL stands in for it.",
-                  f"name: {yaml_scalar(f.final_url)}"]
+        lines += [
+            "# No title could be read from this format: the URL stands in for it.",
+            f"name: {yaml_scalar(f.final_url)}",
+        ]
     try:
         lines.append(f"url: {yaml_scalar(parse_url(f.final_url))}")
     except FieldError:
         lines.append(f"# url left out: {f.final_url!r} is not a URL the data accepts")
-    lines += [f"archived_copy: {archived}", f"sha256: {f.sha256}",
-              f"media_type: {yaml_scalar(f.media_type)}",
-              f"retrieved: {at.date().isoformat()}"]
+    lines += [
+        f"archived_copy: {archived}",
+        f"sha256: {f.sha256}",
+        f"media_type: {yaml_scalar(f.media_type)}",
+        f"retrieved: {at.date().isoformat()}",
+    ]
     placeholder: int | None = None
     if publisher is None:
         lines.append("# publisher: id-of-the-publishing-organization")

@@ -20,11 +20,18 @@ from ..errors import UsageError
 from ..records.schema import type_for_kind
 
 #: How the summary names each kind of entity: (singular, plural).
-NOUNS = {"organization": ("organisation", "organisations"), "person": ("person", "people"),
-         "place": ("place", "places"), "award": ("award", "awards"),
-         "jury": ("jury", "juries"), "conferral": ("conferral", "conferrals"),
-         "quotation": ("quotation", "quotations"), "source": ("source", "sources"),
-         "risk": ("risk type", "risk types"), "scheme": ("concept scheme", "concept schemes")}
+NOUNS = {
+    "organization": ("organisation", "organisations"),
+    "person": ("person", "people"),
+    "place": ("place", "places"),
+    "award": ("award", "awards"),
+    "jury": ("jury", "juries"),
+    "conferral": ("conferral", "conferrals"),
+    "quotation": ("quotation", "quotations"),
+    "source": ("source", "sources"),
+    "risk": ("risk type", "risk types"),
+    "scheme": ("concept scheme", "concept schemes"),
+}
 MAX_LISTED = 12
 _NAME = V.schema("name")
 
@@ -76,11 +83,16 @@ def read_edition(folder: Path) -> Edition:
     folder = Path(folder)
     manifest_path = folder / "manifest.json"
     if not manifest_path.is_file():
-        raise UsageError(f"{folder} is not a build: it has no manifest.json",
-                         hint="give a dist/ folder or a release folder (releases/VERSION)")
+        raise UsageError(
+            f"{folder} is not a build: it has no manifest.json",
+            hint="give a dist/ folder or a release folder (releases/VERSION)",
+        )
     manifest = json.loads(manifest_path.read_text("utf-8"))
-    dumps = [e["path"] for e in manifest.get("files", [])
-             if e.get("media_type") == "application/n-quads" and "/" not in e["path"]]
+    dumps = [
+        e["path"]
+        for e in manifest.get("files", [])
+        if e.get("media_type") == "application/n-quads" and "/" not in e["path"]
+    ]
     if not dumps:
         dumps = sorted(p.name for p in folder.glob("*.nq"))
     if not dumps:
@@ -117,7 +129,7 @@ def diff_editions(a: Edition, b: Edition) -> Diff:
         removed[g] = sorted(old - new)
         for lines, slot in ((added[g], 0), (removed[g], 1)):
             for line in lines:
-                ent = entity_of(line[1:line.index(">")]) if line.startswith("<") else None
+                ent = entity_of(line[1 : line.index(">")]) if line.startswith("<") else None
                 if ent:
                     kinds[ent[1]] = ent[0]
                     per_entity.setdefault(ent[1], [0, 0])[slot] += 1
@@ -126,12 +138,18 @@ def diff_editions(a: Edition, b: Edition) -> Diff:
     entities: dict[str, list[EntityChange]] = {"added": [], "changed": [], "removed": []}
     for iri in sorted(per_entity):
         plus, minus = per_entity[iri]
-        state = ("added" if iri not in subjects_a else
-                 "removed" if iri not in subjects_b else "changed")
+        state = (
+            "added" if iri not in subjects_a else "removed" if iri not in subjects_b else "changed"
+        )
         label = b.names.get(iri) or a.names.get(iri) or iri.rsplit("/", 1)[-1]
         entities[state].append(EntityChange(iri, kinds[iri], label, plus, minus))
-    return Diff(a, b, {g: v for g, v in added.items() if v},
-                {g: v for g, v in removed.items() if v}, entities)
+    return Diff(
+        a,
+        b,
+        {g: v for g, v in added.items() if v},
+        {g: v for g, v in removed.items() if v},
+        entities,
+    )
 
 
 def _entities(ed: Edition) -> set[str]:
@@ -139,8 +157,8 @@ def _entities(ed: Edition) -> set[str]:
     for lines in ed.graphs.values():
         for line in lines:
             if line.startswith("<"):
-                ent = entity_of(line[1:line.index(">")])
-                if ent and ent[1] == line[1:line.index(">")]:
+                ent = entity_of(line[1 : line.index(">")])
+                if ent and ent[1] == line[1 : line.index(">")]:
                     out.add(ent[1])
     return out
 
@@ -153,11 +171,23 @@ def to_json(diff: Diff) -> dict[str, object]:
         "to": {"version": diff.b.version, "modified": diff.b.modified},
         "triples_added": sum(len(v) for v in diff.added.values()),
         "triples_removed": sum(len(v) for v in diff.removed.values()),
-        "graphs": [{"graph": g or None, "added": diff.added.get(g, []),
-                    "removed": diff.removed.get(g, [])} for g in graphs],
-        "entities": {state: [{"iri": e.iri, "kind": e.kind, "label": e.label,
-                              "triples_added": e.added, "triples_removed": e.removed}
-                             for e in items] for state, items in diff.entities.items()},
+        "graphs": [
+            {"graph": g or None, "added": diff.added.get(g, []), "removed": diff.removed.get(g, [])}
+            for g in graphs
+        ],
+        "entities": {
+            state: [
+                {
+                    "iri": e.iri,
+                    "kind": e.kind,
+                    "label": e.label,
+                    "triples_added": e.added,
+                    "triples_removed": e.removed,
+                }
+                for e in items
+            ]
+            for state, items in diff.entities.items()
+        },
     }
 
 
@@ -167,8 +197,9 @@ def _noun(kind: str, n: int) -> str:
 
 
 def _names(items: list[EntityChange], counts: bool) -> str:
-    shown = [e.label + (f" (+{e.added} -{e.removed})" if counts else "")
-             for e in items[:MAX_LISTED]]
+    shown = [
+        e.label + (f" (+{e.added} -{e.removed})" if counts else "") for e in items[:MAX_LISTED]
+    ]
     if len(items) > MAX_LISTED:
         shown.append(f"and {len(items) - MAX_LISTED} more")
     return ", ".join(shown)
@@ -176,6 +207,7 @@ def _names(items: list[EntityChange], counts: bool) -> str:
 
 def summary_lines(diff: Diff) -> list[str]:
     """Return the human summary: one line per kind of change, then triples per graph."""
+
     def ed(e: Edition) -> str:
         if e.version is None and e.modified is None:
             return "nothing (first release)"
@@ -194,21 +226,26 @@ def summary_lines(diff: Diff) -> list[str]:
         counts = state == "changed"
         if len(by_kind) == 1:
             kind, group = next(iter(by_kind.items()))
-            out.append(f"{len(group)} {_noun(kind, len(group))} {state}: "
-                       f"{_names(group, counts)}")
+            out.append(f"{len(group)} {_noun(kind, len(group))} {state}: {_names(group, counts)}")
         else:
-            parts = [f"{len(g)} {_noun(k, len(g))} ({_names(g, counts)})"
-                     for k, g in sorted(by_kind.items())]
+            parts = [
+                f"{len(g)} {_noun(k, len(g))} ({_names(g, counts)})"
+                for k, g in sorted(by_kind.items())
+            ]
             noun = "entity" if len(items) == 1 else "entities"
             out.append(f"{len(items)} {noun} {state}: " + "; ".join(parts))
     plus = sum(len(v) for v in diff.added.values())
     minus = sum(len(v) for v in diff.removed.values())
     graphs = sorted(set(diff.added) | set(diff.removed))
-    out.append(f"{plus} triples added, {minus} removed, in {len(graphs)} "
-               f"graph{'s' if len(graphs) != 1 else ''}:")
+    out.append(
+        f"{plus} triples added, {minus} removed, in {len(graphs)} "
+        f"graph{'s' if len(graphs) != 1 else ''}:"
+    )
     for g in graphs:
-        out.append(f"  {g or '(default graph)'}: +{len(diff.added.get(g, []))} "
-                   f"-{len(diff.removed.get(g, []))}")
+        out.append(
+            f"  {g or '(default graph)'}: +{len(diff.added.get(g, []))} "
+            f"-{len(diff.removed.get(g, []))}"
+        )
     return out
 
 

@@ -40,8 +40,9 @@ def write_new_files(files: Iterable[tuple[Path, bytes]]) -> list[Path]:
 
 def dump_yaml(value: object) -> str:
     """Return ``value`` as block-style YAML, keys in the given order, Unicode kept."""
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=False)
+    return yaml.safe_dump(
+        value, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
 
 
 def yaml_scalar(value: object) -> str:

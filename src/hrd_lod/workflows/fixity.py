@@ -46,8 +46,11 @@ class FixityReport:
 def check_sources(project_dir: Path | str, progress: Progress | None = None) -> FixityReport:
     """Return the fixity of every archived copy of the project."""
     project = open_project(project_dir)
-    sources = [(raw, rel) for raw, rel in raw_records(project.root, project.data_dir)
-               if raw.data.get("type") == "Source"]
+    sources = [
+        (raw, rel)
+        for raw, rel in raw_records(project.root, project.data_dir)
+        if raw.data.get("type") == "Source"
+    ]
     spec = TYPES["Source"]
     results: list[FixityResult] = []
     cited: set[str] = set()
@@ -57,25 +60,35 @@ def check_sources(project_dir: Path | str, progress: Progress | None = None) -> 
         sid = str(raw.data.get("id", "?"))
         where = raw.where("archived_copy")
         try:
-            rel_copy = parse_value(spec.by_name["archived_copy"],
-                                   raw.data.get("archived_copy"), "en", [])[0]
+            rel_copy = parse_value(
+                spec.by_name["archived_copy"], raw.data.get("archived_copy"), "en", []
+            )[0]
             expected = parse_value(spec.by_name["sha256"], raw.data.get("sha256"), "en", [])[0]
         except FieldError as exc:
-            results.append(FixityResult(sid, where, None, "unchecked",
-                                        f"cannot check: {exc}"))
+            results.append(FixityResult(sid, where, None, "unchecked", f"cannot check: {exc}"))
             continue
         assert isinstance(rel_copy, str) and isinstance(expected, str)
         cited.add(rel_copy)
         path = project.data_dir / rel_copy
         if not path.is_file():
-            results.append(FixityResult(sid, where, rel_copy, "missing",
-                                        f"the archived copy data/{rel_copy} is missing"))
+            results.append(
+                FixityResult(
+                    sid, where, rel_copy, "missing", f"the archived copy data/{rel_copy} is missing"
+                )
+            )
             continue
         actual = sha256_file(path)
         if actual != expected:
-            results.append(FixityResult(sid, raw.where("sha256"), rel_copy, "altered",
-                                        f"data/{rel_copy} has changed: its SHA-256 is {actual}, "
-                                        f"the record says {expected}"))
+            results.append(
+                FixityResult(
+                    sid,
+                    raw.where("sha256"),
+                    rel_copy,
+                    "altered",
+                    f"data/{rel_copy} has changed: its SHA-256 is {actual}, "
+                    f"the record says {expected}",
+                )
+            )
         else:
             results.append(FixityResult(sid, where, rel_copy, "ok", f"data/{rel_copy} intact"))
     if progress:
@@ -85,8 +98,12 @@ def check_sources(project_dir: Path | str, progress: Progress | None = None) -> 
     if src_dir.is_dir():
         for p in sorted(src_dir.rglob("*")):
             rel = p.relative_to(project.data_dir).as_posix()
-            if (p.is_file() and not p.name.startswith(".")
-                    and p.suffix.lower() not in YAML_SUFFIXES + (".csv",) and rel not in cited):
+            if (
+                p.is_file()
+                and not p.name.startswith(".")
+                and p.suffix.lower() not in YAML_SUFFIXES + (".csv",)
+                and rel not in cited
+            ):
                 uncited.append(rel)
     results.sort(key=lambda r: (r.status == "ok", r.location, r.source_id))
     return FixityReport(tuple(results), tuple(uncited))

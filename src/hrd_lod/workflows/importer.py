@@ -58,8 +58,10 @@ def resolve_type(name: str) -> TypeSpec:
         if name.lower() in (spec.name.lower(), spec.kind):
             return spec
     guess = nearest(name, list(TYPES))
-    raise UsageError(f"unknown record type {name!r}",
-                     hint=f"did you mean {guess}?" if guess else f"use one of: {', '.join(TYPES)}")
+    raise UsageError(
+        f"unknown record type {name!r}",
+        hint=f"did you mean {guess}?" if guess else f"use one of: {', '.join(TYPES)}",
+    )
 
 
 def norm_header(text: str) -> str:
@@ -113,18 +115,19 @@ class _Index:
         if len(found) == 1:
             return found[0], None
         if found:
-            return None, (f"'{cell}' names several records: {', '.join(found)}; "
-                          "write the id of the one meant")
+            return None, (
+                f"'{cell}' names several records: {', '.join(found)}; write the id of the one meant"
+            )
         if cell in self.types:
             return None, f"'{cell}' is a {self.types[cell]}, not a {want}"
         other = sorted(self.names.get(norm_name(cell), ()))
         if other:
-            return None, (f"'{cell}' is the name of a {self.types[other[0]]} ({other[0]}), "
-                          f"not of a {want}")
+            return None, (
+                f"'{cell}' is the name of a {self.types[other[0]]} ({other[0]}), not of a {want}"
+            )
         choices = [r for r, t in self.types.items() if t in types]
         labels = {norm_name(self.label(r)): self.label(r) for r in choices}
-        guess = nearest(cell, choices) or labels.get(nearest(norm_name(cell), list(labels))
-                                                     or "")
+        guess = nearest(cell, choices) or labels.get(nearest(norm_name(cell), list(labels)) or "")
         hint = f" (did you mean '{guess}'?)" if guess else ""
         return None, f"no {want} has the id or name '{cell}'{hint}"
 
@@ -132,8 +135,9 @@ class _Index:
 def conferral_name(data: Mapping[str, object], index: _Index) -> str:
     """Return a conferral's name as the repository writes them: '2013 Award to Laureate'."""
     laureates = data.get("laureate") or []
-    who = " and ".join(index.label(str(r)) for r in (laureates if isinstance(laureates, list)
-                                                      else [laureates]))
+    who = " and ".join(
+        index.label(str(r)) for r in (laureates if isinstance(laureates, list) else [laureates])
+    )
     award = index.label(str(data.get("award", "")))
     return " ".join(str(x) for x in (data.get("year", ""), award, "to", who) if x).strip()
 
@@ -148,10 +152,17 @@ def _names(value: object) -> list[str]:
     return []
 
 
-def import_csv(project_dir: Path | str, csv_path: Path | str, type_name: str, *,
-               out: Path | str | None = None, dry_run: bool = False,
-               mapping: Mapping[str, str] | None = None, ignore: tuple[str, ...] = (),
-               progress: Progress | None = None) -> ImportResult:
+def import_csv(
+    project_dir: Path | str,
+    csv_path: Path | str,
+    type_name: str,
+    *,
+    out: Path | str | None = None,
+    dry_run: bool = False,
+    mapping: Mapping[str, str] | None = None,
+    ignore: tuple[str, ...] = (),
+    progress: Progress | None = None,
+) -> ImportResult:
     """Read a CSV table into records of one type; write them unless ``dry_run``."""
     project = open_project(project_dir)
     spec = resolve_type(type_name)
@@ -169,16 +180,24 @@ def import_csv(project_dir: Path | str, csv_path: Path | str, type_name: str, *,
         raise LoadError(problems.items)
     if not text.strip():
         raise LoadError([_p(display, 1, "the file is empty: a header row is needed")])
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.split("\n", 1)[0]),
-                        strict=True)
+    reader = csv.reader(
+        io.StringIO(text), delimiter=sniff_delimiter(text.split("\n", 1)[0]), strict=True
+    )
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise LoadError([_p(display, reader.line_num, f"not valid CSV: {exc}",
-                            "check the quotes on this line")]) from None
+        raise LoadError(
+            [_p(display, reader.line_num, f"not valid CSV: {exc}", "check the quotes on this line")]
+        ) from None
     header, body = rows[0], rows[1:]
-    columns = _columns(header, spec, {norm_header(k): v for k, v in (mapping or {}).items()},
-                       {norm_header(c) for c in ignore}, display, problems)
+    columns = _columns(
+        header,
+        spec,
+        {norm_header(k): v for k, v in (mapping or {}).items()},
+        {norm_header(c) for c in ignore},
+        display,
+        problems,
+    )
     if problems:
         raise LoadError(problems.items)
 
@@ -186,8 +205,12 @@ def import_csv(project_dir: Path | str, csv_path: Path | str, type_name: str, *,
     for raw, rel in raw_records(project.root, project.data_dir):
         rid, rtype = raw.data.get("id"), raw.data.get("type")
         if isinstance(rid, str) and isinstance(rtype, str):
-            index.add(rid, rtype, _names(raw.data.get("name")) +
-                      _names(raw.data.get("alternate_name")), f"{rel}:{raw.location.line}")
+            index.add(
+                rid,
+                rtype,
+                _names(raw.data.get("name")) + _names(raw.data.get("alternate_name")),
+                f"{rel}:{raw.location.line}",
+            )
 
     # Pass 1: cells -> values, ids for every row (so rows can refer to each other).
     rows_data: list[tuple[int, dict[str, object], dict[str, int]]] = []
@@ -199,23 +222,34 @@ def import_csv(project_dir: Path | str, csv_path: Path | str, type_name: str, *,
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.add(Location(display, n), f"row {n}: {len(row)} cells, the header has "
-                         f"{len(header)}", "check for an unquoted separator or a stray quote",
-                         code="csv-row")
+            problems.add(
+                Location(display, n),
+                f"row {n}: {len(row)} cells, the header has {len(header)}",
+                "check for an unquoted separator or a stray quote",
+                code="csv-row",
+            )
             continue
         data, cols = _row_data(row, columns, spec, display, n, problems)
         if "type" in data and data["type"] != spec.name:
-            problems.add(Location(display, n), f"row {n}, column {_letter(cols['type'])} "
-                         f"'type': {data['type']!r} in a table imported as {spec.name}",
-                         "import each type from its own table", code="wrong-type")
+            problems.add(
+                Location(display, n),
+                f"row {n}, column {_letter(cols['type'])} "
+                f"'type': {data['type']!r} in a table imported as {spec.name}",
+                "import each type from its own table",
+                code="wrong-type",
+            )
             continue
         data["type"] = spec.name
         rid = data.get("id")
         if isinstance(rid, str):
             if rid in index.types:
-                problems.add(Location(display, n), f"row {n}, column {_letter(cols['id'])} "
-                             f"'id': '{rid}' is already used ({index.where[rid]})",
-                             "give each record its own id", code="duplicate-id")
+                problems.add(
+                    Location(display, n),
+                    f"row {n}, column {_letter(cols['id'])} "
+                    f"'id': '{rid}' is already used ({index.where[rid]})",
+                    "give each record its own id",
+                    code="duplicate-id",
+                )
                 continue
         elif "name" not in data and spec.name == "AwardConferral":
             rows_data.append((n, data, cols))  # named after its award and laureates, below
@@ -223,19 +257,32 @@ def import_csv(project_dir: Path | str, csv_path: Path | str, type_name: str, *,
         else:
             names = _names(data.get("name"))
             if not names:
-                problems.add(Location(display, n), f"row {n}: no name, so no id can be made",
-                             "fill in the name (or add an id column)", code="missing-field")
+                problems.add(
+                    Location(display, n),
+                    f"row {n}: no name, so no id can be made",
+                    "fill in the name (or add an id column)",
+                    code="missing-field",
+                )
                 continue
             base = suggest_slug(names[0])
             rid = unique_id(base, taken)
-            same = sorted(r for r in index.names.get(norm_name(names[0]), ())
-                          if index.types.get(r) == spec.name)
+            same = sorted(
+                r
+                for r in index.names.get(norm_name(names[0]), ())
+                if index.types.get(r) == spec.name
+            )
             if same:
-                notices.append(f"row {n}: a {spec.name} named '{names[0]}' already exists "
-                               f"({', '.join(same)}); this row makes another one, '{rid}'")
+                notices.append(
+                    f"row {n}: a {spec.name} named '{names[0]}' already exists "
+                    f"({', '.join(same)}); this row makes another one, '{rid}'"
+                )
         taken.add(rid)
-        index.add(rid, spec.name, _names(data.get("name")) + _names(data.get("alternate_name")),
-                  f"{display} row {n}")
+        index.add(
+            rid,
+            spec.name,
+            _names(data.get("name")) + _names(data.get("alternate_name")),
+            f"{display} row {n}",
+        )
         rows_data.append((n, {"id": rid, **data}, cols))
     # Row problems do not stop here: pass 2 reports the other rows' problems too.
 
@@ -246,17 +293,23 @@ def import_csv(project_dir: Path | str, csv_path: Path | str, type_name: str, *,
         failed: set[str] = set()
         for key, value in list(data.items()):
             fspec = spec.by_name.get(key)
-            ref_types = ("Source",) if key == "sources" else (
-                fspec.ref_types if fspec is not None and fspec.kind is Kind.REF else None)
+            ref_types = (
+                ("Source",)
+                if key == "sources"
+                else (fspec.ref_types if fspec is not None and fspec.kind is Kind.REF else None)
+            )
             if ref_types is None:
                 continue
             resolved: list[str] = []
             for cell in value if isinstance(value, list) else [value]:
                 rid, why = index.resolve(str(cell), ref_types)
                 if rid is None:
-                    problems.add(Location(display, n), f"row {n}, column "
-                                 f"{_letter(cols[key])} '{header[cols[key]].strip()}': {why}",
-                                 code="dangling-ref")
+                    problems.add(
+                        Location(display, n),
+                        f"row {n}, column "
+                        f"{_letter(cols[key])} '{header[cols[key]].strip()}': {why}",
+                        code="dangling-ref",
+                    )
                     failed.add(key)
                 else:
                     resolved.append(rid)
@@ -268,8 +321,7 @@ def import_csv(project_dir: Path | str, csv_path: Path | str, type_name: str, *,
             rid = unique_id(suggest_slug(str(data["name"])), taken)
             taken.add(rid)
             data = {"id": rid, **data}
-            notices.append(f"row {n}: named '{data['name']}' after its year, award and "
-                           "laureates")
+            notices.append(f"row {n}: named '{data['name']}' after its year, award and laureates")
         raw = RawRecord(data, Location(display, n), {k: n for k in data})
         row_problems = ProblemList()
         if parse_record(raw, lang, row_problems, load_notices) is None:
@@ -277,8 +329,11 @@ def import_csv(project_dir: Path | str, csv_path: Path | str, type_name: str, *,
                 if p.location.field in failed:
                     continue  # already reported as an unresolved reference
                 col = cols.get(p.location.field or "")
-                where = (f"row {n}, column {_letter(col)} '{header[col].strip()}'"
-                         if col is not None else f"row {n}")
+                where = (
+                    f"row {n}, column {_letter(col)} '{header[col].strip()}'"
+                    if col is not None
+                    else f"row {n}"
+                )
                 problems.add(Location(display, n), f"{where}: {p.message}", p.hint, p.code)
         records.append(_ordered(data, spec))
     if problems:
@@ -288,15 +343,24 @@ def import_csv(project_dir: Path | str, csv_path: Path | str, type_name: str, *,
 
     notices += [f"row {x.location.line}: {x.message}" for x in load_notices]
     first, last = rows_data[0][0], rows_data[-1][0]
-    header_text = (f"{spec.name} records imported by 'hrd-lod import csv' from {display} "
-                   f"(rows {first}-{last}).")
+    header_text = (
+        f"{spec.name} records imported by 'hrd-lod import csv' from {display} "
+        f"(rows {first}-{last})."
+    )
     payload = records_yaml(records, header_text)
     if progress:
         progress("read", len(body), len(body))
     if not dry_run:
         write_new_files([(out_path, payload)])
-    return ImportResult(spec.name, out_path, project.rel(out_path), tuple(records), payload,
-                        tuple(notices), not dry_run)
+    return ImportResult(
+        spec.name,
+        out_path,
+        project.rel(out_path),
+        tuple(records),
+        payload,
+        tuple(notices),
+        not dry_run,
+    )
 
 
 def _p(file: str, line: int | None, message: str, hint: str | None = None):  # type: ignore
@@ -316,18 +380,28 @@ def _out_path(root: Path, data_dir: Path, out: Path | str | None, csv_path: Path
     try:
         path.resolve().relative_to(data_dir.resolve())
     except ValueError:
-        raise UsageError(f"--out {out} is not inside {data_dir}", hint="records are read "
-                         "from data/: write e.g. data/conferrals.yaml") from None
+        raise UsageError(
+            f"--out {out} is not inside {data_dir}",
+            hint="records are read from data/: write e.g. data/conferrals.yaml",
+        ) from None
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise UsageError(f"--out {out} must end with .yaml")
     if path.exists():
-        raise UsageError(f"{path} already exists; an import never overwrites records",
-                         hint="choose another --out, or delete the old file first")
+        raise UsageError(
+            f"{path} already exists; an import never overwrites records",
+            hint="choose another --out, or delete the old file first",
+        )
     return path
 
 
-def _columns(header: list[str], spec: TypeSpec, mapping: dict[str, str], ignore: set[str],
-             display: str, problems: ProblemList) -> list[str | None]:
+def _columns(
+    header: list[str],
+    spec: TypeSpec,
+    mapping: dict[str, str],
+    ignore: set[str],
+    display: str,
+    problems: ProblemList,
+) -> list[str | None]:
     """Return the field each column fills (None: ignored), adding problems for bad headers."""
     out: list[str | None] = []
     seen: dict[str, int] = {}
@@ -336,8 +410,9 @@ def _columns(header: list[str], spec: TypeSpec, mapping: dict[str, str], ignore:
         h = norm_header(raw_h)
         col = f"row 1, column {_letter(i)} '{raw_h.strip()}'"
         if not h:
-            problems.add(Location(display, 1), f"{col}: the column has no header",
-                         code="csv-header")
+            problems.add(
+                Location(display, 1), f"{col}: the column has no header", code="csv-header"
+            )
             out.append(None)
             continue
         if h in ignore:
@@ -348,23 +423,40 @@ def _columns(header: list[str], spec: TypeSpec, mapping: dict[str, str], ignore:
         field = f"{key}@{lang}" if at else key
         if key not in allowed:
             guess = nearest(key, allowed)
-            problems.add(Location(display, 1), f"{col}: '{key}' is not a field of a {spec.name}",
-                         (f"did you mean '{guess}'? " if guess else "") +
-                         f"rename the column, or pass --map '{raw_h.strip()}=FIELD' or "
-                         f"--ignore '{raw_h.strip()}'", code="unknown-field")
+            problems.add(
+                Location(display, 1),
+                f"{col}: '{key}' is not a field of a {spec.name}",
+                (f"did you mean '{guess}'? " if guess else "")
+                + f"rename the column, or pass --map '{raw_h.strip()}=FIELD' or "
+                f"--ignore '{raw_h.strip()}'",
+                code="unknown-field",
+            )
         elif at and (key not in spec.by_name or spec.by_name[key].kind is not Kind.LANGTEXT):
-            problems.add(Location(display, 1), f"{col}: '{key}' is not a text field that "
-                         "takes a language", code="csv-header")
+            problems.add(
+                Location(display, 1),
+                f"{col}: '{key}' is not a text field that takes a language",
+                code="csv-header",
+            )
         elif field in seen:
-            problems.add(Location(display, 1), f"{col}: fills '{field}', like column "
-                         f"{_letter(seen[field])}", "keep one of them", code="duplicate-key")
+            problems.add(
+                Location(display, 1),
+                f"{col}: fills '{field}', like column {_letter(seen[field])}",
+                "keep one of them",
+                code="duplicate-key",
+            )
         seen.setdefault(field, i)
         out.append(field)
     return out
 
 
-def _row_data(row: list[str], columns: list[str | None], spec: TypeSpec, display: str, n: int,
-              problems: ProblemList) -> tuple[dict[str, object], dict[str, int]]:
+def _row_data(
+    row: list[str],
+    columns: list[str | None],
+    spec: TypeSpec,
+    display: str,
+    n: int,
+    problems: ProblemList,
+) -> tuple[dict[str, object], dict[str, int]]:
     data: dict[str, object] = {}
     cols: dict[str, int] = {}
     langs: dict[str, dict[str, str]] = {}
@@ -380,22 +472,34 @@ def _row_data(row: list[str], columns: list[str | None], spec: TypeSpec, display
             data[key] = cell
     for key, by_lang in langs.items():
         if key in data:
-            problems.add(Location(display, n), f"row {n}: both '{key}' and '{key}@...' are "
-                         "filled", "use one or the other", code="csv-row")
+            problems.add(
+                Location(display, n),
+                f"row {n}: both '{key}' and '{key}@...' are filled",
+                "use one or the other",
+                code="csv-row",
+            )
         data[key] = by_lang
     for key, value in list(data.items()):
         fspec = spec.by_name.get(key)
-        split = key in LIST_KEYS or (fspec is not None and fspec.many
-                                     and fspec.kind is not Kind.LANGTEXT)
+        split = key in LIST_KEYS or (
+            fspec is not None and fspec.many and fspec.kind is not Kind.LANGTEXT
+        )
         if split and isinstance(value, str):
             data[key] = [v.strip() for v in value.split(SEPARATOR) if v.strip()]
-        elif fspec is not None and fspec.kind is Kind.YEAR and isinstance(value, str) \
-                and value.isdigit():
+        elif (
+            fspec is not None
+            and fspec.kind is Kind.YEAR
+            and isinstance(value, str)
+            and value.isdigit()
+        ):
             data[key] = int(value)
     return data, cols
 
 
 def _ordered(data: dict[str, object], spec: TypeSpec) -> dict[str, object]:
-    order = ["id", "type"] + [f.name for f in spec.fields] + [k for k in META_KEYS
-                                                                if k not in ("id", "type")]
+    order = (
+        ["id", "type"]
+        + [f.name for f in spec.fields]
+        + [k for k in META_KEYS if k not in ("id", "type")]
+    )
     return {k: data[k] for k in order if k in data}

@@ -38,13 +38,15 @@ class InitResult:
 
 def skeleton_files() -> list[Path]:
     """Return the skeleton's files, sorted by relative path."""
-    return sorted((p for p in SKELETON.rglob("*") if p.is_file()
-                   and "__pycache__" not in p.parts),
-                  key=lambda p: p.relative_to(SKELETON).as_posix())
+    return sorted(
+        (p for p in SKELETON.rglob("*") if p.is_file() and "__pycache__" not in p.parts),
+        key=lambda p: p.relative_to(SKELETON).as_posix(),
+    )
 
 
-def init_project(target: Path | str, *, today: dt.date, title: str | None = None,
-                 dataset_id: str | None = None) -> InitResult:
+def init_project(
+    target: Path | str, *, today: dt.date, title: str | None = None, dataset_id: str | None = None
+) -> InitResult:
     """Create a dataset project at ``target`` (missing or empty) and return what was written.
 
     The folder appears complete or not at all: it is filled in a temporary sibling folder
@@ -52,19 +54,26 @@ def init_project(target: Path | str, *, today: dt.date, title: str | None = None
     """
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UsageError(f"{target} is not an empty folder; hrd-lod init writes a new project",
-                         hint="give the name of a new folder, e.g. hrd-lod init my-dataset")
+        raise UsageError(
+            f"{target} is not an empty folder; hrd-lod init writes a new project",
+            hint="give the name of a new folder, e.g. hrd-lod init my-dataset",
+        )
     name = target.resolve().name
     ds_id = dataset_id or suggest_slug(name)
-    ds_title = title or (name.replace("-", " ").replace("_", " ").strip().capitalize()
-                         or "Human rights defenders dataset")
+    ds_title = title or (
+        name.replace("-", " ").replace("_", " ").strip().capitalize()
+        or "Human rights defenders dataset"
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=target.parent))
     written: list[str] = []
     try:
         example = (SKELETON / EXAMPLE_SOURCE).read_bytes()
-        values = {"today": today.isoformat(), "dataset_id": ds_id,
-                  "example_sha256": hashlib.sha256(example).hexdigest()}
+        values = {
+            "today": today.isoformat(),
+            "dataset_id": ds_id,
+            "example_sha256": hashlib.sha256(example).hexdigest(),
+        }
         for src in skeleton_files():
             rel = src.relative_to(SKELETON).as_posix()
             rel = RENAMED.get(rel, rel)
@@ -72,8 +81,10 @@ def init_project(target: Path | str, *, today: dt.date, title: str | None = None
             dest.parent.mkdir(parents=True, exist_ok=True)
             if src.suffix in _TEMPLATED:
                 title_value = yaml_scalar(ds_title) if src.suffix == ".yaml" else ds_title
-                dest.write_text(_fill(src.read_text("utf-8"), {**values,
-                                "dataset_title": title_value}), encoding="utf-8")
+                dest.write_text(
+                    _fill(src.read_text("utf-8"), {**values, "dataset_title": title_value}),
+                    encoding="utf-8",
+                )
             else:
                 shutil.copyfile(src, dest)
             written.append(rel)
@@ -91,5 +102,5 @@ def _fill(text: str, values: dict[str, str]) -> str:
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", value)
     if "{{" in text:
-        raise AssertionError(f"unfilled marker in the skeleton: {text[text.index('{{'):][:40]}")
+        raise AssertionError(f"unfilled marker in the skeleton: {text[text.index('{{') :][:40]}")
     return text

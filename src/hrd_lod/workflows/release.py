@@ -61,22 +61,24 @@ def stamp_metadata(text: str, version: str, date: dt.date) -> str:
         if len(hits) > 1:
             raise UsageError(f"data/{METADATA_FILE} has '{key}' twice")
         if not hits:
-            lines.insert(len(lines) - 1 if lines and lines[-1] == "" else len(lines),
-                         f"{key}: {value}")
+            lines.insert(
+                len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{key}: {value}"
+            )
             continue
         i = hits[0]
         m = pattern.match(lines[i])
         assert m is not None
         if m.group(2).strip() in ("", "|", ">", "|-", ">-"):
-            raise UsageError(f"data/{METADATA_FILE}:{i + 1}: '{key}' is not on one line",
-                             hint=f"write it as '{key}: {value}'")
+            raise UsageError(
+                f"data/{METADATA_FILE}:{i + 1}: '{key}' is not on one line",
+                hint=f"write it as '{key}: {value}'",
+            )
         lines[i] = f"{key}: {value}{m.group(3) or ''}"
     return "\n".join(lines)
 
 
 def _version_key(name: str) -> tuple[object, ...]:
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p)
-                 for p in re.split(r"[.+-]", name))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.+-]", name))
 
 
 def previous_release(root: Path) -> tuple[str, str | None, Path] | None:
@@ -87,16 +89,18 @@ def previous_release(root: Path) -> tuple[str, str | None, Path] | None:
             manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
         except (OSError, ValueError):
             continue
-        found.append((manifest.get("modified") or "", _version_key(folder.name), folder.name,
-                      folder))
+        found.append(
+            (manifest.get("modified") or "", _version_key(folder.name), folder.name, folder)
+        )
     if not found:
         return None
     modified, _, name, folder = max(found)
     return name, modified or None, folder
 
 
-def release(project_dir: Path | str, version: str, *, date: dt.date,
-            progress: Progress | None = None) -> Released:
+def release(
+    project_dir: Path | str, version: str, *, date: dt.date, progress: Progress | None = None
+) -> Released:
     """Make release ``version`` dated ``date`` and return it; refuse an existing version."""
     project = open_project(project_dir)
     try:
@@ -105,12 +109,16 @@ def release(project_dir: Path | str, version: str, *, date: dt.date,
         raise UsageError(str(exc), hint=exc.hint) from None
     target = project.root / RELEASES / version
     if target.exists():
-        raise UsageError(f"version {version} is already released ({project.rel(target)}); "
-                         "a release is never changed", hint="give the next version number")
+        raise UsageError(
+            f"version {version} is already released ({project.rel(target)}); "
+            "a release is never changed",
+            hint="give the next version number",
+        )
     prev = previous_release(project.root)
     if prev and prev[1] and prev[1] > date.isoformat():
-        raise UsageError(f"the release date {date} is before that of the previous release "
-                         f"{prev[0]} ({prev[1]})")
+        raise UsageError(
+            f"the release date {date} is before that of the previous release {prev[0]} ({prev[1]})"
+        )
     meta_path = project.data_dir / METADATA_FILE
     if not meta_path.is_file():
         raise UsageError(f"{project.rel(meta_path)} is missing")
@@ -122,8 +130,11 @@ def release(project_dir: Path | str, version: str, *, date: dt.date,
     try:
         write_atomic(meta_path, stamped)
         _tick(progress, "build", 0, steps)
-        built = build(project.root, dist=work / "dist",
-                      progress=(lambda stage: _tick(progress, f"build: {stage}", 0, steps)))
+        built = build(
+            project.root,
+            dist=work / "dist",
+            progress=(lambda stage: _tick(progress, f"build: {stage}", 0, steps)),
+        )
         _tick(progress, "changelog", 1, steps)
         edition = read_edition(built.dist)
         diff = diff_editions(read_edition(prev[2]) if prev else empty_edition(), edition)
@@ -133,8 +144,13 @@ def release(project_dir: Path | str, version: str, *, date: dt.date,
             _write_release(built.dist, tmp, diff, version, date, prev[0] if prev else None)
             created = True
         _tick(progress, "dist", 3, steps)
-        ctx = ExportContext(built.checked.store, built.checked.public, built.checked.meta,
-                            built.checked.project, str(built.manifest.get("tool_version")))
+        ctx = ExportContext(
+            built.checked.store,
+            built.checked.public,
+            built.checked.meta,
+            built.checked.project,
+            str(built.manifest.get("tool_version")),
+        )
         copy_releases(project.root, built.dist)
         write_manifest(ctx, built.dist)
         swap_in(built.dist, project.dist_dir)
@@ -146,8 +162,14 @@ def release(project_dir: Path | str, version: str, *, date: dt.date,
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return Released(version, date, target, prev[0] if prev else None, diff,
-                    Built(built.checked, project.dist_dir, built.manifest, built.timings))
+    return Released(
+        version,
+        date,
+        target,
+        prev[0] if prev else None,
+        diff,
+        Built(built.checked, project.dist_dir, built.manifest, built.timings),
+    )
 
 
 def _tick(progress: Progress | None, label: str, done: int, total: int) -> None:
@@ -155,8 +177,9 @@ def _tick(progress: Progress | None, label: str, done: int, total: int) -> None:
         progress(label, done, total)
 
 
-def _write_release(dist: Path, out: Path, diff: Diff, version: str, date: dt.date,
-                   previous: str | None) -> None:
+def _write_release(
+    dist: Path, out: Path, diff: Diff, version: str, date: dt.date, previous: str | None
+) -> None:
     for path in sorted(dist.rglob("*")):
         rel = path.relative_to(dist)
         if rel.parts[0] in (RELEASES, MANIFEST) or not path.is_file():
@@ -165,18 +188,26 @@ def _write_release(dist: Path, out: Path, diff: Diff, version: str, date: dt.dat
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
     doc = {"version": version, "date": date.isoformat(), "previous": previous, **to_json(diff)}
-    (out / CHANGES_JSON).write_text(json.dumps(doc, indent=1, sort_keys=True,
-                                               ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / CHANGES_JSON).write_text(
+        json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     title = f"# {version} ({date.isoformat()})"
     against = f"Compared with release {previous}." if previous else "The first release."
-    text = "\n".join([title, "", against, ""] + [f"- {line}" if not line.startswith("  ")
-                                                 else f"  - {line.strip()}"
-                                                 for line in summary_lines(diff)[1:]]) + "\n"
+    text = (
+        "\n".join(
+            [title, "", against, ""]
+            + [
+                f"- {line}" if not line.startswith("  ") else f"  - {line.strip()}"
+                for line in summary_lines(diff)[1:]
+            ]
+        )
+        + "\n"
+    )
     (out / CHANGES_MD).write_text(text, encoding="utf-8")
     manifest = json.loads((dist / MANIFEST).read_text("utf-8"))
     files = [e for e in manifest["files"] if not e["path"].startswith(RELEASES + "/")]
     files += [file_entry(out, out / name).__dict__ for name in (CHANGES_JSON, CHANGES_MD)]
     manifest["files"] = sorted(files, key=lambda e: e["path"])
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                                encoding="utf-8")
-
+    (out / MANIFEST).write_text(
+        json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )

@@ -70,15 +70,23 @@ class Status:
     def to_dict(self) -> dict[str, object]:
         """Return the status as JSON-ready data."""
         return {
-            "counts": self.counts, "records_public": self.public, "quads": self.quads,
+            "counts": self.counts,
+            "records_public": self.public,
+            "quads": self.quads,
             "load_problems": [p.to_dict() for p in self.load_problems],
             "sources": [s.__dict__ for s in self.sources],
-            "unsourced": [{"id": i, "type": t, "file": loc.file, "line": loc.line}
-                          for i, t, loc in self.unsourced],
+            "unsourced": [
+                {"id": i, "type": t, "file": loc.file, "line": loc.line}
+                for i, t, loc in self.unsourced
+            ],
             "withheld": self.withheld,
             "without_wikidata": [{"id": i, "type": t} for i, t in self.no_wikidata],
-            "validation": {"loaded": self.loaded, "conforms": self.conforms,
-                           "violations": self.violations, "warnings": self.warnings},
+            "validation": {
+                "loaded": self.loaded,
+                "conforms": self.conforms,
+                "violations": self.violations,
+                "warnings": self.warnings,
+            },
             "todo": self.todo,
         }
 
@@ -107,28 +115,48 @@ def project_status(project_dir: Path | str, progress: Progress | None = None) ->
     if progress:
         progress("done", len(stages), len(stages))
     records, meta = checked.records, checked.meta
-    st = Status(dict(sorted(Counter(r.type for r in records).items())),
-                public=len(checked.public), quads=len(checked.store))
+    st = Status(
+        dict(sorted(Counter(r.type for r in records).items())),
+        public=len(checked.public),
+        quads=len(checked.store),
+    )
     cited = Counter(s for r in records for s in r.all_sources())
     for src in records.of_type("Source"):
         graph = ox.NamedNode(V.graph_iri(meta.base_iri, src.id))
         facts = sum(1 for _ in checked.store.quads_for_pattern(None, None, None, graph))
         name = src.first("name")
-        st.sources.append(SourceUse(src.id, name.value if isinstance(name, LangString) else "",
-                                    facts, cited[src.id]))
-    st.unsourced = [(r.id, r.type, r.location) for r in records
-                    if TYPES[r.type].needs_sources and not r.all_sources()]
+        st.sources.append(
+            SourceUse(
+                src.id, name.value if isinstance(name, LangString) else "", facts, cited[src.id]
+            )
+        )
+    st.unsourced = [
+        (r.id, r.type, r.location)
+        for r in records
+        if TYPES[r.type].needs_sources and not r.all_sources()
+    ]
     st.withheld = dict(sorted(Counter(i.reason for i in checked.withheld.items).items()))
-    st.no_wikidata = [(r.id, r.type) for r in records if r.type in LINKABLE and not any(
-        isinstance(v, Url) and is_wikidata(v.value) for v in r.values.get("same_as", ()))]
+    st.no_wikidata = [
+        (r.id, r.type)
+        for r in records
+        if r.type in LINKABLE
+        and not any(
+            isinstance(v, Url) and is_wikidata(v.value) for v in r.values.get("same_as", ())
+        )
+    ]
     st.violations = len(checked.report.violations)
     st.warnings = len(checked.report.warnings)
-    examples = [r.id for r in records if EXAMPLE_SOURCE in r.all_sources()
-                or r.id == EXAMPLE_SOURCE]
+    examples = [
+        r.id for r in records if EXAMPLE_SOURCE in r.all_sources() or r.id == EXAMPLE_SOURCE
+    ]
     if examples:
-        st.todo.append(f"{len(examples)} example record(s) from 'hrd-lod init' are still in "
-                       "data/ (they cite 'example-source'): delete them before publishing")
+        st.todo.append(
+            f"{len(examples)} example record(s) from 'hrd-lod init' are still in "
+            "data/ (they cite 'example-source'): delete them before publishing"
+        )
     if urlsplit(meta.base_iri).hostname in ("example.org", "www.example.org"):
-        st.todo.append(f"the base IRI is still {meta.base_iri}: set base_iri in "
-                       "data/dataset.yaml to an address you control before the first release")
+        st.todo.append(
+            f"the base IRI is still {meta.base_iri}: set base_iri in "
+            "data/dataset.yaml to an address you control before the first release"
+        )
     return st
