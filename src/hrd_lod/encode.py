@@ -25,13 +25,15 @@ import pyoxigraph as ox
 
 from . import vocab as V
 from .project import DatasetMeta
-from .records.model import Enum, LangString, Record, Records, Ref, Url, Value, Year
-from .records.schema import ORG_TYPE_CLASSES, PLACE_TYPE_CLASSES, TYPES
+from .records.model import Enum, LangString, Money, Record, Records, Ref, Url, Value, Year
+from .records.schema import DISTINCTION_CLASSES, ORG_TYPE_CLASSES, PLACE_TYPE_CLASSES, TYPES
 
 _TYPE = f"<{V.RDF_TYPE}>"
 _DERIVED_FROM = f"<{V.PROV}wasDerivedFrom>"
 _XSD_DATE = f"^^<{V.XSD}date>"
 _XSD_YEAR = f"^^<{V.XSD}gYear>"
+_XSD_DECIMAL = f"^^<{V.XSD}decimal>"
+_XSD_BOOLEAN = f"^^<{V.XSD}boolean>"
 # The escapes of oxigraph's N-Triples writer, so that a line is byte for byte what it writes.
 _ESCAPES = str.maketrans(
     {
@@ -144,6 +146,7 @@ def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[st
     for name, table in (
         ("organization_type", ORG_TYPE_CLASSES),
         ("place_type", PLACE_TYPE_CLASSES),
+        ("distinction", DISTINCTION_CLASSES),
     ):
         value = rec.first(name)
         if isinstance(value, Enum):
@@ -157,12 +160,19 @@ def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[st
 
     by_name = spec.by_name
     field_sources = rec.field_sources
+    claims = rec.claims
     for fname, vals in rec.values.items():
         predicates = by_name[fname].predicates
         if not predicates:
             continue
+        if fname in claims:
+            out += _claim_lines(rec, fname, s, iris)
+            continue
         graphs = [graph(x) for x in field_sources[fname]] if fname in field_sources else own_graphs
         for v in vals:
+            if type(v) is Money:
+                out += _money_lines(s, predicates, v, graphs)  # type: ignore[arg-type]
+                continue
             o = term(v, iris)
             for pred in predicates:
                 line = f"{s} {_iri(pred)} {o} ."
@@ -190,6 +200,59 @@ def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[st
 
 
 _AWARD = f"<{V.schema('award')}>"
+
+
+def money_node(subject: str, money: Money) -> str:
+    """Return ``<IRI>`` of the schema:MonetaryAmount node of an amount on an entity
+    (``subject`` is the entity's ``<IRI>``): one node per amount and currency."""
+    return f"{subject[:-1]}#amount-{money.amount.replace('.', '-')}-{money.currency.lower()}>"
+
+
+def _money_lines(
+    s: str, predicates: tuple[str, ...], money: Money, graphs: list[str]
+) -> list[tuple[str, str]]:
+    node = money_node(s, money)
+    lines = [f"{s} {_iri(p)} {node} ." for p in predicates] + [
+        f"{node} {_TYPE} <{V.schema('MonetaryAmount')}> .",
+        f"{node} <{V.schema('value')}> {literal(money.amount, _XSD_DECIMAL)} .",
+        f"{node} <{V.schema('currency')}> {literal(money.currency)} .",
+    ]
+    return [(g, line) for line in lines for g in graphs]
+
+
+def claim_node(subject: str, fname: str, index: int) -> str:
+    """Return ``<IRI>`` of the node for claim ``index`` (from 1) of a field of an entity."""
+    return f"{subject[:-1]}#claim-{fname.replace('_', '-')}-{index}>"
+
+
+def _claim_lines(rec: Record, fname: str, s: str, iris: IriMaker) -> list[tuple[str, str]]:
+    """Each claimed value in the graphs of its own sources, and in the default graph a
+    statement node (rdf:subject/predicate/object) citing those sources, marked preferred
+    with the reason where the record says so."""
+    out: list[tuple[str, str]] = []
+    predicates = TYPES[rec.type].by_name[fname].predicates
+    for i, claim in enumerate(rec.claims[fname], 1):
+        graphs = [iris.graph(x) for x in claim.sources]
+        v = claim.value
+        if type(v) is Money:
+            out += _money_lines(s, predicates, v, graphs)  # type: ignore[arg-type]
+            o = money_node(s, v)  # type: ignore[arg-type]
+        else:
+            o = term(v, iris)
+            out += [(g, f"{s} {_iri(p)} {o} .") for p in predicates for g in graphs]
+        c = claim_node(s, fname, i)
+        out += [
+            (DEFAULT, f"{c} {_TYPE} <{V.hrd('Claim')}> ."),
+            (DEFAULT, f"{c} {_TYPE} <{V.RDF}Statement> ."),
+            (DEFAULT, f"{c} <{V.RDF}subject> {s} ."),
+            (DEFAULT, f"{c} <{V.RDF}predicate> {_iri(predicates[0])} ."),
+            (DEFAULT, f"{c} <{V.RDF}object> {o} ."),
+        ]
+        out += [(DEFAULT, f"{c} {_DERIVED_FROM} {iris.entity(x)} .") for x in claim.sources]
+        if claim.preferred is not None:
+            out.append((DEFAULT, f"{c} <{V.hrd('preferred')}> {literal('true', _XSD_BOOLEAN)} ."))
+            out.append((DEFAULT, f"{c} <{V.hrd('preferenceReason')}> {literal(claim.preferred)} ."))
+    return out
 
 
 def _award_text(

@@ -78,8 +78,26 @@ def withhold(rec: Record, hidden: set[str] | frozenset[str]) -> tuple[Record, li
         if k in values
     }
     derived = {k: v for k, v in rec.derived.items() if k in values}
+    claims = {}
+    for k, found in rec.claims.items():
+        kept_claims = tuple(
+            replace(c, sources=tuple(x for x in c.sources if x not in hidden))
+            for c in found
+            if k in values and not (isinstance(c.value, Ref) and c.value.id in hidden)
+        )
+        kept_claims = tuple(c for c in kept_claims if c.sources)
+        if kept_claims:
+            claims[k] = kept_claims
+            values[k] = tuple(dict.fromkeys(c.value for c in kept_claims))
+        else:
+            values.pop(k, None)
     return replace(
-        rec, values=values, sources=sources, field_sources=field_sources, derived=derived
+        rec,
+        values=values,
+        sources=sources,
+        field_sources=field_sources,
+        derived=derived,
+        claims=claims,
     ), items
 
 

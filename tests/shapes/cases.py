@@ -22,6 +22,7 @@ PREFIXES = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix award: <https://w3id.org/hrd/id/award/> .
+@prefix category: <https://w3id.org/hrd/id/category/> .
 @prefix conferral: <https://w3id.org/hrd/id/conferral/> .
 @prefix jury: <https://w3id.org/hrd/id/jury/> .
 @prefix organization: <https://w3id.org/hrd/id/organization/> .
@@ -50,6 +51,14 @@ conferral:w-conferral a hrd:AwardConferral , schema:Event ; schema:name "Conferr
     hrd:award award:w-award ; hrd:laureate organization:w-org ; hrd:year "2013"^^xsd:gYear ;
     prov:wasDerivedFrom source:w-src .
 scheme:w-scheme a skos:ConceptScheme ; schema:name "Scheme"@en ; prov:wasDerivedFrom source:w-src .
+category:w-category a hrd:AwardCategory , skos:Concept ; schema:name "Africa"@en ;
+    skos:prefLabel "Africa"@en ; hrd:categoryOf award:w-award ; prov:wasDerivedFrom source:w-src .
+award:w-other a hrd:Award ; schema:name "Other award"@en ; hrd:conferredBy organization:w-org ;
+    prov:wasDerivedFrom source:w-src .
+category:w-other-category a hrd:AwardCategory , skos:Concept ; schema:name "Asia"@en ;
+    skos:prefLabel "Asia"@en ; hrd:categoryOf award:w-other ; prov:wasDerivedFrom source:w-src .
+<https://w3id.org/hrd/id/award/w-award#amount-20000-chf> a schema:MonetaryAmount ;
+    schema:value "20000"^^xsd:decimal ; schema:currency "CHF" .
 risk:w-risk a skos:Concept , hrd:RiskType ; schema:name "Risk"@en ; skos:prefLabel "Risk"@en ;
     skos:inScheme scheme:w-scheme ; prov:wasDerivedFrom source:w-src .
 """
@@ -67,6 +76,16 @@ SOURCE = (
 )
 RISK = f'a skos:Concept , hrd:RiskType ; {SRC} ; skos:prefLabel "R"@en'
 DERIV = "<https://w3id.org/hrd/id/person/w-person#derived-$F>"
+CLAIM = (
+    "a hrd:Claim , rdf:Statement ; rdf:subject person:w-person ; rdf:predicate schema:name ; "
+    'rdf:object "Person"@en ; prov:wasDerivedFrom source:w-src'
+)
+AMOUNT = "<https://w3id.org/hrd/id/award/w-award#amount-$F>"
+CATEGORY = 'a hrd:AwardCategory , skos:Concept ; schema:name "C"@en ; skos:prefLabel "C"@en'
+CITED = (
+    'a schema:CreativeWork ; schema:name "S"@en ; schema:publisher organization:w-org ; '
+    'schema:datePublished "2013-10-08"^^xsd:date'
+)
 
 
 @dataclass(frozen=True)
@@ -274,6 +293,158 @@ CASES: dict[str, Case] = {
         f"conferral:$F a hrd:AwardConferral ; {SRC} ; hrd:award award:w-award ; "
         'hrd:laureate place:w-place ; hrd:year "2013"^^xsd:gYear .',
     ),
+    "Conferral-finalist": Case(
+        f"conferral:$F {CONF} ; hrd:finalist person:w-person .",
+        f"conferral:$F {CONF} ; hrd:finalist place:w-place .",
+    ),
+    "Conferral-nominee": Case(
+        f"conferral:$F {CONF} ; hrd:nominee person:w-person .",
+        f"conferral:$F {CONF} ; hrd:nominee award:w-award .",
+    ),
+    "Conferral-category": Case(
+        f"conferral:$F {CONF} ; hrd:category category:w-category .",
+        f"conferral:$F {CONF} ; hrd:category place:w-place .",
+    ),
+    "Conferral-representedBy": Case(
+        f"conferral:$F {CONF} ; hrd:representedBy person:w-person .",
+        f"conferral:$F {CONF} ; hrd:representedBy organization:w-org .",
+    ),
+    "Conferral-absenceReason": Case(
+        f"conferral:$F {CONF} ; hrd:absentLaureate organization:w-org ; "
+        'hrd:absenceReason "a travel ban"@en .',
+        f"conferral:$F {CONF} ; hrd:absentLaureate organization:w-org ; "
+        'hrd:absenceReason "a travel ban" .',
+    ),
+    "Conferral-finalistNotLaureate": Case(
+        f"conferral:$F {CONF} ; hrd:finalist person:w-person .",
+        f"conferral:$F {CONF} ; hrd:finalist organization:w-org .",
+    ),
+    "Conferral-absentIsLaureate": Case(
+        f"conferral:$F {CONF} ; hrd:absentLaureate organization:w-org .",
+        f"conferral:$F {CONF} ; hrd:absentLaureate person:w-person .",
+    ),
+    "Conferral-categoryOfAward": Case(
+        f"conferral:$F {CONF} ; hrd:category category:w-category .",
+        f"conferral:$F {CONF} ; hrd:category category:w-other-category .",
+    ),
+    "RegionalWinnerShape": Case(
+        f"conferral:$F {CONF} .",
+        f"conferral:$F {CONF} . conferral:$F a hrd:GlobalLaureateConferral .",
+        expect="RegionalWinner-category",
+    ),
+    "RegionalWinner-category": Case(
+        f"conferral:$F {CONF} ; hrd:category category:w-category . "
+        "conferral:$F a hrd:RegionalWinnerConferral .",
+        f"conferral:$F {CONF} . conferral:$F a hrd:RegionalWinnerConferral .",
+    ),
+    # --- award facts, juries, countries ---
+    "Award-established": Case(
+        f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; "
+        'hrd:established "1993"^^xsd:gYear .',
+        f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; "
+        'hrd:established "1993" .',
+    ),
+    "Award-prize": Case(
+        f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; "
+        "hrd:prize <https://w3id.org/hrd/id/award/w-award#amount-20000-chf> .",
+        f"award:$F a hrd:Award ; {SRC} ; hrd:conferredBy organization:w-org ; "
+        'hrd:prize "20000 CHF" .',
+    ),
+    "Jury-year": Case(
+        f'jury:$F a hrd:Jury ; {SRC} ; schema:member organization:w-org ; hrd:juryYear "2006"^^xsd:gYear .',
+        f'jury:$F a hrd:Jury ; {SRC} ; schema:member organization:w-org ; hrd:juryYear "2006" .',
+    ),
+    "Agent-country": Case(
+        f"person:$F a schema:Person ; {SRC} ; hrd:country place:w-place .",
+        f"person:$F a schema:Person ; {SRC} ; hrd:country organization:w-org .",
+    ),
+    # --- award categories and prize money ---
+    "AwardCategoryShape": Case(
+        f"category:$F {SRC} ; hrd:categoryOf place:w-place .",
+        f"category:$F {CATEGORY} ; prov:wasDerivedFrom source:w-src ; "
+        "hrd:categoryOf place:w-place .",
+        expect="AwardCategory-categoryOf",
+    ),
+    "AwardCategory-categoryOf": Case(
+        f"category:$F {CATEGORY} ; prov:wasDerivedFrom source:w-src ; "
+        "hrd:categoryOf award:w-award .",
+        f"category:$F {CATEGORY} ; prov:wasDerivedFrom source:w-src .",
+    ),
+    "MonetaryAmountShape": Case(
+        f'{AMOUNT} schema:value "twenty" ; schema:currency "CHF" .',
+        f'{AMOUNT} a schema:MonetaryAmount ; schema:value "twenty" ; schema:currency "CHF" .',
+        expect="MonetaryAmount-value",
+    ),
+    "MonetaryAmount-value": Case(
+        f'{AMOUNT} a schema:MonetaryAmount ; schema:value "15000"^^xsd:decimal ; '
+        'schema:currency "EUR" .',
+        f'{AMOUNT} a schema:MonetaryAmount ; schema:currency "EUR" .',
+    ),
+    "MonetaryAmount-currency": Case(
+        f'{AMOUNT} a schema:MonetaryAmount ; schema:value "15000"^^xsd:decimal ; '
+        'schema:currency "EUR" .',
+        f'{AMOUNT} a schema:MonetaryAmount ; schema:value "15000"^^xsd:decimal ; '
+        'schema:currency "euros" .',
+    ),
+    # --- values sources disagree on ---
+    "ClaimShape": Case(
+        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM.replace('a hrd:Claim , ', 'a ')} ; "
+        'hrd:preferenceReason "one" , "two" .',
+        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} ; "
+        'hrd:preferenceReason "one" , "two" .',
+        expect="Claim-preferenceReason",
+    ),
+    "Claim-subject": Case(
+        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} .",
+        "<https://w3id.org/hrd/id/person/w-person#claim-$F> a hrd:Claim ; "
+        'rdf:predicate schema:name ; rdf:object "Person"@en ; prov:wasDerivedFrom source:w-src .',
+    ),
+    "Claim-predicate": Case(
+        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} .",
+        "<https://w3id.org/hrd/id/person/w-person#claim-$F> a hrd:Claim ; "
+        'rdf:subject person:w-person ; rdf:object "Person"@en ; prov:wasDerivedFrom source:w-src .',
+    ),
+    "Claim-object": Case(
+        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} .",
+        "<https://w3id.org/hrd/id/person/w-person#claim-$F> a hrd:Claim ; "
+        "rdf:subject person:w-person ; rdf:predicate schema:name ; "
+        "prov:wasDerivedFrom source:w-src .",
+    ),
+    "Claim-source": Case(
+        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} .",
+        "<https://w3id.org/hrd/id/person/w-person#claim-$F> a hrd:Claim ; "
+        'rdf:subject person:w-person ; rdf:predicate schema:name ; rdf:object "Person"@en .',
+    ),
+    "Claim-preferenceReason": Case(
+        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} ; hrd:preferred true ; "
+        'hrd:preferenceReason "the award\'s own site" .',
+        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} ; "
+        'hrd:preferenceReason "one" , "two" .',
+    ),
+    "Claim-preferredHasReason": Case(
+        "<https://w3id.org/hrd/id/risk/w-risk#claim-$F> a hrd:Claim ; "
+        'rdf:subject risk:w-risk ; rdf:predicate schema:name ; rdf:object "Risk"@en ; '
+        "prov:wasDerivedFrom source:w-src ; hrd:preferred true ; "
+        'hrd:preferenceReason "the award\'s own site" .',
+        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} ; hrd:preferred true .",
+    ),
+    "Claim-onePreferred": Case(
+        "<https://w3id.org/hrd/id/place/w-place#claim-$F> a hrd:Claim ; "
+        'rdf:subject place:w-place ; rdf:predicate schema:name ; rdf:object "Place"@en ; '
+        'prov:wasDerivedFrom source:w-src ; hrd:preferred true ; hrd:preferenceReason "r" .',
+        "<https://w3id.org/hrd/id/organization/w-org#claim-$F> a hrd:Claim ; "
+        'rdf:subject organization:w-org ; rdf:predicate schema:name ; rdf:object "Org"@en ; '
+        'prov:wasDerivedFrom source:w-src ; hrd:preferred true ; hrd:preferenceReason "r" .\n'
+        "<https://w3id.org/hrd/id/organization/w-org#claim-other> a hrd:Claim ; "
+        'rdf:subject organization:w-org ; rdf:predicate schema:name ; rdf:object "Org"@en ; '
+        'prov:wasDerivedFrom source:w-src ; hrd:preferred true ; hrd:preferenceReason "r" .',
+    ),
+    "Claim-asserted": Case(
+        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} .",
+        "<https://w3id.org/hrd/id/person/w-person#claim-$F> a hrd:Claim ; "
+        "rdf:subject person:w-person ; rdf:predicate schema:name ; "
+        'rdf:object "Personne"@fr ; prov:wasDerivedFrom source:w-src .',
+    ),
     # --- quotations ---
     "QuotationShape": Case(
         "quotation:$F schema:creator person:w-person .",
@@ -332,9 +503,16 @@ CASES: dict[str, Case] = {
     ),
     "Source-archivedCopy": Case(
         f"source:$F {SOURCE} ; schema:publisher organization:w-org .",
-        'source:$F a schema:CreativeWork ; schema:name "S"@en ; '
-        'schema:publisher organization:w-org ; schema:datePublished "2013-10-08"^^xsd:date ; '
-        'hrd:sha256 "e1b7e6e829b4c2b5ea6d7053687b9c7288287e4a88ace4bbec13528e1b62ce27" .',
+        f'source:$F {SOURCE} ; schema:publisher organization:w-org ; hrd:archivedCopy "b.txt" .',
+    ),
+    "Source-archivedOrCited": Case(
+        f"source:$F {CITED} ; schema:url <https://example.org/page> ; "
+        'hrd:retrieved "2026-12-04"^^xsd:date .',
+        f'source:$F {CITED} ; hrd:retrieved "2026-12-04"^^xsd:date .',
+    ),
+    "Source-copyHasDigest": Case(
+        f"source:$F {SOURCE} ; schema:publisher organization:w-org .",
+        f'source:$F {CITED} ; hrd:archivedCopy "sources/page.txt" .',
     ),
     # --- risks (SKOS) ---
     "RiskTypeShape": Case(

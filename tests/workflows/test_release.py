@@ -88,7 +88,7 @@ def test_first_and_second_release(new_project: Path) -> None:
     ).read_bytes()
     first = json.loads((r1 / "changes.json").read_text())
     assert first["previous"] is None and first["triples_removed"] == 0
-    assert len(first["entities"]["added"]) == 11
+    assert len(first["entities"]["added"]) == 12  # the examples of every type
 
     change_data(new_project)
     code, out = rel(new_project, "0.2.0", "--date", "2025-04-01")

@@ -86,7 +86,7 @@ def test_status_of_a_project_that_does_not_load(new_project: Path) -> None:
     before = snapshot(new_project)
     code, out = run(new_project)
     assert code == 2
-    assert "records: 12 (" in out and "Source 2" in out
+    assert "records: 13 (" in out and "Source 2" in out
     assert "the data does not load" in out and "needs 'publisher'" in out
     assert snapshot(new_project) == before
 

@@ -198,10 +198,12 @@ def source_check_cmd(project: Path, quiet: bool, debug: bool) -> None:
         )
     for rel in report.uncited:
         click.echo(f"note: data/{rel} is not the archived copy of any Source record")
-    ok = len(report.results) - len(report.problems)
+    archived = len(report.results) - len(report.cited)
+    ok = archived - len(report.problems)
     click.echo(
-        f"{ok} of {len(report.results)} archived copies intact"
+        f"{ok} of {archived} archived copies intact"
         + (f", {len(report.problems)} with problems" if report.problems else "")
+        + (f"; {len(report.cited)} source(s) cited, not archived" if report.cited else "")
     )
     if report.problems:
         raise SystemExit(1)
@@ -377,6 +379,17 @@ def status_cmd(project: Path, fmt: str, debug: bool) -> None:
     raise SystemExit(0 if st.conforms else 1 if st.loaded else 2)
 
 
+def _years(years: tuple[int, ...]) -> str:
+    """Return years as ranges: 1995, 1997-1999."""
+    parts: list[str] = []
+    for y in years:
+        if parts and parts[-1].split("-")[-1] == str(y - 1):
+            parts[-1] = parts[-1].split("-")[0] + f"-{y}"
+        else:
+            parts.append(str(y))
+    return ", ".join(parts)
+
+
 def _print_status(st) -> None:  # type: ignore[no-untyped-def]
     total = sum(st.counts.values())
     click.echo(f"records: {total} (" + ", ".join(f"{t} {n}" for t, n in st.counts.items()) + ")")
@@ -388,9 +401,22 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
             click.echo(f"  ... and {len(st.load_problems) - 10} more: run 'hrd-lod validate'")
         return
     click.echo(f"published: {st.public} records, {st.quads} quads")
-    click.echo(f"sources: {len(st.sources)}")
+    cited = [s for s in st.sources if not s.archived]
+    click.echo(
+        f"sources: {len(st.sources)} ({len(st.sources) - len(cited)} archived, "
+        f"{len(cited)} cited, not archived)"
+    )
     for s in sorted(st.sources, key=lambda s: (-s.facts, s.id)):
-        click.echo(f"  {s.id}: {s.facts} facts, cited by {s.records} record(s)")
+        kept = "archived" if s.archived else f"cited, not archived: {s.url}"
+        click.echo(f"  {s.id}: {s.facts} facts, cited by {s.records} record(s); {kept}")
+    if st.award_years:
+        click.echo("conferrals by year (years without a recorded conferral are gaps):")
+    for award in st.award_years:
+        click.echo(
+            f"  {award.id}: {award.first}-{award.last}, {len(award.with_conferral)} year(s) "
+            f"with a conferral, {len(award.without)} without"
+            + (": " + _years(award.without) if award.without else "")
+        )
     click.echo(f"records citing no source: {len(st.unsourced)}")
     for rid, rtype, loc in st.unsourced:
         click.echo(f"  {rid} ({rtype}, {loc})")

@@ -45,6 +45,7 @@ def term_definitions() -> dict[str, tuple[str, str | None]]:
                 Kind.URL: "@id",
                 Kind.DATE: V.XSD + "date",
                 Kind.YEAR: V.XSD + "gYear",
+                Kind.MONEY: "@id",
             }.get(f.kind)
             for p in f.predicates:
                 extra.append((p, coercion))

@@ -15,7 +15,16 @@ mapped onto schema.org types and properties (and nothing else is written):
 - quotation -> ``Quotation`` with ``text``, ``creator`` (with the role the source states as
   ``jobTitle``), ``about``, ``recordedAt`` (the conferral it was said at) and ``citation``
   (the sources that report it);
-- source -> ``CreativeWork`` with ``publisher``, ``datePublished``, ``encodingFormat``;
+- an award's history (schema.org has no terms for it, so the facts go into
+  ``additionalProperty`` as ``PropertyValue``s named after the ontology's terms): an award's
+  ``established`` year and ``prize`` (a ``MonetaryAmount`` in the currency stated); a
+  conferral's ``category``, ``finalist``s and ``nominee``s (their names, ``sameAs`` their
+  IRIs), ``absent laureate``s (with the reason as ``description``); the person who accepted
+  for a collective is an ``attendee``; a laureate's ``country`` is ``areaServed`` (an
+  organisation) or ``workLocation`` (a person). Where sources disagree, every value is
+  written (the linked data says which source states which);
+- source -> ``CreativeWork`` with ``publisher``, ``datePublished``, ``encodingFormat`` and the
+  page's ``url``;
 - risk type -> ``DefinedTerm`` in a ``DefinedTermSet`` (the SKOS concept scheme).
 
 Facts without a schema.org equivalent (a group's focus and methods, archived copies and
@@ -31,7 +40,7 @@ from collections import defaultdict
 
 from .. import vocab as V
 from ..project import DatasetMeta
-from ..records.model import Enum, LangString, Record, Records, Ref, Url, Value, Year
+from ..records.model import Enum, LangString, Money, Record, Records, Ref, Url, Value, Year
 from ..records.schema import TYPES
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -55,6 +64,7 @@ _FIXED_TYPES = {
     "Quotation": "Quotation",
     "Source": "CreativeWork",
     "RiskType": "DefinedTerm",
+    "AwardCategory": "DefinedTerm",
     "ConceptScheme": "DefinedTermSet",
 }
 # Record field -> schema.org property, where the meaning is the same.
@@ -67,6 +77,7 @@ _DIRECT = {
         "location": "location",
         "area_served": "areaServed",
         "knows_about": "knowsAbout",
+        "country": "areaServed",
     },
     "Person": {
         "job_title": "jobTitle",
@@ -75,10 +86,11 @@ _DIRECT = {
         "nationality": "nationality",
         "death_date": "deathDate",
         "knows_about": "knowsAbout",
+        "country": "workLocation",
     },
     "Place": {"contained_in": "containedInPlace"},
     "Jury": {"member": "member"},
-    "AwardConferral": {"location": "location"},
+    "AwardConferral": {"location": "location", "represented_by": "attendee"},
     "Quotation": {"text": "text", "about": "about", "spoken_at": "recordedAt"},
     "Source": {
         "publisher": "publisher",
@@ -229,6 +241,26 @@ class SchemaOrgMapper:
         for fname, other in self.incoming.get(rec.id, ()):
             if other.type == "AwardConferral" and fname == "award":
                 props["subjectOf"].append(self.ref(other))
+        for v in rec.values.get("established", ()):
+            props["additionalProperty"].append(_property("established", str(v)))
+        for v in rec.values.get("prize", ()):
+            if isinstance(v, Money):
+                amount = {"@type": "MonetaryAmount", "value": v.amount, "currency": v.currency}
+                props["additionalProperty"].append(_property("prize", amount))
+
+    def _mentions(self, name: str, values: tuple[Value, ...], **extra: object) -> list[object]:
+        out: list[object] = []
+        for v in values:
+            target = self.records.get(v.id) if isinstance(v, Ref) else None
+            if target is not None:
+                out.append(_property(name, self.name(target), sameAs=self.iri(target), **extra))
+        return out
+
+    def _AwardCategory(self, rec: Record, props: dict[str, list[object]]) -> None:
+        award_ref = rec.first("award")
+        award = self.records.get(award_ref.id) if isinstance(award_ref, Ref) else None
+        if award is not None:
+            props["subjectOf"].append(self.ref(award))
 
     def _AwardConferral(self, rec: Record, props: dict[str, list[object]]) -> None:
         date, year = rec.first("date"), rec.first("year")
@@ -260,6 +292,27 @@ class SchemaOrgMapper:
         for _fname, other in self.incoming.get(rec.id, ()):
             if other.type == "Quotation":
                 props["subjectOf"].append(self.ref(other))
+        category_ref = rec.first("category")
+        category = self.records.get(category_ref.id) if isinstance(category_ref, Ref) else None
+        if category is not None:
+            props["additionalProperty"].append(
+                _property("category", self.name(category), sameAs=self.iri(category))
+            )
+        distinction = rec.first("distinction")
+        if isinstance(distinction, Enum):
+            props["additionalProperty"].append(_property("distinction", distinction.value))
+        props["additionalProperty"].extend(
+            self._mentions("finalist", rec.values.get("finalist", ()))
+        )
+        props["additionalProperty"].extend(self._mentions("nominee", rec.values.get("nominee", ())))
+        reason = self.text(rec.values.get("absence_reason", ()))
+        props["additionalProperty"].extend(
+            self._mentions(
+                "absent laureate",
+                rec.values.get("absent_laureate", ()),
+                **({"description": reason[0]} if reason else {}),
+            )
+        )
 
     def _Quotation(self, rec: Record, props: dict[str, list[object]]) -> None:
         creator_ref = rec.first("creator")
@@ -277,6 +330,11 @@ class SchemaOrgMapper:
         for fname, other in self.incoming.get(rec.id, ()):
             if fname == "in_scheme":
                 props["hasDefinedTerm"].append(self.ref(other))
+
+
+def _property(name: str, value: object, **extra: object) -> dict[str, object]:
+    """Return a schema.org ``PropertyValue`` named after an award-ontology term."""
+    return {"@type": "PropertyValue", "name": name, "value": value, **extra}
 
 
 def embed_json(doc: object) -> str:

@@ -18,7 +18,8 @@ from ..fsutil import write_atomic
 from .model import Notice, Record
 from .schema import TYPES
 
-_VERSION = "3"  # 2: URLs and language tags also checked by the store's rules; 3: chunks
+_VERSION = "4"  # 2: URLs and language tags also checked by the store's rules; 3: chunks;
+# 4: records carry their claims
 
 
 def _model_fingerprint() -> str:

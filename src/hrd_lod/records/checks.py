@@ -66,6 +66,11 @@ def check_refs(
             for sid in sids:
                 if get(sid) != "Source":
                     check(rec, "field_sources", sid, source)
+        for claims in rec.claims.values():
+            for claim in claims:
+                for sid in claim.sources:
+                    if get(sid) != "Source":
+                        check(rec, "claims", sid, source)
 
 
 def _check_one(

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import langcodes
 import pyoxigraph as ox
 
-from .model import Enum, LangString, Ref, Url, Value, Year
+from .model import Enum, LangString, Money, Ref, Url, Value, Year
 from .schema import FieldSpec, Kind
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -21,6 +21,7 @@ YEAR_MIN, YEAR_MAX = 1000, 2100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+_MONEY = re.compile(r"^(\d{1,15}(?:\.\d{1,4})?) ([A-Z]{3})$")
 
 
 class FieldError(ValueError):
@@ -182,6 +183,8 @@ def _one(spec: FieldSpec, item: object, default_lang: str, notes: list[str]) -> 
                 "run 'hrd-lod source check' to see the digest of the archived file",
             )
         return [item.lower()]
+    if kind is Kind.MONEY:
+        return [parse_money(item)]
     if kind is Kind.PATH:
         if not isinstance(item, str) or not item.strip():
             raise FieldError("expected a file path relative to data/")
@@ -228,6 +231,24 @@ def parse_year(item: object) -> Year:
     if not YEAR_MIN <= item <= YEAR_MAX:
         raise FieldError(f"the year {item} is out of range ({YEAR_MIN}-{YEAR_MAX})")
     return Year(item)
+
+
+def parse_money(item: object) -> Money:
+    """Return an amount of money from '20000 CHF' (digits, a space, an ISO 4217 code)."""
+    if not isinstance(item, str):
+        raise FieldError(
+            f"expected an amount and a currency such as '20000 CHF', got {_what(item)}",
+            "write the amount without grouping, a space, and the ISO 4217 code, in quotes",
+        )
+    text = item.strip()
+    match = _MONEY.match(text)
+    if match is None:
+        raise FieldError(
+            f"'{text}' is not an amount and a currency such as '20000 CHF'",
+            "write the amount without grouping (20000, not 20,000), a space, and the "
+            "three-letter ISO 4217 code in capitals (CHF, EUR, USD)",
+        )
+    return Money(match.group(1), match.group(2))
 
 
 def parse_url(item: object) -> str:

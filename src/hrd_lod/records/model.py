@@ -48,7 +48,32 @@ class Enum:
     value: str
 
 
-Value = str | LangString | Ref | Year | Url | Enum | dt.date
+@dataclass(frozen=True, order=True)
+class Money:
+    """An amount of money in the currency a source states it in (ISO 4217 code)."""
+
+    amount: str  # a decimal number as written, without grouping: "20000", "15000.50"
+    currency: str  # "CHF", "EUR", ...
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+Value = str | LangString | Ref | Year | Url | Enum | Money | dt.date
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One of several values that sources give for the same field, with its own sources.
+
+    When sources disagree (a founding year, a prize's currency, a spelling), every value is
+    kept with the sources that state it; at most one per field may be ``preferred``, which
+    then holds the reason.
+    """
+
+    value: Value
+    sources: tuple[str, ...]
+    preferred: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +109,8 @@ class Record:
     visibility: str = "public"
     public_fields: frozenset[str] = frozenset()
     derived: Mapping[str, str] = field(default_factory=dict)
+    #: field -> the values sources disagree on, each with its own sources (``claims:``)
+    claims: Mapping[str, tuple[Claim, ...]] = field(default_factory=dict)
 
     def where(self, field_name: str | None = None) -> Location:
         """Return the location of a field of this record (or of the record)."""
@@ -99,7 +126,10 @@ class Record:
         return vals[0] if vals else None
 
     def sources_of(self, field_name: str) -> tuple[str, ...]:
-        """Return the sources a field was read from (its own, else the record's)."""
+        """Return the sources a field was read from (its claims', its own, else the record's)."""
+        claims = self.claims.get(field_name)
+        if claims:
+            return tuple(sorted({s for c in claims for s in c.sources}))
         return self.field_sources.get(field_name, self.sources)
 
     def all_sources(self) -> tuple[str, ...]:
@@ -107,6 +137,9 @@ class Record:
         out = set(self.sources)
         for ids in self.field_sources.values():
             out.update(ids)
+        for claims in self.claims.values():
+            for claim in claims:
+                out.update(claim.sources)
         return tuple(sorted(out))
 
     def refs(self) -> Iterator[tuple[str, Ref]]:

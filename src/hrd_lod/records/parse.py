@@ -7,8 +7,8 @@ from functools import cache
 
 from ..errors import ProblemList
 from .fields import FieldError, check_slug, clean_text, parse_value
-from .model import Notice, RawRecord, Record, Value
-from .schema import META_KEYS, TYPES, VISIBILITIES, FieldSpec
+from .model import Claim, Notice, RawRecord, Record, Value
+from .schema import META_KEYS, TYPES, VISIBILITIES, FieldSpec, TypeSpec
 
 
 def nearest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
@@ -87,8 +87,20 @@ def parse_record(
             problems.add(raw.where(key), str(exc), exc.hint, code="bad-value")
         for note in sorted(set(notes)):
             notices.append(Notice(raw.where(key), note))
+    claims = _claims(raw, spec, default_lang, problems, notices)
+    for fname, found in claims.items():
+        if fname in data:
+            problems.add(
+                raw.where(fname),
+                f"'{fname}' is given both as a field and in 'claims'",
+                "keep the values in 'claims' only, each with its sources",
+                code="bad-value",
+            )
+        values[fname] = tuple(dict.fromkeys(c.value for c in found))
+    if spec.name == "Source":
+        _check_source(raw, data, problems)
     for fspec in _required(spec.name):
-        if fspec.name not in data and fspec.name not in suggested:
+        if fspec.name not in data and fspec.name not in claims and fspec.name not in suggested:
             problems.add(
                 raw.where(),
                 f"{_a(spec.name)} needs '{fspec.name}'",
@@ -113,6 +125,15 @@ def parse_record(
                         raw.where("field_sources"),
                         f"field_sources names '{fname}', which is not a field of {_a(spec.name)}",
                         code="unknown-field",
+                    )
+                    continue
+                if fname in claims:
+                    problems.add(
+                        raw.where("field_sources"),
+                        f"field_sources names '{fname}', whose values have their sources in "
+                        "'claims'",
+                        "give the sources with each value in 'claims'",
+                        code="bad-value",
                     )
                     continue
                 if fname not in data:
@@ -183,7 +204,151 @@ def parse_record(
         visibility=str(visibility),
         public_fields=frozenset(public_fields),
         derived=derived,
+        claims=claims,
     )
+
+
+def _check_source(raw: RawRecord, data: object, problems: ProblemList) -> None:
+    """A source is archived (a copy and its SHA-256) or cited by its web address, or both."""
+    assert isinstance(data, dict)
+    has_copy, has_sum = "archived_copy" in data, "sha256" in data
+    if has_copy and not has_sum:
+        problems.add(
+            raw.where("archived_copy"),
+            "an archived copy needs its SHA-256",
+            "add 'sha256' ('hrd-lod source check' prints the digest of the file)",
+            code="missing-field",
+        )
+    elif has_sum and not has_copy:
+        problems.add(
+            raw.where("sha256"),
+            "'sha256' is given but no 'archived_copy'",
+            "add the archived file's path, or remove 'sha256' from a page cited by its url",
+            code="missing-field",
+        )
+    elif not has_copy and "url" not in data:
+        problems.add(
+            raw.where(),
+            "a Source needs an archived copy or the address of the page it cites",
+            "add 'url' (and 'retrieved', the day you read it), or capture the page with "
+            "'hrd-lod source add'",
+            code="missing-field",
+        )
+
+
+def _claims(
+    raw: RawRecord,
+    spec: TypeSpec,
+    default_lang: str,
+    problems: ProblemList,
+    notices: list[Notice],
+) -> dict[str, tuple[Claim, ...]]:
+    """Return the record's ``claims:`` (field -> values, each with its own sources)."""
+    given = raw.data.get("claims")
+    if given is None:
+        return {}
+    where = raw.where("claims")
+    if not isinstance(given, dict) or not given:
+        problems.add(
+            where,
+            "expected a mapping of field: [{value: ..., sources: [...]}, ...]",
+            "list under each field the values sources disagree on, each with its sources",
+            code="bad-value",
+        )
+        return {}
+    out: dict[str, tuple[Claim, ...]] = {}
+    for fname, items in given.items():
+        fspec = spec.by_name.get(fname) if isinstance(fname, str) else None
+        if fspec is None or not fspec.predicates:
+            guess = nearest(str(fname), list(spec.by_name))
+            problems.add(
+                where,
+                f"claims names '{fname}', which is not a field of {_a(spec.name)}"
+                if fspec is None
+                else f"claims cannot hold '{fname}' (it sets a class, not a value)",
+                f"did you mean '{guess}'?" if fspec is None and guess else None,
+                code="unknown-field",
+            )
+            continue
+        if not isinstance(items, list) or not items:
+            problems.add(
+                where,
+                f"claims for '{fname}' must be a list of {{value: ..., sources: [...]}}",
+                code="bad-value",
+            )
+            continue
+        claims: list[Claim] = []
+        preferred = 0
+        for item in items:
+            if not isinstance(item, dict) or "value" not in item or "sources" not in item:
+                problems.add(
+                    where,
+                    f"each claim for '{fname}' needs 'value' and 'sources'",
+                    "write e.g. {value: 1993, sources: [a-source], preferred: why}",
+                    code="bad-value",
+                )
+                continue
+            extra = sorted(set(item) - {"value", "sources", "preferred"})
+            if extra:
+                problems.add(
+                    where,
+                    f"unknown key '{extra[0]}' in a claim for '{fname}'",
+                    "a claim has 'value', 'sources' and, for one of them, 'preferred'",
+                    code="unknown-field",
+                )
+                continue
+            notes: list[str] = []
+            try:
+                parsed = parse_value(fspec, item["value"], default_lang, notes)
+            except FieldError as exc:
+                problems.add(where, f"a claim for '{fname}': {exc}", exc.hint, code="bad-value")
+                continue
+            if len(parsed) != 1:
+                problems.add(
+                    where,
+                    f"a claim for '{fname}' holds one value, not {len(parsed)}",
+                    "give each value its own claim",
+                    code="bad-value",
+                )
+                continue
+            for note in sorted(set(notes)):
+                notices.append(Notice(where, note))
+            sources = _ids(item["sources"], raw, "claims", problems)
+            if not sources:
+                problems.add(where, f"a claim for '{fname}' cites no source", code="missing-field")
+                continue
+            reason = item.get("preferred")
+            if reason is not None:
+                preferred += 1
+                try:
+                    reason = clean_text(reason)[0]
+                except FieldError as exc:
+                    problems.add(
+                        where,
+                        f"'preferred' says why the value is preferred: {exc}",
+                        "write the reason, e.g. preferred: the award's own site gives it",
+                        code="bad-value",
+                    )
+                    continue
+            claims.append(Claim(parsed[0], sources, reason))
+        if preferred > 1:
+            problems.add(
+                where,
+                f"{preferred} claims for '{fname}' are marked preferred",
+                "mark at most one value as preferred",
+                code="bad-value",
+            )
+        values = [c.value for c in claims]
+        if len(set(values)) != len(values):
+            problems.add(
+                where,
+                f"the same value is claimed twice for '{fname}'",
+                "list every source of a value in one claim",
+                code="bad-value",
+            )
+        if claims:
+            out[fname] = tuple(claims)
+    return out
 
 
 @cache

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     ENUM = "enum"  # one of a fixed set of words
     SHA256 = "sha256"  # 64 hex digits
     PATH = "path"  # a file inside the project, relative to data/
+    MONEY = "money"  # an amount and its ISO 4217 currency: "20000 CHF" (schema:MonetaryAmount)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,17 @@ class TypeSpec:
 
 S, H = V.schema, V.hrd
 AGENTS = ("Person", "Organization", "Jury")
+LAUREATES = ("Person", "Organization")
+
+#: Where a laureate is from, as the award lists give it (Person and Organization).
+COUNTRY = FieldSpec(
+    "country",
+    Kind.REF,
+    (H("country"),),
+    many=True,
+    ref_types=("Place",),
+    help="the country the sources give with the name (e.g. in a list of laureates)",
+)
 
 # Fields every entity has. ``name`` is required on every type.
 COMMON: tuple[FieldSpec, ...] = (
@@ -161,6 +173,7 @@ _add(
                 ref_types=("Place",),
                 help="where it works",
             ),
+            COUNTRY,
             FieldSpec(
                 "knows_about",
                 Kind.LANGTEXT,
@@ -226,6 +239,7 @@ _add(
                 help="the year of death when only the year is known",
             ),
             FieldSpec("knows_about", Kind.LANGTEXT, (S("knowsAbout"),), many=True),
+            COUNTRY,
         ),
         help="a person named in a source",
     )
@@ -290,6 +304,19 @@ _add(
                 many=True,
                 help="what the award is for, in the source's words",
             ),
+            FieldSpec(
+                "established",
+                Kind.YEAR,
+                (H("established"),),
+                help="the year the award was created (Wikidata: inception)",
+            ),
+            FieldSpec(
+                "prize",
+                Kind.MONEY,
+                (H("prize"),),
+                many=True,
+                help="the prize money as a source states it: amount and currency, e.g. 20000 CHF",
+            ),
         ),
         help="a prize or award as such (not one year's conferral)",
     )
@@ -305,8 +332,15 @@ _add(
             FieldSpec(
                 "member", Kind.REF, (S("member"),), many=True, required=True, ref_types=AGENTS[:2]
             ),
+            FieldSpec(
+                "year",
+                Kind.YEAR,
+                (H("juryYear"),),
+                many=True,
+                help="the years for which a source gives this membership",
+            ),
         ),
-        help="the jury that selects laureates",
+        help="the jury that selects laureates (one record per membership a source states)",
     )
 )
 
@@ -324,7 +358,7 @@ _add(
                 (H("laureate"),),
                 many=True,
                 required=True,
-                ref_types=("Person", "Organization"),
+                ref_types=LAUREATES,
             ),
             FieldSpec("year", Kind.YEAR, (H("year"),), required=True),
             FieldSpec("date", Kind.DATE, (S("startDate"),), help="the day it was presented"),
@@ -340,8 +374,60 @@ _add(
                 many=True,
                 help="why it was given, in the source's words",
             ),
+            FieldSpec(
+                "finalist",
+                Kind.REF,
+                (H("finalist"),),
+                many=True,
+                ref_types=LAUREATES,
+                help="shortlisted that year but not a laureate of this conferral",
+            ),
+            FieldSpec(
+                "nominee",
+                Kind.REF,
+                (H("nominee"),),
+                many=True,
+                ref_types=LAUREATES,
+                help="nominated that year (a source's word for the shortlist before finalists)",
+            ),
+            FieldSpec(
+                "category",
+                Kind.REF,
+                (H("category"),),
+                ref_types=("AwardCategory",),
+                help="the award's category (e.g. a region) this conferral is in",
+            ),
+            FieldSpec(
+                "distinction",
+                Kind.ENUM,
+                (),
+                choices=("RegionalWinner", "GlobalLaureate"),
+                help="a regional winner, or the regional winner also named global laureate",
+            ),
+            FieldSpec(
+                "represented_by",
+                Kind.REF,
+                (H("representedBy"),),
+                many=True,
+                ref_types=("Person",),
+                help="the person who accepted it for a collective laureate",
+            ),
+            FieldSpec(
+                "absent_laureate",
+                Kind.REF,
+                (H("absentLaureate"),),
+                many=True,
+                ref_types=LAUREATES,
+                help="a laureate who could not attend the ceremony",
+            ),
+            FieldSpec(
+                "absence_reason",
+                Kind.LANGTEXT,
+                (H("absenceReason"),),
+                help="why the laureate could not attend (e.g. a travel ban)",
+            ),
         ),
-        help="one conferring of an award on a laureate",
+        help="one conferring of an award on a laureate (or on laureates sharing a year)",
     )
 )
 
@@ -400,14 +486,12 @@ _add(
                 "archived_copy",
                 Kind.PATH,
                 (H("archivedCopy"),),
-                required=True,
-                help="the archived file, relative to data/",
+                help="the archived file, relative to data/ (a page cited by its url has none)",
             ),
             FieldSpec(
                 "sha256",
                 Kind.SHA256,
                 (H("sha256"),),
-                required=True,
                 help="SHA-256 of the archived file (checked at every build)",
             ),
             FieldSpec("media_type", Kind.TEXT, (S("encodingFormat"),)),
@@ -415,10 +499,11 @@ _add(
                 "retrieved",
                 Kind.DATE,
                 (H("retrieved"),),
-                help="the day the archived copy was captured",
+                help="the day the archived copy was captured, or the cited page was read",
             ),
         ),
-        help="a source document facts are read from, with its archived copy",
+        help="a source document facts are read from: an archived copy with its SHA-256, or a "
+        "page cited by its url (cited, not archived)",
         needs_sources=False,
     )
 )
@@ -464,6 +549,27 @@ _add(
 
 _add(
     TypeSpec(
+        "AwardCategory",
+        "category",
+        (H("AwardCategory"), V.SKOS + "Concept"),
+        COMMON
+        + (
+            FieldSpec(
+                "award",
+                Kind.REF,
+                (H("categoryOf"),),
+                required=True,
+                ref_types=("Award",),
+                help="the award this is a category of",
+            ),
+        ),
+        help="a category of an award, e.g. one of its regions",
+        name_predicates=(S("name"), V.SKOS + "prefLabel"),
+    )
+)
+
+_add(
+    TypeSpec(
         "ConceptScheme",
         "scheme",
         (V.SKOS + "ConceptScheme",),
@@ -482,6 +588,7 @@ META_KEYS = (
     "visibility",
     "public_fields",
     "derived",
+    "claims",
     "note",
 )
 VISIBILITIES = ("public", "restricted")
@@ -492,6 +599,10 @@ ORG_TYPE_CLASSES = {
     "Foundation": S("Organization"),
     "NewsMediaOrganization": S("NewsMediaOrganization"),
     "Other": S("Organization"),
+}
+DISTINCTION_CLASSES = {
+    "RegionalWinner": H("RegionalWinnerConferral"),
+    "GlobalLaureate": H("GlobalLaureateConferral"),
 }
 PLACE_TYPE_CLASSES = {
     "Country": S("Country"),

@@ -26,7 +26,9 @@ class FixityResult:
     source_id: str
     location: Location  # the record's line for the field at fault (or archived_copy)
     archived_copy: str | None  # relative to data/
-    status: str  # "ok", "missing", "altered" or "unchecked" (the record itself is incomplete)
+    #: "ok", "missing", "altered", "unchecked" (the record itself is incomplete) or "cited"
+    #: (a page cited by its address, with no archived copy to check)
+    status: str
     message: str
 
 
@@ -39,8 +41,13 @@ class FixityReport:
 
     @property
     def problems(self) -> tuple[FixityResult, ...]:
-        """Return the results that are not ok."""
-        return tuple(r for r in self.results if r.status != "ok")
+        """Return the results that are not ok (a cited page without a copy is not a problem)."""
+        return tuple(r for r in self.results if r.status not in ("ok", "cited"))
+
+    @property
+    def cited(self) -> tuple[FixityResult, ...]:
+        """Return the sources cited by their address, with no archived copy."""
+        return tuple(r for r in self.results if r.status == "cited")
 
 
 def check_sources(project_dir: Path | str, progress: Progress | None = None) -> FixityReport:
@@ -59,6 +66,17 @@ def check_sources(project_dir: Path | str, progress: Progress | None = None) -> 
             progress("verify", i, len(sources))
         sid = str(raw.data.get("id", "?"))
         where = raw.where("archived_copy")
+        if "archived_copy" not in raw.data and "sha256" not in raw.data and "url" in raw.data:
+            results.append(
+                FixityResult(
+                    sid,
+                    raw.where("url"),
+                    None,
+                    "cited",
+                    f"cited, not archived: {raw.data.get('url')}",
+                )
+            )
+            continue
         try:
             rel_copy = parse_value(
                 spec.by_name["archived_copy"], raw.data.get("archived_copy"), "en", []
@@ -105,5 +123,5 @@ def check_sources(project_dir: Path | str, progress: Progress | None = None) -> 
                 and rel not in cited
             ):
                 uncited.append(rel)
-    results.sort(key=lambda r: (r.status == "ok", r.location, r.source_id))
+    results.sort(key=lambda r: (r.status in ("ok", "cited"), r.location, r.source_id))
     return FixityReport(tuple(results), tuple(uncited))

@@ -20,7 +20,7 @@ from .. import vocab as V
 from ..errors import LoadError, Location, Problem
 from ..pipeline import check
 from ..project import open_project
-from ..records.model import LangString, Url
+from ..records.model import LangString, Records, Ref, Url, Year
 from ..records.schema import TYPES
 from . import Progress
 from .files import raw_records
@@ -39,6 +39,19 @@ class SourceUse:
     name: str
     facts: int  # triples in the source's named graph
     records: int  # records citing it
+    archived: bool = True  # False: a page cited by its address ("cited, not archived")
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class AwardYears:
+    """The years of one award from its first to its last recorded conferral, and the gaps."""
+
+    id: str
+    first: int
+    last: int
+    with_conferral: tuple[int, ...]
+    without: tuple[int, ...]  # no recorded conferral: not invented, shown as a gap
 
 
 @dataclass
@@ -53,6 +66,7 @@ class Status:
     unsourced: list[tuple[str, str, Location]] = field(default_factory=list)
     withheld: dict[str, int] = field(default_factory=dict)
     no_wikidata: list[tuple[str, str]] = field(default_factory=list)
+    award_years: list[AwardYears] = field(default_factory=list)
     violations: int = 0
     warnings: int = 0
     todo: list[str] = field(default_factory=list)
@@ -81,6 +95,16 @@ class Status:
             ],
             "withheld": self.withheld,
             "without_wikidata": [{"id": i, "type": t} for i, t in self.no_wikidata],
+            "award_years": [
+                {
+                    "award": a.id,
+                    "first": a.first,
+                    "last": a.last,
+                    "years_with_conferral": list(a.with_conferral),
+                    "years_without_conferral": list(a.without),
+                }
+                for a in self.award_years
+            ],
             "validation": {
                 "loaded": self.loaded,
                 "conforms": self.conforms,
@@ -94,6 +118,30 @@ class Status:
 def is_wikidata(url: str) -> bool:
     """Return True when ``url`` is a Wikidata entity IRI."""
     return (urlsplit(url).hostname or "") in _WIKIDATA_HOSTS
+
+
+def award_years(records: Records) -> list[AwardYears]:
+    """Return, per award with conferrals, the years from the first to the last recorded
+    conferral, split into years with one and years without (gaps)."""
+    years: dict[str, set[int]] = {}
+    for rec in records.of_type("AwardConferral"):
+        award, year = rec.first("award"), rec.first("year")
+        if isinstance(award, Ref) and isinstance(year, Year):
+            years.setdefault(award.id, set()).add(year.value)
+    out = []
+    for award_id in sorted(years):
+        found = years[award_id]
+        first, last = min(found), max(found)
+        out.append(
+            AwardYears(
+                award_id,
+                first,
+                last,
+                tuple(sorted(found)),
+                tuple(y for y in range(first, last + 1) if y not in found),
+            )
+        )
+    return out
 
 
 def project_status(project_dir: Path | str, progress: Progress | None = None) -> Status:
@@ -125,11 +173,18 @@ def project_status(project_dir: Path | str, progress: Progress | None = None) ->
         graph = ox.NamedNode(V.graph_iri(meta.base_iri, src.id))
         facts = sum(1 for _ in checked.store.quads_for_pattern(None, None, None, graph))
         name = src.first("name")
+        url = src.first("url")
         st.sources.append(
             SourceUse(
-                src.id, name.value if isinstance(name, LangString) else "", facts, cited[src.id]
+                src.id,
+                name.value if isinstance(name, LangString) else "",
+                facts,
+                cited[src.id],
+                archived=src.first("archived_copy") is not None,
+                url=url.value if isinstance(url, Url) else None,
             )
         )
+    st.award_years = award_years(records)
     st.unsourced = [
         (r.id, r.type, r.location)
         for r in records
