@@ -185,6 +185,107 @@ CASES = [
         None,
         "nested",
     ),
+    # --- an award's history (issue 19): money, claims, sources cited by their address
+    (
+        "money-grouped",
+        "id: a2\ntype: Award\nname: A\nconferred_by: [example-publisher]\n"
+        "prize: 20,000 CHF\nsources: [doc]\n",
+        "bad-value",
+        5,
+        "prize",
+        "without grouping",
+    ),
+    (
+        "money-currency",
+        "id: a2\ntype: Award\nname: A\nconferred_by: [example-publisher]\n"
+        "prize: 20000 francs\nsources: [doc]\n",
+        "bad-value",
+        5,
+        "prize",
+        "ISO 4217",
+    ),
+    (
+        "claim-no-sources",
+        "id: a2\ntype: Award\nname: A\nconferred_by: [example-publisher]\n"
+        "claims:\n  established:\n    - {value: 1993}\nsources: [doc]\n",
+        "bad-value",
+        5,
+        "claims",
+        "'value' and 'sources'",
+    ),
+    (
+        "claim-two-preferred",
+        "id: a2\ntype: Award\nname: A\nconferred_by: [example-publisher]\n"
+        "claims:\n  established:\n    - {value: 1993, sources: [doc], preferred: a}\n"
+        "    - {value: 1983, sources: [doc], preferred: b}\nsources: [doc]\n",
+        "bad-value",
+        5,
+        "claims",
+        "at most one",
+    ),
+    (
+        "claim-and-field",
+        "id: a2\ntype: Award\nname: A\nconferred_by: [example-publisher]\n"
+        "established: 1993\nclaims:\n  established:\n    - {value: 1983, sources: [doc]}\n"
+        "sources: [doc]\n",
+        "bad-value",
+        5,
+        "established",
+        "in 'claims'",
+    ),
+    (
+        "claim-unknown-field",
+        "id: a2\ntype: Award\nname: A\nconferred_by: [example-publisher]\n"
+        "claims:\n  founded:\n    - {value: 1983, sources: [doc]}\nsources: [doc]\n",
+        "unknown-field",
+        5,
+        "claims",
+        "not a field",
+    ),
+    (
+        "claim-bad-value",
+        "id: a2\ntype: Award\nname: A\nconferred_by: [example-publisher]\n"
+        "claims:\n  established:\n    - {value: 93 AD, sources: [doc]}\nsources: [doc]\n",
+        "bad-value",
+        5,
+        "claims",
+        "a year",
+    ),
+    (
+        "claim-dangling-source",
+        "id: a2\ntype: Award\nname: A\nconferred_by: [example-publisher]\n"
+        "claims:\n  established:\n    - {value: 1993, sources: [dco]}\nsources: [doc]\n",
+        "dangling-ref",
+        5,
+        "claims",
+        "did you mean 'doc'",
+    ),
+    (
+        "source-neither",
+        "id: s2\ntype: Source\nname: S\npublisher: example-publisher\n",
+        "missing-field",
+        1,
+        None,
+        "'url'",
+    ),
+    (
+        "source-copy-no-sum",
+        "id: s2\ntype: Source\nname: S\npublisher: example-publisher\n"
+        "archived_copy: sources/x.txt\n",
+        "missing-field",
+        5,
+        "archived_copy",
+        "SHA-256",
+    ),
+    (
+        "source-sum-no-copy",
+        "id: s2\ntype: Source\nname: S\npublisher: example-publisher\n"
+        "url: https://example.org/p\nsha256: " + "a" * 64 + "\n",
+        "missing-field",
+        6,
+        "sha256",
+        "archived_copy",
+    ),
 ]
 
 

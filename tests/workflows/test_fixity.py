@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -17,10 +18,14 @@ def run(project: Path) -> tuple[int, str]:
 
 def test_intact_repository_sources(repo_project: Path) -> None:
     report = check_sources(repo_project)
-    assert [r.status for r in report.results] == ["ok", "ok"]
+    assert sorted(r.status for r in report.results if r.status != "cited") == ["ok", "ok"]
+    assert report.problems == () and len(report.cited) == len(report.results) - 2
+    assert all(r.message.startswith("cited, not archived: http") for r in report.cited)
     assert report.uncited == ()
     code, out = run(repo_project)
-    assert code == 0 and out.strip().endswith("2 of 2 archived copies intact")
+    assert code == 0 and out.strip().endswith(
+        f"2 of 2 archived copies intact; {len(report.cited)} source(s) cited, not archived"
+    )
 
 
 def test_altered_and_missing_copies(repo_project: Path) -> None:
@@ -43,7 +48,7 @@ def test_altered_and_missing_copies(repo_project: Path) -> None:
         line.startswith(f"data/sources/sources.yaml:{sha_line}: altered: source 'hrf-mea-2013'")
         for line in lines
     )
-    assert lines[-1] == "0 of 2 archived copies intact, 2 with problems"
+    assert lines[-1].startswith("0 of 2 archived copies intact, 2 with problems; ")
 
 
 def test_incomplete_record_and_uncited_file(new_project: Path) -> None:
@@ -71,4 +76,7 @@ def test_check_works_while_the_project_does_not_load(new_project: Path) -> None:
 def test_progress_lines_when_not_a_terminal(repo_project: Path) -> None:
     res = CliRunner().invoke(source_group, ["check", "-p", str(repo_project)])
     assert res.exit_code == 0
-    assert res.stderr.splitlines() == ["... verify (0/2)", "... verify (1/2)", "... verify (2/2)"]
+    n = len(check_sources(repo_project).results)  # archived and cited sources alike
+    lines = res.stderr.splitlines()  # plain lines, throttled: the first and the last at least
+    assert lines[0] == f"... verify (0/{n})" and lines[-1] == f"... verify ({n}/{n})"
+    assert all(re.fullmatch(rf"\.\.\. verify \(\d+/{n}\)", line) for line in lines)
