@@ -351,7 +351,8 @@ CASES: dict[str, Case] = {
         'hrd:prize "20000 CHF" .',
     ),
     "Jury-year": Case(
-        f'jury:$F a hrd:Jury ; {SRC} ; schema:member organization:w-org ; hrd:juryYear "2006"^^xsd:gYear .',
+        f"jury:$F a hrd:Jury ; {SRC} ; schema:member organization:w-org ; "
+        'hrd:juryYear "2006"^^xsd:gYear .',
         f'jury:$F a hrd:Jury ; {SRC} ; schema:member organization:w-org ; hrd:juryYear "2006" .',
     ),
     "Agent-country": Case(
@@ -388,7 +389,8 @@ CASES: dict[str, Case] = {
     ),
     # --- values sources disagree on ---
     "ClaimShape": Case(
-        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM.replace('a hrd:Claim , ', 'a ')} ; "
+        "<https://w3id.org/hrd/id/person/w-person#claim-$F> "
+        f"{CLAIM.replace('a hrd:Claim , ', 'a ')} ; "
         'hrd:preferenceReason "one" , "two" .',
         f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} ; "
         'hrd:preferenceReason "one" , "two" .',
