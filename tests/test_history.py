@@ -120,7 +120,8 @@ def test_prize_money_is_a_monetary_amount_per_currency(history: Path) -> None:
         Money("20000", "CHF"),
         Money("20000", "EUR"),
     }
-    q = f"""SELECT DISTINCT ?v ?c WHERE {{ <{_iri("award", "example-award-history")}> <{V.hrd("prize")}> ?m .
+    award = _iri("award", "example-award-history")
+    q = f"""SELECT DISTINCT ?v ?c WHERE {{ <{award}> <{V.hrd("prize")}> ?m .
         ?m a <{V.schema("MonetaryAmount")}> ; <{V.schema("value")}> ?v ;
            <{V.schema("currency")}> ?c }} ORDER BY ?c"""
     sols = checked.store.query(q, use_default_graph_as_union=True)

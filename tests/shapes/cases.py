@@ -283,6 +283,19 @@ CASES: dict[str, Case] = {
         f'conferral:$F {CONF} ; hrd:rationale "for their work"@en .',
         f'conferral:$F {CONF} ; hrd:rationale "for their work" .',
     ),
+    "Conferral-oneDate": Case(
+        f'conferral:$F {CONF} ; schema:startDate "2013-10-08"^^xsd:date , '
+        '"2013-10-09"^^xsd:date . '
+        "<https://w3id.org/hrd/id/conferral/$F#claim-date-1> a hrd:Claim ; "
+        "rdf:subject conferral:$F ; rdf:predicate schema:startDate ; "
+        'rdf:object "2013-10-08"^^xsd:date ; '
+        "prov:wasDerivedFrom source:w-src . "
+        "<https://w3id.org/hrd/id/conferral/$F#claim-date-2> a hrd:Claim ; "
+        "rdf:subject conferral:$F ; rdf:predicate schema:startDate ; "
+        'rdf:object "2013-10-09"^^xsd:date ; '
+        "prov:wasDerivedFrom source:w-src .",
+        f'conferral:$F {CONF} ; schema:startDate "2013-10-08"^^xsd:date , "2013-10-09"^^xsd:date .',
+    ),
     "Conferral-dateInYear": Case(
         f'conferral:$F {CONF} ; schema:startDate "2013-10-08"^^xsd:date .',
         f'conferral:$F {CONF} ; schema:startDate "2012-10-08"^^xsd:date .',
