@@ -84,3 +84,16 @@ def test_the_scan_sees_each_spelling(spelling: str, tmp_path: Path) -> None:
     (tmp_path / "page.html").unlink()
     (tmp_path / "dump.nq.gz").write_bytes(gzip.compress(f'"{spelling}" .'.encode()))
     assert _leaks(tmp_path)
+
+
+def test_a_laureate_withheld_for_her_safety_reaches_no_output(built: Built) -> None:
+    """The 2022 Front Line winner from Belarus, whom the award did not announce by name, is
+    kept in data/ as restricted: neither her name nor her conferral reaches dist/."""
+    text = (REPO / "data" / "front-line" / "people.yaml").read_text(encoding="utf-8")
+    assert "id: volha-harbunova" in text and "visibility: restricted" in text
+    withheld = {(i.record_id, i.reason) for i in built.checked.withheld.items}
+    assert ("volha-harbunova", "restricted record") in withheld
+    assert ("fld-2022-europe", "its 'laureate' is a restricted record") in withheld
+    for path, data in _texts(built.dist):
+        for needle in (b"Harbunova", b"volha-harbunova", b"fld-2022-europe"):
+            assert needle not in data, f"{needle!r} in {path.name}"

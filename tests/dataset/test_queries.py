@@ -273,6 +273,7 @@ def test_query_finalists_by_year(quads: ox.Store) -> None:
     assert (2015, "finalist", "Robert Sann Aung") in got
     assert (2006, "nominee", "Golden Misabiko") in got
     assert (2016, "finalist", "Zone 9 Bloggers") in got
+    assert (2008, "nominee", "Liu Jie") in got  # the Front Line award's 2008 shortlist
     # a laureate is never listed as a finalist of the same year
     laureates = {(int(r["year"] or 0), r["laureateName"]) for r in run(quads, "laureates-by-year")}
     assert not {(y, n) for y, _role, n in got} & laureates
@@ -297,6 +298,8 @@ def test_query_ceremony_presenters(quads: ox.Store) -> None:
     assert (FLDA, 2005, "Mary McAleese") in got
     assert (FLDA, 2018, "Kate Gilmore") in got
     assert (MEA, 2006, "Louise Arbour") in got
+    assert (FLDA, 2016, "Mary Robinson") in got  # the seed's presenter again, five years on
+    assert (FLDA, 2015, "Sebastian Barry") in got
     # the 2008 presenter is disputed: both are listed (the preferred one is in disagreements)
     assert {n for a, y, n in got if (a, y) == (MEA, 2008)} == {
         "Navanethem Pillay",
@@ -325,7 +328,7 @@ def test_query_disagreements(quads: ox.Store, built: Built) -> None:
         for r in rows
         if r["entity"] == award and r["property"].endswith("established")
     }
-    assert set(established) == {"1993", "1983"}
+    assert set(established) == {"1993", "1983", "1994"}
     assert established["1993"]["preferred"] == "true" and established["1993"]["reason"]
     assert established["1983"]["preferred"] == "false"
     assert established["1983"]["sources"] == V.entity_iri(BASE, "source", "wp-old-mea")
@@ -333,6 +336,9 @@ def test_query_disagreements(quads: ox.Store, built: Built) -> None:
     assert {p.rsplit("-", 1)[-1] for p in prizes} == {"chf", "eur"}
     names = {r["value"] for r in rows if r["entityName"] == "Natasha Kandic"}
     assert {"Natasha Kandic", "Natasha Kandich"} <= names
+    fld_2016 = V.entity_iri(BASE, "conferral", "fld-2016")
+    dates = {r["value"]: r["preferred"] for r in rows if r["entity"] == fld_2016}
+    assert dates == {"2016-06-10": "true", "2016-06-09": "false"}
     # at most one preferred value per entity and property, and every row has a source
     pairs = [(r["entity"], r["property"]) for r in rows if r["preferred"] == "true"]
     assert len(pairs) == len(set(pairs))

@@ -26,31 +26,35 @@ def test_status_of_the_repository_dataset(repo_project: Path) -> None:
     st = project_status(repo_project)
     checked = check(repo_project)
     assert sum(st.counts.values()) == len(checked.records)
-    assert st.counts["Source"] == 35
+    assert st.counts["Source"] == 60
     assert [s.id for s in st.sources if s.archived] == ["fld-profile-jmg", "hrf-mea-2013"]
     assert all(s.url and s.url.startswith("http") for s in st.sources if not s.archived)
     years = {a.id: a for a in st.award_years}
     mea = years["martin-ennals-award"]
-    assert (mea.first, mea.last, mea.without) == (1994, 2022, (2018,))
-    assert len(mea.with_conferral) == 28
+    assert (mea.first, mea.last, mea.without) == (1994, 2024, (2018,))
+    assert len(mea.with_conferral) == 30
     fld = years["front-line-defenders-award"]
-    assert fld.first == 2005 and 2011 in fld.with_conferral and 2006 in fld.without
+    assert (fld.first, fld.last, fld.without) == (2005, 2025, (2009, 2013, 2014, 2019))
     # facts per source are the triples of its named graph
     for s in st.sources:
         graph = ox.NamedNode(V.graph_iri(checked.meta.base_iri, s.id))
         assert s.facts == len(list(checked.store.quads_for_pattern(None, None, None, graph)))
         assert s.facts > 0 and s.records > 0
-    assert st.withheld == {"personal contact data": 1}
+    assert st.withheld == {
+        "personal contact data": 1,
+        "restricted record": 1,
+        "its 'laureate' is a restricted record": 1,
+    }
     # warnings: the publication date of each source that does not state it
-    assert st.unsourced == [] and st.conforms and st.warnings == 30
+    assert st.unsourced == [] and st.conforms and st.warnings == 51
     assert st.todo == []  # neither example records nor an example.org base
     code, out = run(repo_project)
     assert code == 0, out
-    assert "withheld: 1 (personal contact data: 1)" in out
-    assert "validation: valid: 0 violation(s), 30 warning(s)" in out
-    assert "sources: 35 (2 archived, 33 cited, not archived)" in out
-    assert "  martin-ennals-award: 1994-2022, 28 year(s) with a conferral, 1 without: 2018" in out
-    assert "2006-2010, 2012-2017, 2019, 2023" in out  # the Front Line award's gaps, as ranges
+    assert "withheld: 3 (" in out and "restricted record: 1" in out
+    assert "validation: valid: 0 violation(s), 51 warning(s)" in out
+    assert "sources: 60 (2 archived, 58 cited, not archived)" in out
+    assert "  martin-ennals-award: 1994-2024, 30 year(s) with a conferral, 1 without: 2018" in out
+    assert "4 without: 2009, 2013-2014, 2019" in out  # the Front Line award's gaps, as ranges
     code, out = run(repo_project, "--format", "json")
     doc = json.loads(out)
     assert doc["validation"]["conforms"] is True and doc["withheld"] == st.withheld
