@@ -177,7 +177,7 @@ def endpoint(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
         time_s=2.0,
         workers=2,
         queue_s=5.0,
-        result_bytes=200_000,
+        result_bytes=2_000_000,  # the whole dataset as N-Triples fits; a cross product does not
         body_bytes=8 * 1024,
         query_chars=4000,
     )

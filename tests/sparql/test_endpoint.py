@@ -213,7 +213,7 @@ def test_size_limits(endpoint: Served) -> None:
     r = get(endpoint, "ASK {} #" + "x" * 5000)
     assert r.status_code == 413 and "the limit is 4000" in r.text
     r = get(endpoint, "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }")
-    assert r.status_code == 400 and "larger than the limit of 200000 bytes" in r.text
+    assert r.status_code == 400 and "larger than the limit of 2000000 bytes" in r.text
 
 
 def test_time_limit_stops_a_runaway_query_and_fast_queries_go_on(endpoint: Served) -> None:
