@@ -141,21 +141,28 @@ def test_regional_winner_classes_and_schema_org(history: Path) -> None:
     rec = checked.public.get("example-award-2021")
     assert rec is not None
     doc = mapper.document(rec)
-    props = doc["additionalProperty"]
-    assert isinstance(props, list)
-    by_name = {p["name"]: p for p in props}  # type: ignore[index]
-    assert by_name["category"]["value"] == "Africa"
-    assert by_name["distinction"]["value"] == "GlobalLaureate"
-    assert by_name["finalist"]["sameAs"] == _iri("person", "finalist-person")
-    assert by_name["absent laureate"]["description"] == "barred from travelling"
+    keywords = doc["keywords"]
+    assert isinstance(keywords, list)
+    assert {"@type": "DefinedTerm", "@id": _iri("category", "africa"), "name": "Africa"} in keywords
+    assert "global laureate" in keywords
     attendee = doc["attendee"]
     assert isinstance(attendee, dict) and attendee["@id"] == _iri("person", "example-person")
-    award = checked.public.get("example-award-history")
-    assert award is not None
-    award_doc = mapper.document(award)
-    values = [p["value"] for p in award_doc["additionalProperty"]]  # type: ignore[index,union-attr]
-    assert {"@type": "MonetaryAmount", "value": "20000", "currency": "CHF"} in values
-    assert "1993" in values and "1983" in values  # both years, the RDF says which source
+    person = checked.public.get("finalist-person")
+    assert person is not None
+    place = mapper.document(person)["workLocation"]
+    assert isinstance(place, dict) and place["@id"] == _iri("place", "example-land")
+
+
+def test_disputed_property_is_marked_on_the_entity(history: Path) -> None:
+    checked = check(history)
+    award = ox.NamedNode(_iri("award", "example-award-history"))
+    disputed = {
+        q.object.value
+        for q in checked.store.quads_for_pattern(
+            award, ox.NamedNode(V.hrd("disputedProperty")), None
+        )
+    }
+    assert disputed == {V.hrd("established"), V.hrd("prize")}
 
 
 def test_a_restricted_source_takes_its_claims_with_it(history: Path) -> None:
@@ -189,21 +196,24 @@ def test_a_finalist_who_is_also_the_laureate_is_reported(history: Path) -> None:
     assert found and found[0].record_id == "example-award-2021"
 
 
-def test_a_category_of_another_award_is_reported(history: Path) -> None:
-    path = history / "data" / "history.yaml"
+def test_a_category_of_another_award_is_refused_at_load(history: Path) -> None:
     write(
         history / "data" / "other.yaml",
         "id: other-award\ntype: Award\nname: Other\nconferred_by: [example-publisher]\n"
         "sources: [page]\n",
     )
+    path = history / "data" / "history.yaml"
+    text = path.read_text()
     path.write_text(
-        path.read_text().replace(
-            "  award: example-award\n  sources: [page]\n- id: finalist",
-            "  award: other-award\n  sources: [page]\n- id: finalist",
+        text.replace(
+            "  name: Africa\n  award: example-award\n", "  name: Africa\n  award: other-award\n"
         )
     )
-    checked = check(history)
-    assert any(r.shape.endswith("Conferral-categoryOfAward") for r in checked.report.violations)
+    with pytest.raises(LoadError) as info:
+        check(history)
+    (p,) = [p for p in info.value.problems if p.code == "wrong-category"]
+    assert p.location.file == "data/history.yaml" and p.location.field == "category"
+    assert "other-award" in p.message and "example-award" in p.message
 
 
 def test_a_source_without_a_copy_or_an_address_does_not_load(history: Path) -> None:

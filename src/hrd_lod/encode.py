@@ -228,9 +228,12 @@ def claim_node(subject: str, fname: str, index: int) -> str:
 def _claim_lines(rec: Record, fname: str, s: str, iris: IriMaker) -> list[tuple[str, str]]:
     """Each claimed value in the graphs of its own sources, and in the default graph a
     statement node (rdf:subject/predicate/object) citing those sources, marked preferred
-    with the reason where the record says so."""
+    with the reason where the record says so, and ``hrd:disputedProperty`` on the entity when
+    the values differ."""
     out: list[tuple[str, str]] = []
     predicates = TYPES[rec.type].by_name[fname].predicates
+    if len({c.value for c in rec.claims[fname]}) > 1:  # on the entity: shapes stay local
+        out += [(DEFAULT, f"{s} <{V.hrd('disputedProperty')}> {_iri(p)} .") for p in predicates]
     for i, claim in enumerate(rec.claims[fname], 1):
         graphs = [iris.graph(x) for x in claim.sources]
         v = claim.value

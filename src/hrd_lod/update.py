@@ -383,6 +383,17 @@ def _check(project: Project, state: State, olds: list[Record], news: list[Record
             refs = {ref.id for _f, ref in version.refs()} | set(version.all_sources())
             if refs & state.hidden:
                 raise NotUpdatable(f"'{rec.id}' refers to a restricted record")
+        # a conferral's category must belong to its award, a check across records at load
+        if rec.type == "AwardCategory" or (
+            rec.type == "AwardConferral"
+            and (rec.values.get("category") or (before and before.values.get("category")))
+            and (
+                before is None
+                or before.values.get("category") != rec.values.get("category")
+                or before.values.get("award") != rec.values.get("award")
+            )
+        ):
+            raise NotUpdatable(f"'{rec.id}' changed an award category or a conferral's category")
         for fname in HIERARCHY_FIELDS:
             if (
                 before is None

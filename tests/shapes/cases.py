@@ -285,16 +285,16 @@ CASES: dict[str, Case] = {
     ),
     "Conferral-oneDate": Case(
         f'conferral:$F {CONF} ; schema:startDate "2013-10-08"^^xsd:date , '
-        '"2013-10-09"^^xsd:date . '
-        "<https://w3id.org/hrd/id/conferral/$F#claim-date-1> a hrd:Claim ; "
-        "rdf:subject conferral:$F ; rdf:predicate schema:startDate ; "
-        'rdf:object "2013-10-08"^^xsd:date ; '
-        "prov:wasDerivedFrom source:w-src . "
-        "<https://w3id.org/hrd/id/conferral/$F#claim-date-2> a hrd:Claim ; "
-        "rdf:subject conferral:$F ; rdf:predicate schema:startDate ; "
-        'rdf:object "2013-10-09"^^xsd:date ; '
-        "prov:wasDerivedFrom source:w-src .",
+        '"2013-10-09"^^xsd:date ; hrd:disputedProperty schema:startDate .',
         f'conferral:$F {CONF} ; schema:startDate "2013-10-08"^^xsd:date , "2013-10-09"^^xsd:date .',
+    ),
+    "Conferral-nomineeNotLaureate": Case(
+        f"conferral:$F {CONF} ; hrd:nominee person:w-person .",
+        f"conferral:$F {CONF} ; hrd:nominee organization:w-org .",
+    ),
+    "Entity-disputedProperty": Case(
+        f"place:$F a schema:Place ; {SRC} ; hrd:disputedProperty schema:name .",
+        f'place:$F a schema:Place ; {SRC} ; hrd:disputedProperty "name" .',
     ),
     "Conferral-dateInYear": Case(
         f'conferral:$F {CONF} ; schema:startDate "2013-10-08"^^xsd:date .',
@@ -335,10 +335,6 @@ CASES: dict[str, Case] = {
     "Conferral-absentIsLaureate": Case(
         f"conferral:$F {CONF} ; hrd:absentLaureate organization:w-org .",
         f"conferral:$F {CONF} ; hrd:absentLaureate person:w-person .",
-    ),
-    "Conferral-categoryOfAward": Case(
-        f"conferral:$F {CONF} ; hrd:category category:w-category .",
-        f"conferral:$F {CONF} ; hrd:category category:w-other-category .",
     ),
     "RegionalWinnerShape": Case(
         f"conferral:$F {CONF} .",
@@ -442,23 +438,6 @@ CASES: dict[str, Case] = {
         "prov:wasDerivedFrom source:w-src ; hrd:preferred true ; "
         'hrd:preferenceReason "the award\'s own site" .',
         f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} ; hrd:preferred true .",
-    ),
-    "Claim-onePreferred": Case(
-        "<https://w3id.org/hrd/id/place/w-place#claim-$F> a hrd:Claim ; "
-        'rdf:subject place:w-place ; rdf:predicate schema:name ; rdf:object "Place"@en ; '
-        'prov:wasDerivedFrom source:w-src ; hrd:preferred true ; hrd:preferenceReason "r" .',
-        "<https://w3id.org/hrd/id/organization/w-org#claim-$F> a hrd:Claim ; "
-        'rdf:subject organization:w-org ; rdf:predicate schema:name ; rdf:object "Org"@en ; '
-        'prov:wasDerivedFrom source:w-src ; hrd:preferred true ; hrd:preferenceReason "r" .\n'
-        "<https://w3id.org/hrd/id/organization/w-org#claim-other> a hrd:Claim ; "
-        'rdf:subject organization:w-org ; rdf:predicate schema:name ; rdf:object "Org"@en ; '
-        'prov:wasDerivedFrom source:w-src ; hrd:preferred true ; hrd:preferenceReason "r" .',
-    ),
-    "Claim-asserted": Case(
-        f"<https://w3id.org/hrd/id/person/w-person#claim-$F> {CLAIM} .",
-        "<https://w3id.org/hrd/id/person/w-person#claim-$F> a hrd:Claim ; "
-        "rdf:subject person:w-person ; rdf:predicate schema:name ; "
-        'rdf:object "Personne"@fr ; prov:wasDerivedFrom source:w-src .',
     ),
     # --- quotations ---
     "QuotationShape": Case(

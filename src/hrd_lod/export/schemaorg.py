@@ -15,14 +15,13 @@ mapped onto schema.org types and properties (and nothing else is written):
 - quotation -> ``Quotation`` with ``text``, ``creator`` (with the role the source states as
   ``jobTitle``), ``about``, ``recordedAt`` (the conferral it was said at) and ``citation``
   (the sources that report it);
-- an award's history (schema.org has no terms for it, so the facts go into
-  ``additionalProperty`` as ``PropertyValue``s named after the ontology's terms): an award's
-  ``established`` year and ``prize`` (a ``MonetaryAmount`` in the currency stated); a
-  conferral's ``category``, ``finalist``s and ``nominee``s (their names, ``sameAs`` their
-  IRIs), ``absent laureate``s (with the reason as ``description``); the person who accepted
-  for a collective is an ``attendee``; a laureate's ``country`` is ``areaServed`` (an
-  organisation) or ``workLocation`` (a person). Where sources disagree, every value is
-  written (the linked data says which source states which);
+- an award's history: a conferral's category (a ``DefinedTerm``) and distinction ("global
+  laureate", "regional winner") are its ``keywords``; the person who accepted for a collective
+  is an ``attendee``; a laureate's country is ``areaServed`` (an organisation) or
+  ``workLocation`` (a person). Where sources disagree, every value is written (the linked data
+  says which source states which). schema.org has no terms for finalists, nominees, absent
+  laureates, an award's founding year or its prize (``Thing`` takes none of them), so those
+  stay in the linked-data documents;
 - source -> ``CreativeWork`` with ``publisher``, ``datePublished``, ``encodingFormat`` and the
   page's ``url``;
 - risk type -> ``DefinedTerm`` in a ``DefinedTermSet`` (the SKOS concept scheme).
@@ -40,7 +39,7 @@ from collections import defaultdict
 
 from .. import vocab as V
 from ..project import DatasetMeta
-from ..records.model import Enum, LangString, Money, Record, Records, Ref, Url, Value, Year
+from ..records.model import Enum, LangString, Record, Records, Ref, Url, Value, Year
 from ..records.schema import TYPES
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -99,6 +98,9 @@ _DIRECT = {
     },
     "RiskType": {"in_scheme": "inDefinedTermSet"},
 }
+
+
+_DISTINCTIONS = {"RegionalWinner": "regional winner", "GlobalLaureate": "global laureate"}
 
 
 def schema_type(rec: Record) -> str:
@@ -241,26 +243,6 @@ class SchemaOrgMapper:
         for fname, other in self.incoming.get(rec.id, ()):
             if other.type == "AwardConferral" and fname == "award":
                 props["subjectOf"].append(self.ref(other))
-        for v in rec.values.get("established", ()):
-            props["additionalProperty"].append(_property("established", str(v)))
-        for v in rec.values.get("prize", ()):
-            if isinstance(v, Money):
-                amount = {"@type": "MonetaryAmount", "value": v.amount, "currency": v.currency}
-                props["additionalProperty"].append(_property("prize", amount))
-
-    def _mentions(self, name: str, values: tuple[Value, ...], **extra: object) -> list[object]:
-        out: list[object] = []
-        for v in values:
-            target = self.records.get(v.id) if isinstance(v, Ref) else None
-            if target is not None:
-                out.append(_property(name, self.name(target), sameAs=self.iri(target), **extra))
-        return out
-
-    def _AwardCategory(self, rec: Record, props: dict[str, list[object]]) -> None:
-        award_ref = rec.first("award")
-        award = self.records.get(award_ref.id) if isinstance(award_ref, Ref) else None
-        if award is not None:
-            props["subjectOf"].append(self.ref(award))
 
     def _AwardConferral(self, rec: Record, props: dict[str, list[object]]) -> None:
         date, year = rec.first("date"), rec.first("year")
@@ -292,27 +274,10 @@ class SchemaOrgMapper:
         for _fname, other in self.incoming.get(rec.id, ()):
             if other.type == "Quotation":
                 props["subjectOf"].append(self.ref(other))
-        category_ref = rec.first("category")
-        category = self.records.get(category_ref.id) if isinstance(category_ref, Ref) else None
-        if category is not None:
-            props["additionalProperty"].append(
-                _property("category", self.name(category), sameAs=self.iri(category))
-            )
+        props["keywords"].extend(self._refs(rec.values.get("category", ())))
         distinction = rec.first("distinction")
         if isinstance(distinction, Enum):
-            props["additionalProperty"].append(_property("distinction", distinction.value))
-        props["additionalProperty"].extend(
-            self._mentions("finalist", rec.values.get("finalist", ()))
-        )
-        props["additionalProperty"].extend(self._mentions("nominee", rec.values.get("nominee", ())))
-        reason = self.text(rec.values.get("absence_reason", ()))
-        props["additionalProperty"].extend(
-            self._mentions(
-                "absent laureate",
-                rec.values.get("absent_laureate", ()),
-                **({"description": reason[0]} if reason else {}),
-            )
-        )
+            props["keywords"].append(_DISTINCTIONS[distinction.value])
 
     def _Quotation(self, rec: Record, props: dict[str, list[object]]) -> None:
         creator_ref = rec.first("creator")
@@ -330,11 +295,6 @@ class SchemaOrgMapper:
         for fname, other in self.incoming.get(rec.id, ()):
             if fname == "in_scheme":
                 props["hasDefinedTerm"].append(self.ref(other))
-
-
-def _property(name: str, value: object, **extra: object) -> dict[str, object]:
-    """Return a schema.org ``PropertyValue`` named after an award-ontology term."""
-    return {"@type": "PropertyValue", "name": name, "value": value, **extra}
 
 
 def embed_json(doc: object) -> str:

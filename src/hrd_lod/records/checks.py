@@ -101,6 +101,26 @@ def _check_one(
         )
 
 
+def check_categories(by_id: dict[str, Record], problems: ProblemList) -> None:
+    """Add a problem for every conferral whose category belongs to another award."""
+    for rec in by_id.values():
+        if rec.type != "AwardConferral":
+            continue
+        category, award = rec.first("category"), rec.first("award")
+        if not isinstance(category, Ref) or not isinstance(award, Ref):
+            continue
+        target = by_id.get(category.id)
+        owner = target.first("award") if target is not None else None
+        if isinstance(owner, Ref) and owner.id != award.id:
+            problems.add(
+                rec.where("category"),
+                f"the category '{category.id}' is a category of '{owner.id}', "
+                f"not of this conferral's award '{award.id}'",
+                "pick a category of the same award, or correct the category's 'award'",
+                code="wrong-category",
+            )
+
+
 def check_cycles(by_id: dict[str, Record], problems: ProblemList) -> None:
     """Add a problem for every cycle in a hierarchy field (a place inside itself, ...)."""
     for fname in HIERARCHY_FIELDS:

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import LoadError, Problem, ProblemList
 from ..lanes import Lane, LaneFailed, can_fork
 from .cache import ParseCache, chunk
-from .checks import check_cycles, check_fixity, check_ids, check_refs
+from .checks import check_categories, check_cycles, check_fixity, check_ids, check_refs
 from .csvfile import read_csv, splittable
 from .model import Notice, RawRecord, Record, Records
 from .parse import parse_record
@@ -242,6 +242,7 @@ def load_records(
                 cache.put(keys[rel], one.records, one.notices)
     by_id = check_ids(records, problems)
     check_refs(by_id, problems, broken)
+    check_categories(by_id, problems)
     check_cycles(by_id, problems)
     check_fixity(by_id, data_dir, problems)
     if problems:
