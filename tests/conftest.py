@@ -32,6 +32,15 @@ def project(tmp_path: Path) -> Path:
     return dest
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Return every file under ``root``: relative path -> its bytes (to compare editions)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
 def write(path: Path, text: str) -> Path:
     """Write text to a file (creating folders) and return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
