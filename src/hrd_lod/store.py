@@ -44,8 +44,10 @@ def graph_names(store: ox.Store) -> list[ox.NamedNode]:
 def graphs_of(store: ox.Store) -> dict[str, list[bytes]]:
     """Return graph (``<IRI>``, or "" for the default graph) -> its sorted N-Triples lines."""
     out: dict[str, list[bytes]] = {}
-    for g in [ox.DefaultGraph(), *graph_names(store)]:
-        lines = sorted(x for x in store.dump(format=NT, from_graph=g).splitlines() if x)
+    every: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph(), *graph_names(store)]
+    for g in every:
+        data = store.dump(format=NT, from_graph=g) or b""
+        lines = sorted(x for x in data.splitlines() if x)
         if lines or isinstance(g, ox.NamedNode):
             out[f"<{g.value}>" if isinstance(g, ox.NamedNode) else ""] = lines
     return out

@@ -175,9 +175,8 @@ def write_vocabularies(ctx: ExportContext, out: Path) -> None:
             write_bytes(out / folder / name, data)
             ds = ox.Dataset(ox.parse(data, format=TTL))
             ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-            lines = sorted(
-                ox.serialize((q.triple for q in ds), format=ox.RdfFormat.N_TRIPLES).splitlines()
-            )
+            nt = ox.serialize((q.triple for q in ds), format=ox.RdfFormat.N_TRIPLES) or b""
+            lines = sorted(nt.splitlines())
             context: dict[str, object] = dict(sorted(V.PREFIXES.items()))
             doc = jsonld.document(triples_from_lines(lines), context)
             write_bytes(out / folder / (Path(name).stem + ".jsonld"), jsonld.dumps(doc))

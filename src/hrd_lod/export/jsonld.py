@@ -53,7 +53,7 @@ def term_definitions() -> dict[str, tuple[str, str | None]]:
         found.setdefault(local, set()).add((iri, coercion))
     out: dict[str, tuple[str, str | None]] = {}
     for local, options in sorted(found.items()):
-        by_iri = {}
+        by_iri: dict[str, str | None] = {}
         for iri, coercion in sorted(options, key=lambda x: (x[0], x[1] or "")):
             by_iri.setdefault(iri, coercion)
         if len(by_iri) == 1:
@@ -172,7 +172,7 @@ class Compactor:
         hot loop of the JSON-LD dump); tests hold the two paths equal on random literals.
         """
         iris = self._cache
-        keys: dict[str, tuple[str, str | None, str]] = {}  # predicate -> key, term, coercion
+        keys: dict[str, tuple[str, str | None, str | None]] = {}  # predicate -> key, term, coercion
         node: dict[str, object] = {}
         last_s = ""
         for raw in lines:

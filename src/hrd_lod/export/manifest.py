@@ -89,7 +89,7 @@ def file_entry(root: Path, path: Path, cache: EntryCache | None = None) -> FileE
             return hit
     size, digest = _sha256(path)
     entry = FileEntry(path.relative_to(root).as_posix(), size, digest, media_type(path))
-    if key is not None:
+    if cache is not None and key is not None:
         cache[key] = entry
     return entry
 

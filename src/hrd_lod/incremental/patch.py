@@ -162,14 +162,14 @@ def _patch_gzip(
         pos = 0
         total = len(new_nq)
         while pos < total:
-            i = kept.get(pos)
-            end = pos + (bounds[i + 1][0] - bounds[i][0]) if i is not None else None
-            last_old = i is not None and i == len(members) - 1
-            if i is not None and (not last_old or end == total):
-                out.append((pos, packed_at))
-                copy_member(i)
-                pos = end  # type: ignore[assignment]
-                continue
+            same = kept.get(pos)
+            if same is not None:
+                end = pos + (bounds[same + 1][0] - bounds[same][0])
+                if same != len(members) - 1 or end == total:  # the last one must end the file
+                    out.append((pos, packed_at))
+                    copy_member(same)
+                    pos = end
+                    continue
             # A new member: up to the next cut line.
             cut = pos
             while True:

@@ -73,13 +73,11 @@ def nonlocal_reason(shapes_files: list[Path], base_iri: str) -> str | None:
     for _s, _p, path in graph.triples((None, SH.path, None)):
         if not isinstance(path, type(SH.path)):
             return "a shape has a path that is not a single property"
-    prefixes = {
-        str(p): str(n)
-        for _d, p, n in graph.query(
-            "SELECT ?d ?p ?n WHERE { ?d <http://www.w3.org/ns/shacl#prefix> ?p ; "
-            "<http://www.w3.org/ns/shacl#namespace> ?n }"
-        )
-    }  # type: ignore[misc]
+    rows = graph.query(
+        "SELECT ?p ?n WHERE { ?d <http://www.w3.org/ns/shacl#prefix> ?p ; "
+        "<http://www.w3.org/ns/shacl#namespace> ?n }"
+    )
+    prefixes = {str(row[0]): str(row[1]) for row in rows if isinstance(row, tuple)}
     for _s, _p, text in graph.triples((None, SH.select, None)):
         if not local_query(str(text), prefixes):
             return "a SPARQL constraint looks beyond $this and the types of its values"
