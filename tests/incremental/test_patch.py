@@ -273,3 +273,20 @@ def test_patch_works_without_copy_file_range(project: Path, tmp_path: Path) -> N
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "patched ()"
     assert tree(project / "dist") == clean(project, tmp_path)
+
+
+def test_the_cli_prints_what_the_library_returned(project: Path) -> None:
+    rename_conferral(project)
+    res = CliRunner().invoke(main, ["build", "--no-site", "--project", str(project)])
+    assert res.exit_code == 0, res.output
+    assert "patched the previous edition: 1 record(s) changed, 1 subject(s) rewritten" in (
+        res.output
+    )
+    again = build(project, site=False)  # nothing changed since: the same figures
+    assert again.patched is not None and again.patched.records == 0
+    summary = (
+        f"{again.records} records, {again.quads} quads, {again.files} files; withheld "
+        f"{again.withheld.fields} field(s) and {again.withheld.records} record(s); "
+        f"{len(again.report.warnings)} warning(s)"
+    )
+    assert summary in res.output

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store import subject_of
 from . import jsonld
 from .turtle import TurtleWriter, header
 
@@ -32,8 +33,7 @@ _LOCAL_ESCAPE = re.compile(rb"\\(.)")
 
 def line_key(data: Buffer, pos: int) -> bytes:
     """Return the subject of the N-Triples or N-Quads line at ``pos``."""
-    end = bytes(data[pos : pos + 4096]).index(b" ")
-    return bytes(data[pos : pos + end])
+    return subject_of(bytes(data[pos : pos + 4096]))
 
 
 class TurtleKeys:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import vocab as V
-from ..store import split_line
+from ..store import split_line, terms_of
 from .context import ExportContext
 from .dumps import turtle, write_bytes
 from .manifest import EntryCache, FileEntry, entry_cache, file_entry
@@ -111,8 +111,7 @@ class VoidStatistics:
         last_s = b""
         is_entity = False
         add_object = objects.append
-        for line in lines:
-            s, p, o = split_line(line)
+        for s, p, o in terms_of(lines):
             add_object(o)
             properties[p] = properties.get(p, 0) + 1
             if s != last_s:  # sorted lines: a subject's triples are together

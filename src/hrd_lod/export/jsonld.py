@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from .. import vocab as V
 from ..records.schema import TYPES, Kind
+from ..store import text_terms_of
 
 _XSD_STRING = V.XSD + "string"
 _LANG_STRING = V.RDF + "langString"
@@ -175,9 +176,7 @@ class Compactor:
         keys: dict[str, tuple[str, str | None, str | None]] = {}  # predicate -> key, term, coercion
         node: dict[str, object] = {}
         last_s = ""
-        for raw in lines:
-            line = raw.decode("utf-8")
-            s, p, o = line.split(" ", 2)
+        for s, p, o in text_terms_of(lines):
             if s != last_s:
                 if node:
                     yield node
@@ -197,7 +196,7 @@ class Compactor:
                 value = o[1:end]
                 if "\\" in value:
                     value = unescape(value)
-                rest = o[end + 1 : -2]  # without " ."
+                rest = o[end + 1 :]
                 if not rest:
                     out = value
                 elif rest[0] == "@":
@@ -207,7 +206,7 @@ class Compactor:
                 else:
                     out = {"@type": self.iri(rest[3:-1]), "@value": value}
             elif first == "<":
-                ref = o[1:-3]
+                ref = o[1:-1]
                 ref = iris.get(ref) or self.iri(ref)
                 if pred == V.RDF_TYPE:
                     key, out = "@type", ref
@@ -216,7 +215,7 @@ class Compactor:
                 else:
                     out = {"@id": ref}
             else:  # a blank node, "_:..."
-                ref = o[:-2]
+                ref = o
                 if term is not None and coercion == "@id":
                     key, out = term, ref
                 else:
