@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..export.describe import VoidStatistics
 from ..export.manifest import FileEntry, read_manifest
+from ..fsutil import write_atomic
 from ..policy import Withheld
 from ..project import DatasetMeta, Project
 from ..records.cache import ParseCache
@@ -124,8 +125,6 @@ def save_edition(
                 assert copy is not None
                 keep.add(sha)
                 if not copy.exists():
-                    from ..fsutil import write_atomic
-
                     write_atomic(copy, data, durable=False)
             elif rel in tables:
                 rel_root = (project.data_dir / rel).relative_to(project.root).as_posix()

@@ -40,16 +40,22 @@ UNREADABLE = (
 )
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Return a digest of the package's code and templates and of the rendering libraries."""
+def _code_files() -> list[Path]:
     root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for path in sorted(
+    return sorted(
         p
         for p in root.rglob("*")
         if p.is_file() and p.suffix in (".py", ".html", ".xml", ".css", ".txt", ".json")
-    ):
+    )
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Return a digest of the package's code and templates (their bytes) and of the
+    rendering libraries' versions (what a per-entity file's bytes depend on)."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in _code_files():
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     for dist in ("pyoxigraph", "jinja2", "markupsafe", "isal"):
         try:
@@ -59,11 +65,23 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """Return a digest of the package's code files by path, size and modification time (as
+    Python's own bytecode cache checks its sources: a file edited, checked out or installed
+    again changes it), cheap enough for every build and check."""
+    h = hashlib.sha256()
+    for path in _code_files():
+        st = path.stat()
+        h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
 @lru_cache(maxsize=8)
 def fingerprint(tool_version: str = __version__) -> str:
     """Return the one fingerprint of what is kept: format version, code and tool version."""
     h = hashlib.sha256()
-    for part in (str(FORMAT_VERSION), code_fingerprint(), tool_version):
+    for part in (str(FORMAT_VERSION), _code_stamp(), tool_version):
         h.update(part.encode() + b"\0")
     return h.hexdigest()
 
