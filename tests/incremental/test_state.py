@@ -69,3 +69,13 @@ def test_the_parse_cache_follows_the_one_fingerprint(monkeypatch: pytest.MonkeyP
     before = cache.ParseCache(None).key("data/x.csv", b"id\n", "en")
     monkeypatch.setattr(cache, "fingerprint", lambda: "other code")
     assert cache.ParseCache(None).key("data/x.csv", b"id\n", "en") != before
+
+
+def test_states_of_earlier_versions_are_removed(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    for name in ("update", "entities"):
+        (cache / name).mkdir(parents=True)
+        (cache / name / "0123.pickle").write_bytes(b"old")
+    (cache / "records").mkdir()
+    StateKeeper(cache).save("edition", tmp_path / "dist", {"a": 1})
+    assert sorted(p.name for p in cache.iterdir()) == ["records", "state"]

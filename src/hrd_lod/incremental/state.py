@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import pickle
+import shutil
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +25,9 @@ from ..fsutil import write_atomic
 
 #: Raised when what is kept changes shape (one number for every item).
 FORMAT_VERSION = 4
+
+#: Folders of ``.hrd-cache/`` that earlier versions kept their states in (removed on save).
+LEGACY_FOLDERS = ("update", "entities")
 
 T = TypeVar("T")
 
@@ -98,6 +102,7 @@ class StateKeeper:
     """
 
     def __init__(self, cache_dir: Path | None, tool_version: str = __version__) -> None:
+        self.cache_dir = cache_dir
         self.folder = cache_dir / "state" if cache_dir is not None else None
         self.fingerprint = fingerprint(tool_version)
 
@@ -145,6 +150,16 @@ class StateKeeper:
         except OSError:
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
+        self._drop_legacy()
+
+    def _drop_legacy(self) -> None:
+        """Remove what versions before the one keeper left (never read again)."""
+        if self.cache_dir is None:
+            return
+        for name in LEGACY_FOLDERS:
+            old = self.cache_dir / name
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
 
     def forget(self, kind: str, dist: Path) -> None:
         """Drop the item ``kind`` of ``dist``."""
