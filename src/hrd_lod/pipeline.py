@@ -34,6 +34,7 @@ from .policy import Withheld, apply_policy
 from .project import DatasetMeta, Project, load_metadata, open_project
 from .records.load import load_records
 from .records.model import Notice, Records
+from .store import Dataset
 from .validate import Report, check_engine, validate_store
 from .validate.shapes import check_files
 
@@ -106,11 +107,21 @@ class Prepared:
     records: Records
     public: Records
     withheld: Withheld
-    store: ox.Store
-    graphs: dict[str, list[bytes]]  # the store's triples as sorted lines, by graph
+    #: the encoded dataset: the store and its sorted line views (shared with the exporters)
+    dataset: Dataset
     timings: dict[str, float] = field(default_factory=dict)
     #: (graph, line) of the triples the encoder made more than once
     dups: frozenset[tuple[str, bytes]] = frozenset()
+
+    @property
+    def store(self) -> ox.Store:
+        """Return the dataset's pyoxigraph store."""
+        return self.dataset.store
+
+    @property
+    def graphs(self) -> dict[str, list[bytes]]:
+        """Return the dataset's sorted N-Triples lines by graph."""
+        return self.dataset.graphs
 
     def validate(self, engine: str = "auto") -> Report:
         """Return the SHACL report of the encoded dataset."""
@@ -131,8 +142,7 @@ class Prepared:
             self.records,
             self.public,
             self.withheld,
-            self.store,
-            self.graphs,
+            self.dataset,
             self.timings,
             self.dups,
             report=report,
@@ -172,8 +182,7 @@ def prepare(
         records,
         public,
         withheld,
-        encoded.store,
-        encoded.graphs,
+        Dataset(encoded.store, encoded.graphs),
         timings,
         encoded.dups,
     )
@@ -275,14 +284,8 @@ def _build_everything(
         keeper.load_or(REUSE_KIND, target, {}) if site else {},
         context=repr((prepared.meta, tool_version)),
     )
-    ctx = ExportContext(
-        prepared.store,
-        prepared.public,
-        prepared.meta,
-        prepared.project,
-        tool_version,
-        graphs=prepared.graphs,
-        reuse=reuse,
+    ctx = ExportContext.of(
+        prepared.dataset, prepared.public, prepared.meta, prepared.project, tool_version, reuse
     )
 
     def accept(report: Report) -> None:

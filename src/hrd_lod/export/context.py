@@ -45,6 +45,21 @@ class ExportContext:
     def __post_init__(self) -> None:
         self.dataset = Dataset(self.store, self.graphs)
 
+    @classmethod
+    def of(
+        cls,
+        dataset: Dataset,
+        records: Records,
+        meta: DatasetMeta,
+        project: Project,
+        tool_version: str,
+        reuse: Reuse | None = None,
+    ) -> ExportContext:
+        """Return the context of exporting ``dataset`` (its line views shared, not remade)."""
+        ctx = cls(dataset.store, records, meta, project, tool_version, reuse=reuse or Reuse())
+        ctx.dataset = dataset
+        return ctx
+
     def graph_lines(self) -> list[tuple[str, list[bytes]]]:
         """Return (graph, sorted lines) for the default graph, then the named graphs by IRI."""
         return self.dataset.graph_lines()
