@@ -75,10 +75,6 @@ def _result_keys(results) -> list:  # type: ignore[no-untyped-def]
     return sorted((tuple("" if x is None else x for x in r.key()), r.message) for r in results)
 
 
-#: Exporters that write a file (or page) per entity: the site, excluded from the build target.
-PER_ENTITY = ("entities", "site", "home page")
-
-
 def worker_stages(project_dir: Path, reference: bool, site: bool) -> dict[str, object]:
     """Time each stage of a build on one project (no parse cache)."""
     import gc
@@ -128,11 +124,11 @@ def worker_stages(project_dir: Path, reference: bool, site: bool) -> dict[str, o
         _ = ctx.union
     with tm("quad lines (sorted N-Quads, made by the N-Quads export)"):
         _ = ctx.sorted_quads()
-    for label, exporter in EXPORTERS:
-        if label in PER_ENTITY and not site:
+    for exporter in EXPORTERS:
+        if exporter.site and not site:
             continue
-        with tm(f"export {label}"):
-            exporter(ctx, target)
+        with tm(f"export {exporter.label}"):
+            exporter.write(ctx, target)
     with tm("export manifest"):
         write_manifest(ctx, target)
     shutil.rmtree(target, ignore_errors=True)

@@ -71,3 +71,38 @@ def test_python_dash_m() -> None:
         [sys.executable, "-m", "hrd_lod", "--help"], capture_output=True, text=True
     )
     assert res.returncode == 0 and "build" in res.stdout
+
+
+def test_only_the_store_splits_n_triples_lines() -> None:
+    """One module (``store.py``) knows how an N-Triples line splits into its terms."""
+    pattern = re.compile(r"""\.split\(b?" ", 2\)""")
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC).as_posix()
+        if rel == "store.py":
+            continue
+        assert not pattern.search(path.read_text(encoding="utf-8")), f"{rel} splits lines"
+
+
+def test_no_module_imports_the_package_itself() -> None:
+    """``from . import __version__`` (or anything) from the package's ``__init__`` inside a
+    module makes an import cycle; the version lives in ``_version.py``."""
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC).as_posix()
+        depth = len(path.relative_to(SRC).parts)  # 1: a top module, 2: in a subpackage
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == depth and not node.module:
+                names = {a.name for a in node.names}
+                assert "__version__" not in names, f"{rel} imports __version__ from the package"
+
+
+def test_adding_an_exporter_is_one_entry_in_one_list() -> None:
+    """Every exporter is declared once, with what it reads and where it runs: no other set
+    of exporter names exists beside ``EXPORTERS``."""
+    from hrd_lod.export import EXPORTERS, Exporter
+
+    assert all(isinstance(e, Exporter) for e in EXPORTERS)
+    assert len({e.label for e in EXPORTERS}) == len(EXPORTERS)
+    text = (SRC / "export" / "__init__.py").read_text(encoding="utf-8")
+    for label in ("N-Triples", "TriG", "JSON-LD", "home page", "releases"):
+        assert text.count(f'"{label}"') == 1, label

@@ -16,7 +16,8 @@ from hrd_lod.encode import encode_dataset, literal
 from hrd_lod.pipeline import prepare
 from hrd_lod.store import graphs_of
 from tests.conftest import FIXTURES
-from tests.test_properties import _project, records
+from tests.strategies import project_of as _project
+from tests.strategies import records
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,10 +15,10 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from hrd_lod.errors import BuildError, HrdLodError, ValidationFailed
-from hrd_lod.export import EXPORTERS
+from hrd_lod.export import EXPORTERS, Exporter
 from hrd_lod.pipeline import build, check
 from hrd_lod.store import to_rdflib, union_lines
-from tests.conftest import REPO, write
+from tests.conftest import REPO, tree, write
 
 DUMPS = [
     "test.ttl",
@@ -33,14 +34,6 @@ DUMPS = [
     "shapes/hrd-shapes.ttl",
     "shapes/hrd-shapes.jsonld",
 ]
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_build_writes_every_file(project: Path) -> None:
@@ -195,7 +188,8 @@ def test_failing_exporter_leaves_previous_dist(
         (out / "partial.ttl").write_text("half")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("hrd_lod.export.EXPORTERS", [*EXPORTERS, ("boom", explode)])
+    boom = Exporter("boom", explode, frozenset({"files"}))
+    monkeypatch.setattr("hrd_lod.export.EXPORTERS", [*EXPORTERS, boom])
     with pytest.raises(BuildError, match="previous edition was kept"):
         build(project)
     assert tree(project / "dist") == before
@@ -212,7 +206,7 @@ def test_killed_build_leaves_previous_dist(project: Path, tmp_path: Path) -> Non
         "def die(ctx, out):\n"
         "    (out / 'half.nt').write_bytes(b'<a> <b> ')\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "ex.EXPORTERS.insert(2, ('die', die))\n"
+        "ex.EXPORTERS.insert(2, ex.Exporter('die', die, frozenset()))\n"
         "from hrd_lod.pipeline import build\n"
         f"build({str(project)!r})\n"
     )
@@ -271,7 +265,9 @@ def test_failing_parallel_exporter_leaves_previous_dist(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(
-        ex, "EXPORTERS", [(name, explode if name == label else fn) for name, fn in ex.EXPORTERS]
+        ex,
+        "EXPORTERS",
+        [replace(e, write=explode) if e.label == label else e for e in ex.EXPORTERS],
     )
     with pytest.raises(BuildError, match="No space left on device"):
         build(project, parallel=True)

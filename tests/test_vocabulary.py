@@ -7,16 +7,14 @@ import rdflib
 
 from hrd_lod import vocab as V
 from hrd_lod.pipeline import check
-from tests.conftest import REPO
+from tests.conftest import REPO, require_shared
 
-VOCAB = REPO.parent / "shared" / "vocab" / "schemaorg-current-https-30.0.ttl"
+VOCAB = "vocab/schemaorg-current-https-30.0.ttl"
 
 
 @pytest.fixture(scope="module")
 def schema_terms() -> set[str]:
-    if not VOCAB.is_file():
-        pytest.skip("the schema.org vocabulary is not beside the repository")
-    g = rdflib.Graph().parse(VOCAB, format="turtle")
+    g = rdflib.Graph().parse(require_shared(VOCAB), format="turtle")
     return {
         str(s).removeprefix("https://schema.org/")
         for s in g.subjects()

@@ -4,6 +4,9 @@ The public API::
 
     import hrd_lod
     built = hrd_lod.build("path/to/project")       # writes path/to/project/dist/
+    built.records, built.quads, built.report.conforms
+    again = hrd_lod.build("path/to/project", site=False)  # patches the last --no-site edition
+    again.patched, again.notes                     # ...when it could; notes say why not
     checked = hrd_lod.check("path/to/project")     # loads, applies the policy, validates
     checked.report.conforms
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 if TYPE_CHECKING:
     from .pipeline import build, check

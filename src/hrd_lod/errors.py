@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .validate.report import Report
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ class ValidationFailed(HrdLodError):
 
     exit_code = 1
 
-    def __init__(self, report: object) -> None:
+    def __init__(self, report: Report) -> None:
         super().__init__("validation failed: the dataset does not conform to the shapes")
         self.report = report
 

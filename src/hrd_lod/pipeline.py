@@ -1,4 +1,10 @@
-"""The pipeline: load -> policy -> encode -> validate -> export, composed for the CLI and users."""
+"""The pipeline: load -> policy -> encode -> validate -> export, composed for the CLI and users.
+
+:func:`build` is the one entry point of a build: it picks the strategy (patch the previous
+edition, or build everything, reusing unchanged per-entity files and forking a second lane
+where that pays), falls back to building everything on any failure of a strategy, and
+returns one :class:`Built` whichever way it went.
+"""
 
 from __future__ import annotations
 
@@ -10,34 +16,77 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import update
+from ._version import __version__
 from .encode import encode_dataset
-from .errors import BuildError, ValidationFailed
-from .export import SITE_EXPORTERS, ExportContext, export
-from .export.manifest import read_manifest
-from .export.reuse import Reuse, load_state, save_state
+from .errors import BuildError, HrdLodError, ValidationFailed
+from .export import ExportContext, FirstJob, export
+from .export.manifest import Manifest, load_manifest
+from .export.reuse import STATE_KIND as REUSE_KIND
+from .export.reuse import Reuse
 from .fsutil import staging
+from .incremental import NotUpdatable
+from .incremental.edition import KIND as EDITION_KIND
+from .incremental.edition import inputs_digest, save_edition
+from .incremental.patch import patch
+from .incremental.state import StateKeeper
 from .lanes import LaneFailed, gc_paused
 from .policy import Withheld, apply_policy
 from .project import DatasetMeta, Project, load_metadata, open_project
 from .records.load import load_records
-from .records.model import Records
+from .records.model import Notice, Records
+from .store import Dataset
 from .validate import Report, check_engine, validate_store
 from .validate.shapes import check_files
 
 Progress = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class EntityFiles:
+    """Per-entity files of a build with the site: rendered, and linked unchanged from the
+    previous edition."""
+
+    rendered: int = 0
+    linked: int = 0
+
+
+@dataclass(frozen=True)
+class PatchDone:
+    """How much a patched build changed."""
+
+    records: int  # records that changed
+    subjects: int  # subjects whose triples were rewritten
+
+
 @dataclass
 class Built:
-    """The result of a build: what was checked and what was written where."""
+    """The result of a build, whichever way it went: what was written where, and why.
 
-    checked: Checked
+    ``notes`` says how the build went when it did not go the way asked or expected (the
+    previous edition could not be patched: why); ``patched`` is set when the previous edition
+    was patched, ``full`` (the checked dataset) when everything was built.
+    """
+
     dist: Path
-    manifest: dict[str, object]
+    records: int  # public records
+    quads: int
+    files: int  # files of the edition, the manifest included
+    withheld: Withheld
+    report: Report
+    notices: tuple[Notice, ...]  # what the loader noted about the data
+    manifest: Manifest
     timings: dict[str, float]
-    #: per-entity files rendered, and linked unchanged from the previous edition
-    entity_files: dict[str, int] = field(default_factory=dict)
+    entity_files: EntityFiles = field(default_factory=EntityFiles)
+    notes: tuple[str, ...] = ()
+    patched: PatchDone | None = None
+    full: Checked | None = field(default=None, repr=False)
+
+    @property
+    def checked(self) -> Checked:
+        """Return the loaded, encoded and validated dataset (a full build's only)."""
+        if self.full is None:
+            raise AttributeError("a patched build has no checked dataset: build with full=True")
+        return self.full
 
 
 @contextlib.contextmanager
@@ -58,11 +107,21 @@ class Prepared:
     records: Records
     public: Records
     withheld: Withheld
-    store: ox.Store
-    graphs: dict[str, list[bytes]]  # the store's triples as sorted lines, by graph
+    #: the encoded dataset: the store and its sorted line views (shared with the exporters)
+    dataset: Dataset
     timings: dict[str, float] = field(default_factory=dict)
     #: (graph, line) of the triples the encoder made more than once
     dups: frozenset[tuple[str, bytes]] = frozenset()
+
+    @property
+    def store(self) -> ox.Store:
+        """Return the dataset's pyoxigraph store."""
+        return self.dataset.store
+
+    @property
+    def graphs(self) -> dict[str, list[bytes]]:
+        """Return the dataset's sorted N-Triples lines by graph."""
+        return self.dataset.graphs
 
     def validate(self, engine: str = "auto") -> Report:
         """Return the SHACL report of the encoded dataset."""
@@ -83,8 +142,7 @@ class Prepared:
             self.records,
             self.public,
             self.withheld,
-            self.store,
-            self.graphs,
+            self.dataset,
             self.timings,
             self.dups,
             report=report,
@@ -124,8 +182,7 @@ def prepare(
         records,
         public,
         withheld,
-        encoded.store,
-        encoded.graphs,
+        Dataset(encoded.store, encoded.graphs),
         timings,
         encoded.dups,
     )
@@ -155,36 +212,83 @@ def build(
     engine: str = "auto",
     site: bool = True,
     parallel: bool | None = None,
+    full: bool = False,
 ) -> Built:
     """Build the published edition into ``dist/`` and return what was done.
 
-    Raises ValidationFailed (nothing written) when the data violates the shapes, and
-    BuildError when writing fails; in both cases the previous ``dist/`` is left as it was.
-    """
-    from . import __version__
+    Without the site (``site=False``) and unless ``full``, the previous edition is patched
+    for the records that changed since it was built, when it can be (the same bytes as a full
+    build); on any failure of that path everything is built, and ``Built.notes`` says why.
 
+    Raises ValidationFailed (nothing written) when the data violates the shapes, and
+    BuildError when writing fails; in both cases the previous ``dist/`` is left as it was
+    (and the error's notes say why the edition was not patched, if it was not).
+    """
     check_engine(engine)
+    version = tool_version or __version__
+    notes: list[str] = []
+    if not site and not full:
+        start = time.perf_counter()
+        try:
+            done = patch(
+                project_dir, dist=dist, engine=engine, tool_version=version, progress=progress
+            )
+        except NotUpdatable as exc:
+            notes.append(f"building everything: {exc}")
+        except HrdLodError as exc:  # the full build reports it, with its context
+            notes.append(f"building everything: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a strategy failed: the plain path decides
+            notes.append(
+                f"building everything: patching the previous edition failed "
+                f"({type(exc).__name__}: {exc})"
+            )
+        else:
+            return Built(
+                done.dist,
+                done.records,
+                done.quads,
+                done.files,
+                done.withheld,
+                done.report,
+                done.notices,
+                load_manifest(done.dist),
+                {**done.timings, "total": time.perf_counter() - start},
+                patched=PatchDone(done.changed_records, done.changed_subjects),
+            )
+    try:
+        built = _build_everything(project_dir, dist, version, progress, engine, site, parallel)
+    except HrdLodError as exc:  # why it built everything is part of what went wrong
+        for note in notes:
+            exc.add_note(note)
+        raise
+    built.notes = tuple(notes)
+    return built
+
+
+def _build_everything(
+    project_dir: Path | str,
+    dist: Path | str | None,
+    tool_version: str,
+    progress: Progress | None,
+    engine: str,
+    site: bool,
+    parallel: bool | None,
+) -> Built:
+    """Build every file of the edition (the plain path)."""
     prepared = prepare(project_dir, progress=progress)
     timings = prepared.timings
     target = Path(dist) if dist is not None else prepared.project.dist_dir
-    cache_dir = prepared.project.cache_dir
+    keeper = StateKeeper(prepared.project.cache_dir, tool_version)
     reuse = Reuse(
         target if target.is_dir() else None,
-        load_state(cache_dir, target) if site else {},
-        context=repr((prepared.meta, tool_version or __version__)),
+        keeper.load_or(REUSE_KIND, target, {}) if site else {},
+        context=repr((prepared.meta, tool_version)),
     )
-    ctx = ExportContext(
-        prepared.store,
-        prepared.public,
-        prepared.meta,
-        prepared.project,
-        tool_version or __version__,
-        graphs=prepared.graphs,
-        reuse=reuse,
+    ctx = ExportContext.of(
+        prepared.dataset, prepared.public, prepared.meta, prepared.project, tool_version, reuse
     )
 
-    def accept(report: object) -> None:
-        assert isinstance(report, Report)
+    def accept(report: Report) -> None:
         if not report.conforms:
             raise ValidationFailed(report)
 
@@ -195,9 +299,9 @@ def build(
                 ctx,
                 tmp,
                 progress,
-                skip=frozenset() if site else SITE_EXPORTERS,
+                site=site,
                 parallel=parallel,
-                first=(("validate", lambda: prepared.validate(engine), accept),),
+                first=FirstJob("validate", lambda: prepared.validate(engine), accept),
             )
     except LaneFailed as exc:
         raise BuildError(
@@ -209,40 +313,45 @@ def build(
             f"writing {target} failed: {exc}; the previous edition was kept",
             hint="check free disk space and permissions",
         ) from exc
-    report = done["validate"]
-    assert isinstance(report, Report)
+    report = done.first
+    assert report is not None  # the first job ran, or the export raised
     if site:
-        save_state(cache_dir, target, reuse.new)
-        update.forget_state(prepared.project, target)
+        keeper.save(REUSE_KIND, target, reuse.new)
+        keeper.forget(EDITION_KIND, target)
     else:
-        stats, members = ctx.extras["void-statistics"], ctx.extras["gzip-members"]
-        assert isinstance(stats, dict) and isinstance(members, list)
-        update.save_state(
+        assert ctx.statistics is not None and ctx.gzip_members is not None
+        save_edition(
+            keeper,
             prepared.project,
             target,
-            update.salt(
-                prepared.project, prepared.meta, target, engine, tool_version or __version__
-            ),
+            inputs_digest(prepared.project, prepared.meta, target, engine),
             records=prepared.records,
             public=prepared.public,
             withheld=prepared.withheld,
             report=report,
             quads=sum(len(x) for x in prepared.graphs.values()),
             dups=prepared.dups,
-            stats=stats,
-            members=members,
+            stats=ctx.statistics,
+            members=ctx.gzip_members,
             default_lang=prepared.meta.language,
         )
-    stage_times = done.pop("timings")
-    assert isinstance(stage_times, dict)
+    stage_times = dict(done.timings)
     # "validate and export": wall-clock time of both (they overlap when run in two processes)
     timings["validate and export"] = time.perf_counter() - t0
     timings["validate"] = stage_times.pop("validate")
     timings.update({f"export {k}": v for k, v in stage_times.items()})
+    checked = prepared.checked(report)
+    manifest = load_manifest(target)
     return Built(
-        prepared.checked(report),
         target,
-        read_manifest(target),
+        len(checked.public),
+        len(checked.store),
+        len(manifest.files) + 1,
+        checked.withheld,
+        report,
+        checked.records.notices,
+        manifest,
         timings,
-        {"rendered": reuse.rendered, "linked": reuse.linked},
+        EntityFiles(reuse.rendered, reuse.linked),
+        full=checked,
     )

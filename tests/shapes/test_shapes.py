@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from hrd_lod.records.model import Records
 from hrd_lod.validate import Result, validate_store
 from hrd_lod.validate.reference import run_pyshacl
 from hrd_lod.validate.shapes import load_graph, shapes_graph
+from tests.conftest import require_file
 
 from .cases import CASES, PREFIXES, WORLD, example, slug
 
@@ -158,11 +158,7 @@ def _shacl_shacl() -> rdflib.Graph:
     import pyshacl
 
     path = Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl"
-    if not path.is_file():
-        message = f"pyshacl's SHACL-SHACL shapes are missing ({path})"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_file(path, "pyshacl's SHACL-SHACL shapes")
     return rdflib.Graph().parse(path, format="turtle")
 
 

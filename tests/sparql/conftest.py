@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests.conftest import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 QUERIES = Path(__file__).parent / "queries"
@@ -28,13 +29,7 @@ def free_port() -> int:
 
 def need_tool(name: str) -> str:
     """Return the path of an external tool; fail in CI, skip elsewhere, when it is missing."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"the {name!r} command is not installed"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    return require_tool(name)
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:

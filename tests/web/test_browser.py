@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from hrd_lod.pipeline import Built
+from tests.conftest import require_module, require_tool
 
 from .conftest import HOSTILE, REPO, Server
 
@@ -21,22 +20,15 @@ ARTEFACTS = REPO / "test-artefacts"
 pytestmark = pytest.mark.integration
 
 
-def _missing(what: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required in CI")
-    pytest.skip(f"{what} is not installed")
-
-
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium")
+    require_module("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
     for tool in (CHROMIUM, CHROMEDRIVER):
-        if not tool.exists() and not shutil.which(tool.name):
-            _missing(str(tool))
+        if not tool.exists():
+            require_tool(tool.name)
     opts = webdriver.ChromeOptions()
     opts.binary_location = str(CHROMIUM)
     for arg in (

@@ -9,12 +9,12 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 
 from hrd_lod.pipeline import Built
+from tests.conftest import require_tool
 
 from .conftest import REPO
 
@@ -30,11 +30,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def nginx(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    exe = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("nginx is required in CI to test deploy/nginx.conf")
-        pytest.skip("nginx is not installed")
+    exe = shutil.which("nginx") or require_tool("/usr/sbin/nginx")
     tmp = tmp_path_factory.mktemp("nginx")
     port = _free_port()
     site = (REPO / "deploy" / "nginx.conf").read_text()

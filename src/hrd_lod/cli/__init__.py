@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-from .. import __version__
+from .._version import __version__
 
 #: command name -> "module:attribute", in the order ``--help`` lists them.
 COMMANDS: dict[str, str] = {

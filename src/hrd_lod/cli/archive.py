@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .._version import __version__
 from .common import CliError, debug_option, echo_err, handle_errors, project_option
 
 
@@ -135,7 +136,6 @@ def source_add_cmd(
     earlier capture, as a new dated record. Exit codes: 0 captured or unchanged, 2 bad
     input, 3 the server failed, timed out or sent too much.
     """
-    from .. import __version__
     from ..workflows.capture import add_source
 
     result = add_source(

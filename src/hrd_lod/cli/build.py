@@ -91,62 +91,48 @@ def build_cmd(
     from ..validate.render import render_text
 
     start = time.perf_counter()
-    if no_site and not full:
-        from ..update import NotUpdatable, update
-
-        try:
-            done = update(project, dist=dist, engine=engine, progress=_progress(quiet))
-        except NotUpdatable as exc:
-            if not quiet:
-                echo_err(f"note: building everything: {exc}")
-        else:
-            if not quiet:
-                for notice in done.notices:
-                    echo_err(f"note: {notice}")
-                if done.report.fallback_reason:
-                    echo_err(f"note: validated with pyshacl: {done.report.fallback_reason}")
-                if done.report.warnings:
-                    click.echo(render_text(done.report), err=True)
-            click.echo(
-                f"built {done.dist} in {time.perf_counter() - start:.2f} s: "
-                f"{done.records} records, {done.quads} quads, {done.files} files; "
-                f"withheld {done.withheld.fields} field(s) and {done.withheld.records} "
-                f"record(s); {len(done.report.warnings)} warning(s)"
-            )
-            if not quiet:
-                echo_err(
-                    f"note: patched the previous edition: {done.changed_records} "
-                    f"record(s) changed, {done.changed_subjects} subject(s) rewritten"
-                )
-            return
     try:
         built = build(
-            project, dist=dist, progress=_progress(quiet), engine=engine, site=not no_site
+            project,
+            dist=dist,
+            progress=_progress(quiet),
+            engine=engine,
+            site=not no_site,
+            full=full,
         )
     except ValidationFailed as exc:
+        if not quiet:
+            for note in getattr(exc, "__notes__", ()):
+                echo_err(f"note: {note}")
         click.echo(render_text(exc.report), err=True)
         raise CliError("validation failed: dist/ was not changed", 1) from None
     keep_until_exit(built)
-    checked = built.checked
-    _print_notices(checked, quiet)
-    if checked.report.fallback_reason and not quiet:
-        echo_err(f"note: validated with pyshacl: {checked.report.fallback_reason}")
-    if checked.report.warnings and not quiet:
-        click.echo(render_text(checked.report), err=True)
-    files = built.manifest["files"]
-    assert isinstance(files, list)
-    withheld = checked.withheld
+    if not quiet:
+        for note in built.notes:
+            echo_err(f"note: {note}")
+        for notice in built.notices:
+            echo_err(f"note: {notice}")
+        if built.report.fallback_reason:
+            echo_err(f"note: validated with pyshacl: {built.report.fallback_reason}")
+        if built.report.warnings:
+            click.echo(render_text(built.report), err=True)
     click.echo(
         f"built {built.dist} in {time.perf_counter() - start:.2f} s: "
-        f"{len(checked.public)} records, {len(checked.store)} quads, {len(files) + 1} "
-        f"files; withheld {withheld.fields} field(s) and {withheld.records} record(s); "
-        f"{len(checked.report.warnings)} warning(s)"
+        f"{built.records} records, {built.quads} quads, {built.files} files; "
+        f"withheld {built.withheld.fields} field(s) and {built.withheld.records} record(s); "
+        f"{len(built.report.warnings)} warning(s)"
     )
-    linked = built.entity_files.get("linked", 0)
-    if linked and not quiet:
+    if quiet:
+        return
+    if built.patched is not None:
         echo_err(
-            f"note: {linked} per-entity file(s) unchanged since the last build were "
-            f"reused, {built.entity_files.get('rendered', 0)} written"
+            f"note: patched the previous edition: {built.patched.records} "
+            f"record(s) changed, {built.patched.subjects} subject(s) rewritten"
+        )
+    if built.entity_files.linked:
+        echo_err(
+            f"note: {built.entity_files.linked} per-entity file(s) unchanged since the last "
+            f"build were reused, {built.entity_files.rendered} written"
         )
 
 

@@ -172,11 +172,13 @@ def query_cmd(
     else:
         dataset, store = local.load_store(dist_dir, _cache_dir(project, no_cache))
         base = dataset.base_iri
-        result = local.run_query(
+        answer = local.run_query(
             store, text, dataset.graph_iri(graph) if graph else None, source=source
         )
-        if not isinstance(result, results.ox.QueryBoolean | results.ox.QuerySolutions):
-            result = list(result)
+        if isinstance(answer, results.ox.QueryBoolean | results.ox.QuerySolutions):
+            result = answer
+        else:
+            result = list(answer)
     rendered = results.render(result, fmt, results.prefixes_for(base or ""))
     _write(rendered.data)
 

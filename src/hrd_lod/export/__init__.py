@@ -1,20 +1,27 @@
 """Export: write the published edition into a folder.
 
-Every exporter is a function ``(ctx, out) -> None`` that writes its files under ``out``; they
-run in the order of :data:`EXPORTERS`, the manifest last, so that it covers every file.
+Every exporter is an :class:`Exporter`: a function ``(ctx, out) -> None`` that writes its
+files under ``out``, with what it reads and where it belongs (the per-entity site or not) and
+may run (the second process). One loop, :func:`export`, runs them in the order of
+:data:`EXPORTERS`, then writes the manifest, so that it covers every file. What exporters hand
+each other are typed values on the :class:`ExportContext` (the VoID figures, the gzip members,
+the entity index, the manifest entries), never string-keyed dictionaries.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import functools
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from ..lanes import Lane, can_fork
 from .context import ExportContext
-from .describe import prepare_statistics, write_description
+from .describe import VoidStatistics, prepare_statistics, write_description
 from .dumps import (
     write_jsonld,
     write_nquads,
@@ -26,176 +33,231 @@ from .dumps import (
 from .entities import entity_index, write_entities
 from .manifest import write_manifest
 from .releases import write_releases
+from .reuse import Kept
 from .site import write_home_page, write_site
 
-Exporter = Callable[[ExportContext, Path], None]
+Write = Callable[[ExportContext, Path], None]
+
+
+class Offload(enum.Enum):
+    """When an exporter runs in the second process (the rest run here)."""
+
+    NEVER = "never"
+    WITH_SITE = "with the site"
+    WITHOUT_SITE = "without the site"
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One exporter: what it writes with, what it reads, and where it belongs and may run.
+
+    ``reads`` names what it reads of the context: ``union`` (the union's sorted lines, made
+    before the fork when an exporter that reads it runs in the second process), ``graphs``,
+    ``quads``, ``records``, ``statistics``, ``entities`` (the entity index), ``files`` (what
+    earlier exporters wrote: it waits for the second process). ``write`` may set the typed
+    values of the context it makes (``statistics``, ``gzip_members``); the driver carries them
+    back from the second process.
+    """
+
+    label: str
+    write: Write
+    reads: frozenset[str]
+    #: part of the per-entity site (``build --no-site`` leaves it out)
+    site: bool = False
+    #: when it runs in the second process (measured: see ``EXPORTERS``)
+    offload: Offload = Offload.NEVER
+
+    @property
+    def independent(self) -> bool:
+        """Return True when it reads nothing other exporters write (it may run anywhere)."""
+        return "files" not in self.reads
+
+    def on_lane(self, with_site: bool) -> bool:
+        """Return True when it runs in the second process of a build with(out) the site."""
+        wanted = Offload.WITH_SITE if with_site else Offload.WITHOUT_SITE
+        return self.offload is wanted and self.independent
+
+
+def _reads(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
 
 #: The exporters, in order. Later ones may read what earlier ones wrote (the dataset
-#: description reads the dumps' sizes and checksums; the manifest reads everything).
-EXPORTERS: list[tuple[str, Exporter]] = [
-    ("N-Triples", write_ntriples),
-    ("Turtle", write_turtle),
-    ("N-Quads", write_nquads),
-    ("TriG", write_trig),
-    ("JSON-LD", write_jsonld),
-    ("ontology and shapes", write_vocabularies),
-    ("entities", write_entities),
-    ("site", write_site),
-    ("statistics", prepare_statistics),
-    ("home page", write_home_page),
-    ("dataset description", write_description),
-    ("releases", write_releases),
+#: description reads the dumps' sizes and checksums; the manifest, written last by the
+#: driver, reads everything). Adding an exporter is one module and one line here.
+#:
+#: Where they run, measured at 100,000 conferrals (each alone): validation 6 s and TriG 2.2 s
+#: in the second process, against the union's merge 1.4, N-Triples 0.9, Turtle 1.9, N-Quads
+#: with its gzip 2-2.5, JSON-LD 3 and the VoID figures 1.1 here; moving the VoID figures or
+#: N-Quads there was no faster in alternating whole builds (both processes slow each other).
+#: With the per-entity site, the entity files (the heaviest exporter) and N-Triples go there
+#: and every other dump stays here, next to the pages.
+EXPORTERS: list[Exporter] = [
+    Exporter("N-Triples", write_ntriples, _reads("union"), offload=Offload.WITH_SITE),
+    Exporter("Turtle", write_turtle, _reads("union")),
+    Exporter("N-Quads", write_nquads, _reads("quads")),
+    Exporter("TriG", write_trig, _reads("graphs"), offload=Offload.WITHOUT_SITE),
+    Exporter("JSON-LD", write_jsonld, _reads("union")),
+    Exporter("ontology and shapes", write_vocabularies, _reads()),
+    Exporter(
+        "entities",
+        write_entities,
+        _reads("union", "records", "entities"),
+        site=True,
+        offload=Offload.WITH_SITE,
+    ),
+    Exporter("site", write_site, _reads("union", "records", "entities"), site=True),
+    Exporter("statistics", prepare_statistics, _reads("union")),
+    Exporter("home page", write_home_page, _reads("records", "files"), site=True),
+    Exporter("dataset description", write_description, _reads("statistics", "files")),
+    Exporter("releases", write_releases, _reads("files")),
 ]
 
 
-#: Exporters that make the per-entity web site; ``build --no-site`` leaves them out.
-SITE_EXPORTERS = frozenset({"entities", "site", "home page"})
-
-#: Exporters that do not read what other exporters write, so they may run in the second
-#: process while the others run here (the rest wait for the second process to finish).
-INDEPENDENT = frozenset(
-    {
-        "N-Triples",
-        "Turtle",
-        "N-Quads",
-        "TriG",
-        "JSON-LD",
-        "ontology and shapes",
-        "entities",
-        "site",
-        "statistics",
-    }
-)
-#: Exporters that read the union's sorted lines (computed before the fork when one of them
-#: runs in the second process, so that the work is not done twice).
-NEEDS_UNION = frozenset({"N-Triples", "Turtle", "JSON-LD", "entities", "site", "statistics"})
-
-
-def lane_exporters(labels: list[str]) -> frozenset[str]:
-    """Return the exporters (of ``labels``) to run on the second core, after the validation.
-
-    Measured at 100,000 conferrals (each alone): validation 6 s and TriG 2.2 s there, against
-    the union's merge 1.4, N-Triples 0.9, Turtle 1.9, N-Quads with its gzip 2-2.5, JSON-LD 3
-    and the VoID figures 1.1 here; moving the VoID figures or N-Quads there was no faster in
-    alternating whole builds (both processes slow each other). With the per-entity site, the
-    entity files (the heaviest exporter) go there and every dump stays here, next to the pages.
-    """
-    wanted = {"N-Triples", "entities"} if "entities" in labels else {"TriG"}
-    return frozenset(label for label in labels if label in wanted)
+def exporters(site: bool = True) -> list[Exporter]:
+    """Return the exporters of a build with (or without) the per-entity site, in order."""
+    return [e for e in EXPORTERS if site or not e.site]
 
 
 #: Number of quads from which forking pays for itself.
 PARALLEL_MIN_TRIPLES = 100_000
 
-#: A job that runs before the exports (in the second process when there is one), and what to do
-#: with its result as soon as it is known: ``accept`` raises to stop the export.
-FirstJob = tuple[str, Callable[[], object], Callable[[object], None]]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FirstJob(Generic[T]):
+    """A job that runs before the exports (in the second process when there is one), and
+    what to do with its result as soon as it is known: ``accept`` raises to stop the export."""
+
+    name: str
+    run: Callable[[], T]
+    accept: Callable[[T], None]
+
+
+@dataclass
+class Exported(Generic[T]):
+    """What an export did: the first job's result, and seconds per job and exporter."""
+
+    first: T | None
+    timings: dict[str, float]
+
+
+@dataclass(frozen=True)
+class _SharedBack:
+    """What an exporter in the second process made that the first one needs: the per-entity
+    files it wrote, and the typed values it set on the context."""
+
+    written: tuple[dict[str, Kept], int, int]
+    statistics: VoidStatistics | None
+    gzip_members: list[tuple[int, int]] | None
 
 
 def worth_forking(ctx: ExportContext) -> bool:
     """Return True when the side process is likely to save time (large data, two cores)."""
-    if ctx.graphs is not None:
-        size = sum(len(lines) for lines in ctx.graphs.values())
-    else:
-        size = len(ctx.store)
-    return can_fork() and size >= PARALLEL_MIN_TRIPLES
+    return can_fork() and ctx.dataset.size >= PARALLEL_MIN_TRIPLES
 
 
 def export(
     ctx: ExportContext,
     out: Path,
     progress: Callable[[str], None] | None = None,
-    skip: frozenset[str] = frozenset(),
+    site: bool = True,
     parallel: bool | None = None,
-    first: tuple[FirstJob, ...] = (),
-) -> dict[str, object]:
-    """Write every export of ``ctx`` under ``out`` (but those named in ``skip``), then the
-    manifest, and return the results of the ``first`` jobs (and ``timings``: seconds per job
-    and exporter).
+    first: FirstJob[T] | None = None,
+) -> Exported[T]:
+    """Write every export of ``ctx`` under ``out`` (without the per-entity site unless
+    ``site``), then the manifest; return the result of the ``first`` job and the timings.
 
-    ``first`` jobs (validation, in a build) run before any export; each result is handed to its
-    ``accept``, which raises to stop. ``parallel`` (default: when worth it) runs the first jobs
-    and the union-only dumps in a forked process while the other exports run here: the exports
-    then go ahead before the first jobs end and are abandoned (the lane killed) as soon as an
-    ``accept`` raises. The files are the same bytes either way.
+    The ``first`` job (validation, in a build) runs before any export; its result is handed to
+    its ``accept``, which raises to stop. ``parallel`` (default: when worth it) runs the first
+    job and the exporters offloaded for this kind of build in a forked process while the other
+    exports run here: the exports then go ahead before the first job ends and are abandoned
+    (the lane killed) as soon as ``accept`` raises. The files are the same bytes either way.
     """
-    todo = [(label, fn) for label, fn in EXPORTERS if label not in skip]
-    on_lane = lane_exporters([label for label, _fn in todo])
-    side = [(label, fn) for label, fn in todo if label in on_lane]
+    todo = exporters(site)
+    side = [e for e in todo if e.on_lane(site)]
     if parallel is None:
         parallel = bool(side or first) and worth_forking(ctx)
-    results: dict[str, object] = {}
     timings: dict[str, float] = {}
+    result: T | None = None
     if not parallel:
-        for name, job, accept in first:
+        if first is not None:
             if progress:
-                progress(name)
-            with _timer(timings, name):
-                results[name] = job()
-            accept(results[name])
-        for label, exporter in todo:
+                progress(first.name)
+            with _timer(timings, first.name):
+                result = first.run()
+            first.accept(result)
+        for exporter in todo:
             if progress:
-                progress(label)
-            with _timer(timings, label):
-                exporter(ctx, out)
+                progress(exporter.label)
+            with _timer(timings, exporter.label):
+                exporter.write(ctx, out)
         with _timer(timings, "manifest"):
             write_manifest(ctx, out)
-        return {**results, "timings": timings}
+        return Exported(result, timings)
 
-    if on_lane & NEEDS_UNION:
+    if any("union" in e.reads for e in side):
         _ = ctx.union  # computed before the fork: the child reads it copy-on-write
-    if any(label in SITE_EXPORTERS for label, _fn in side):
+    if any("entities" in e.reads for e in side):
         entity_index(ctx)  # shared by the entity files (child) and the pages (here)
-    jobs = [(name, job) for name, job, _accept in first]
-    jobs += [
-        (label, functools.partial(_exporter_job, exporter, ctx, out)) for label, exporter in side
-    ]
+    jobs: list[tuple[str, Callable[[], object]]] = []
+    if first is not None:
+        jobs.append((first.name, first.run))
+    jobs += [(e.label, functools.partial(_exporter_job, e.write, ctx, out)) for e in side]
     if progress:
         progress(", ".join(name for name, _job in jobs) + " (second process)")
-    accepts = {name: accept for name, _job, accept in first}
+    pending = first
     lane = Lane(jobs)
     try:
 
         def settle(wait: bool) -> None:
-            for name, accept in list(accepts.items()):
-                if wait or lane.ready(name):
-                    del accepts[name]
-                    accept(lane.result(name))
+            nonlocal pending, result
+            if pending is not None and (wait or lane.ready(pending.name)):
+                job, pending = pending, None
+                result = lane.result(job.name)
+                job.accept(result)  # type: ignore[arg-type]
 
         joined = False
-        for label, exporter in todo:
-            if label in on_lane:
+        for exporter in todo:
+            if exporter in side:
                 continue
             settle(wait=False)
-            if label not in INDEPENDENT and not joined:
+            if not exporter.independent and not joined:
                 settle(wait=True)
                 lane.join()
                 joined = True
             if progress:
-                progress(label)
-            with _timer(timings, label):
-                exporter(ctx, out)
+                progress(exporter.label)
+            with _timer(timings, exporter.label):
+                exporter.write(ctx, out)
         settle(wait=True)
         lane.join()
     finally:
         lane.kill()
-    results.update({name: lane.results[name] for name, _job, _accept in first})
-    for label, _exporter in side:  # what the second process wrote and learnt
-        written, extras = lane.results[label]  # type: ignore[misc]
-        ctx.reuse.merge(written)
-        ctx.extras.update(extras)
+    for exporter in side:  # what the second process wrote and learnt
+        shared = lane.results[exporter.label]
+        assert isinstance(shared, _SharedBack)
+        ctx.reuse.merge(shared.written)
+        if shared.statistics is not None:
+            ctx.statistics = shared.statistics
+        if shared.gzip_members is not None:
+            ctx.gzip_members = shared.gzip_members
     timings.update(lane.timings)
     with _timer(timings, "manifest"):
         write_manifest(ctx, out)
-    return {**results, "timings": timings}
+    return Exported(result, timings)
 
 
-def _exporter_job(exporter: Exporter, ctx: ExportContext, out: Path) -> object:
-    """Run an exporter in the second process; return the per-entity files it wrote and what
-    it added to ``ctx.extras``."""
-    before = set(ctx.extras)
-    exporter(ctx, out)
-    return ctx.reuse.take_new(), {k: v for k, v in ctx.extras.items() if k not in before}
+def _exporter_job(write: Write, ctx: ExportContext, out: Path) -> _SharedBack:
+    """Run an exporter in the second process; return what the first one needs of it."""
+    statistics, members = ctx.statistics, ctx.gzip_members
+    write(ctx, out)
+    return _SharedBack(
+        ctx.reuse.take_new(),
+        ctx.statistics if ctx.statistics is not statistics else None,
+        ctx.gzip_members if ctx.gzip_members is not members else None,
+    )
 
 
 @contextlib.contextmanager
@@ -205,4 +267,13 @@ def _timer(timings: dict[str, float], name: str) -> Iterator[None]:
     timings[name] = time.perf_counter() - start
 
 
-__all__ = ["EXPORTERS", "SITE_EXPORTERS", "ExportContext", "export"]
+__all__ = [
+    "EXPORTERS",
+    "ExportContext",
+    "Exported",
+    "Exporter",
+    "FirstJob",
+    "Offload",
+    "export",
+    "exporters",
+]

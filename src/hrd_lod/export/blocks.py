@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store import subject_of
 from . import jsonld
 from .turtle import TurtleWriter, header
 
@@ -32,8 +33,7 @@ _LOCAL_ESCAPE = re.compile(rb"\\(.)")
 
 def line_key(data: Buffer, pos: int) -> bytes:
     """Return the subject of the N-Triples or N-Quads line at ``pos``."""
-    end = bytes(data[pos : pos + 4096]).index(b" ")
-    return bytes(data[pos : pos + end])
+    return subject_of(bytes(data[pos : pos + 4096]))
 
 
 class TurtleKeys:
@@ -223,18 +223,42 @@ def finish_jsonld(region: Region, pieces: list[Piece]) -> list[Piece]:
     return [*out, b"\n  ]\n}\n"]
 
 
+#: Bytes read and written at a time where the kernel cannot copy a range itself.
+_COPY_CHUNK = 1 << 20
+
+
 def write_pieces(old: Path, new: Path, pieces: Iterable[Piece]) -> None:
-    """Write ``new`` from byte ranges of ``old`` (copied by the kernel) and new bytes."""
+    """Write ``new`` from byte ranges of ``old`` and new bytes.
+
+    The ranges are copied by the kernel (``os.copy_file_range``) where it offers that, else
+    (macOS, other systems, a file system that refuses) read and written in chunks: the same
+    bytes either way.
+    """
+    kernel_copy = getattr(os, "copy_file_range", None)
     with old.open("rb") as src, new.open("wb", buffering=0) as dst:
         for piece in pieces:
             if isinstance(piece, bytes):
-                view = memoryview(piece)
-                while view:
-                    view = view[dst.write(view) :]
+                _write_all(dst.fileno(), piece)
                 continue
             offset, end = piece
-            while offset < end:
-                sent = os.copy_file_range(src.fileno(), dst.fileno(), end - offset, offset)
+            while offset < end and kernel_copy is not None:
+                try:
+                    sent = kernel_copy(src.fileno(), dst.fileno(), end - offset, offset)
+                except OSError:  # not between these files (EXDEV, EINVAL...): copy by hand
+                    kernel_copy = None
+                    break
                 if sent <= 0:
                     raise OSError(f"copying {old} into {new} stopped at byte {offset}")
                 offset += sent
+            while offset < end:
+                chunk = os.pread(src.fileno(), min(_COPY_CHUNK, end - offset), offset)
+                if not chunk:
+                    raise OSError(f"{old} ended at byte {offset}, before byte {end}")
+                _write_all(dst.fileno(), chunk)
+                offset += len(chunk)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]

@@ -13,11 +13,14 @@ so the description can never disagree with them. Every node has an IRI under the
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .. import vocab as V
+from ..store import split_line, terms_of
 from .context import ExportContext
 from .dumps import turtle, write_bytes
 from .manifest import EntryCache, FileEntry, entry_cache, file_entry
@@ -62,63 +65,143 @@ def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text).strip("-")
 
 
-def statistics(lines: list[bytes], base: str) -> dict[str, object]:
-    """Return VoID figures for the union's sorted N-Triples lines (one pass over the bytes).
+@dataclass(frozen=True)
+class SubjectDelta:
+    """One subject's union lines before and after a change (either may be empty)."""
 
-    Each line is ``S P O .`` where S and P hold no space (IRIs and blank nodes), so splitting
-    on the first two spaces finds the terms without parsing the line.
-    """
-    classes: Counter[bytes] = Counter()
-    properties: dict[bytes, int] = {}
-    objects: list[bytes] = []
-    subjects = entities = 0
-    examples: dict[bytes, bytes] = {}
-    space = V.entity_iri(base, "", "")[:-1]  # "{base}id/"
-    space_b = b"<" + space.encode()
-    rdf_type = f"<{V.RDF_TYPE}>".encode()
-    last_s = b""
-    is_entity = False
-    add_object = objects.append
-    for line in lines:
-        s, p, rest = line.split(b" ", 2)
-        o = rest[:-2]
-        add_object(o)
-        properties[p] = properties.get(p, 0) + 1
-        if s != last_s:  # sorted lines: a subject's triples are together
-            last_s = s
-            subjects += 1
-            is_entity = s.startswith(space_b) and b"#" not in s
-            entities += is_entity
-        if p == rdf_type and o[0] == 60:  # "<"
-            classes[o] += 1
-            if is_entity:
-                examples.setdefault(o, s)  # lines are sorted: the first is stable
-    object_counts = Counter(objects)
-    del objects
-
-    def iri(term: bytes) -> str:
-        return term[1:-1].decode()
-
-    return {
-        "triples": len(lines),
-        "subjects": subjects,
-        "objects": len(object_counts),
-        "entities": entities,
-        "uri_space": space,
-        "object_counts": object_counts,
-        "classes": dict(sorted((iri(k), v) for k, v in classes.items())),
-        "properties": dict(sorted((iri(k), v) for k, v in properties.items())),
-        "examples": {iri(k): iri(v) for k, v in examples.items()},
-    }
+    key: bytes
+    before: frozenset[bytes]
+    after: frozenset[bytes]
 
 
-def dataset_statistics(ctx: ExportContext) -> dict[str, object]:
+class StatisticsStale(ValueError):
+    """The figures cannot be updated for a change (only counting again can tell)."""
+
+
+@dataclass(frozen=True)
+class VoidStatistics:
+    """The VoID figures of the union graph."""
+
+    triples: int
+    subjects: int
+    entities: int
+    uri_space: str
+    #: how many times each object (N-Triples term) occurs; its length is ``objects``
+    object_counts: Counter[bytes]
+    classes: dict[str, int]  # class IRI -> instances, sorted by IRI
+    properties: dict[str, int]  # property IRI -> triples, sorted by IRI
+    examples: dict[str, str]  # class IRI -> the first entity of it
+
+    @property
+    def objects(self) -> int:
+        """Return the number of distinct objects."""
+        return len(self.object_counts)
+
+    @classmethod
+    def of_lines(cls, lines: list[bytes], base: str) -> VoidStatistics:
+        """Return the figures of the union's sorted N-Triples lines (one pass over the bytes)."""
+        classes: Counter[bytes] = Counter()
+        properties: dict[bytes, int] = {}
+        objects: list[bytes] = []
+        subjects = entities = 0
+        examples: dict[bytes, bytes] = {}
+        space = V.entity_iri(base, "", "")[:-1]  # "{base}id/"
+        space_b = b"<" + space.encode()
+        rdf_type = f"<{V.RDF_TYPE}>".encode()
+        last_s = b""
+        is_entity = False
+        add_object = objects.append
+        for s, p, o in terms_of(lines):
+            add_object(o)
+            properties[p] = properties.get(p, 0) + 1
+            if s != last_s:  # sorted lines: a subject's triples are together
+                last_s = s
+                subjects += 1
+                is_entity = s.startswith(space_b) and b"#" not in s
+                entities += is_entity
+            if p == rdf_type and o[0] == 60:  # "<"
+                classes[o] += 1
+                if is_entity:
+                    examples.setdefault(o, s)  # lines are sorted: the first is stable
+        object_counts = Counter(objects)
+        del objects
+        return cls(
+            triples=len(lines),
+            subjects=subjects,
+            entities=entities,
+            uri_space=space,
+            object_counts=object_counts,
+            classes=dict(sorted((_iri(k), v) for k, v in classes.items())),
+            properties=dict(sorted((_iri(k), v) for k, v in properties.items())),
+            examples={_iri(k): _iri(v) for k, v in examples.items()},
+        )
+
+    def apply(self, delta: Iterable[SubjectDelta]) -> VoidStatistics:
+        """Return the figures after the subjects' lines changed as ``delta`` says; raise
+        StatisticsStale when only counting again can tell (a class's example was removed)."""
+        space_b = b"<" + self.uri_space.encode()
+        rdf_type = f"<{V.RDF_TYPE}>".encode()
+        objects = Counter(self.object_counts)
+        classes = Counter(self.classes)
+        properties = Counter(self.properties)
+        examples = dict(self.examples)
+        triples, subjects, entities = self.triples, self.subjects, self.entities
+        for change in delta:
+            is_entity = change.key.startswith(space_b) and b"#" not in change.key
+            if bool(change.before) != bool(change.after):
+                step = 1 if change.after else -1
+                subjects += step
+                entities += step if is_entity else 0
+            for lines, step in (
+                (change.before - change.after, -1),
+                (change.after - change.before, 1),
+            ):
+                for line in lines:
+                    _s, p, o = split_line(line)
+                    triples += step
+                    objects[o] += step
+                    if not objects[o]:
+                        del objects[o]
+                    prop = _iri(p)
+                    properties[prop] += step
+                    if not properties[prop]:
+                        del properties[prop]
+                    if p != rdf_type or not o.startswith(b"<"):
+                        continue
+                    cls = _iri(o)
+                    classes[cls] += step
+                    if not classes[cls]:
+                        del classes[cls]
+                    if not is_entity:
+                        continue
+                    subject = _iri(change.key)
+                    if step < 0 and examples.get(cls) == subject:
+                        raise StatisticsStale("the example of a class was removed")
+                    if step > 0 and (
+                        cls not in examples or subject.encode() < examples[cls].encode()
+                    ):
+                        examples[cls] = subject
+        return VoidStatistics(
+            triples=triples,
+            subjects=subjects,
+            entities=entities,
+            uri_space=self.uri_space,
+            object_counts=objects,
+            classes=dict(sorted(classes.items())),
+            properties=dict(sorted(properties.items())),
+            examples={k: examples[k] for k in sorted(examples) if k in classes},
+        )
+
+
+def _iri(term: bytes) -> str:
+    return term[1:-1].decode()
+
+
+def dataset_statistics(ctx: ExportContext) -> VoidStatistics:
     """Return the VoID figures of the union, computed once per export."""
-    stats = ctx.extras.get("void-statistics")
-    if stats is None:
-        stats = ctx.extras["void-statistics"] = statistics(ctx.union, ctx.meta.base_iri)
-    assert isinstance(stats, dict)
-    return stats
+    if ctx.statistics is None:
+        ctx.statistics = VoidStatistics.of_lines(ctx.union, ctx.meta.base_iri)
+    return ctx.statistics
 
 
 def prepare_statistics(ctx: ExportContext, out: Path) -> None:
@@ -173,15 +256,15 @@ def description_triples(ctx: ExportContext, out: Path) -> list[ox.Triple]:
         add(contact, V.VCARD + "hasEmail", _n("mailto:" + m.contact_email))
 
     # VoID statistics and access.
-    add(ds, V.VOID + "triples", _lit(stats["triples"], _XSD_INT))  # type: ignore[arg-type]
-    add(ds, V.VOID + "entities", _lit(stats["entities"], _XSD_INT))  # type: ignore[arg-type]
-    add(ds, V.VOID + "distinctSubjects", _lit(stats["subjects"], _XSD_INT))  # type: ignore[arg-type]
-    add(ds, V.VOID + "distinctObjects", _lit(stats["objects"], _XSD_INT))  # type: ignore[arg-type]
-    classes: dict[str, int] = stats["classes"]  # type: ignore[assignment]
-    properties: dict[str, int] = stats["properties"]  # type: ignore[assignment]
+    add(ds, V.VOID + "triples", _lit(stats.triples, _XSD_INT))
+    add(ds, V.VOID + "entities", _lit(stats.entities, _XSD_INT))
+    add(ds, V.VOID + "distinctSubjects", _lit(stats.subjects, _XSD_INT))
+    add(ds, V.VOID + "distinctObjects", _lit(stats.objects, _XSD_INT))
+    classes = stats.classes
+    properties = stats.properties
     add(ds, V.VOID + "classes", _lit(len(classes), _XSD_INT))
     add(ds, V.VOID + "properties", _lit(len(properties), _XSD_INT))
-    add(ds, V.VOID + "uriSpace", _lit(str(stats["uri_space"])))
+    add(ds, V.VOID + "uriSpace", _lit(stats.uri_space))
     for ns in (V.SCHEMA, V.HRD, V.PROV, V.SKOS):
         add(ds, V.VOID + "vocabulary", _n(ns))
     if m.sparql_endpoint:
@@ -196,8 +279,7 @@ def description_triples(ctx: ExportContext, out: Path) -> list[ox.Triple]:
         add(ds, V.VOID + "propertyPartition", part)
         add(part, V.VOID + "property", _n(prop))
         add(part, V.VOID + "triples", _lit(n, _XSD_INT))
-    examples: dict[str, str] = stats["examples"]  # type: ignore[assignment]
-    for example in sorted(set(examples.values())):
+    for example in sorted(set(stats.examples.values())):
         add(ds, V.VOID + "exampleResource", _n(example))
 
     # One DCAT distribution (and VoID data dump) per dump file.

@@ -98,7 +98,7 @@ def gzip_cuts(lines: list[bytes]) -> list[int]:
 
     The cuts depend only on the lines themselves (not on their positions), so a change in one
     place leaves the other members byte for byte as they were: a rebuild recompresses only
-    the members around what changed (``hrd_lod.update``).
+    the members around what changed (``hrd_lod.incremental.patch``).
     """
     return [i + 1 for i, crc in enumerate(map(zlib.crc32, lines)) if not crc & GZIP_CUT_MASK]
 
@@ -107,7 +107,7 @@ def write_nquads(ctx: ExportContext, out: Path) -> None:
     """Write ``{name}.nq`` and ``{name}.nq.gz``: every quad, sorted, graphs kept.
 
     The gzip is a series of members (one stream to any reader), cut after the lines
-    ``gzip_cuts`` picks; the cuts are kept in ``ctx.extras["gzip-members"]`` as (offset in the
+    ``gzip_cuts`` picks; the cuts are kept in ``ctx.gzip_members`` as (offset in the
     plain file, offset in the gzip) of each member. The sorted quads are made here and dropped
     after (no other export reads them).
     """
@@ -133,7 +133,7 @@ def write_nquads(ctx: ExportContext, out: Path) -> None:
             start = end
         if not members:  # no quads: an empty gzip stream, as gzip itself writes
             packed.write(gzip_member(b""))
-    ctx.extras["gzip-members"] = members
+    ctx.gzip_members = members
 
 
 def write_trig(ctx: ExportContext, out: Path) -> None:
@@ -175,9 +175,8 @@ def write_vocabularies(ctx: ExportContext, out: Path) -> None:
             write_bytes(out / folder / name, data)
             ds = ox.Dataset(ox.parse(data, format=TTL))
             ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-            lines = sorted(
-                ox.serialize((q.triple for q in ds), format=ox.RdfFormat.N_TRIPLES).splitlines()
-            )
+            nt = ox.serialize((q.triple for q in ds), format=ox.RdfFormat.N_TRIPLES) or b""
+            lines = sorted(nt.splitlines())
             context: dict[str, object] = dict(sorted(V.PREFIXES.items()))
             doc = jsonld.document(triples_from_lines(lines), context)
             write_bytes(out / folder / (Path(name).stem + ".jsonld"), jsonld.dumps(doc))

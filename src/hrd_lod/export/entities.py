@@ -8,7 +8,7 @@ published), the single linking triple of anything else that points at it, and th
 
 The union is read once and grouped by subject and by object (:class:`EntityIndex`), so the work
 per entity is proportional to the size of its description, never a scan of the whole store.
-The index is shared with the site exporter through ``ctx.extras``.
+The index is shared with the site exporter through ``ctx.entity_index``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from .schemaorg import SchemaOrgMapper, embed_bytes
 EMBEDDED_TYPES = frozenset({"AwardConferral", "Quotation", "Source"})
 LABEL_PREDICATES = frozenset({V.schema("name"), V.RDFS_LABEL})
 _PROVENANCE = V.PROV + "wasDerivedFrom"
-_INDEX_KEY = "entity_index"
 
 
 @dataclass(frozen=True)
@@ -124,11 +123,9 @@ class EntityIndex:
 
 def entity_index(ctx: ExportContext) -> EntityIndex:
     """Return the entity index of ``ctx``, built once and shared by the exporters."""
-    index = ctx.extras.get(_INDEX_KEY)
-    if not isinstance(index, EntityIndex):
-        index = EntityIndex(ctx)
-        ctx.extras[_INDEX_KEY] = index
-    return index
+    if ctx.entity_index is None:
+        ctx.entity_index = EntityIndex(ctx)
+    return ctx.entity_index
 
 
 def entity_path(rec: Record) -> str:

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from .. import vocab as V
 from ..records.schema import TYPES, Kind
+from ..store import text_terms_of
 
 _XSD_STRING = V.XSD + "string"
 _LANG_STRING = V.RDF + "langString"
@@ -54,7 +55,7 @@ def term_definitions() -> dict[str, tuple[str, str | None]]:
         found.setdefault(local, set()).add((iri, coercion))
     out: dict[str, tuple[str, str | None]] = {}
     for local, options in sorted(found.items()):
-        by_iri = {}
+        by_iri: dict[str, str | None] = {}
         for iri, coercion in sorted(options, key=lambda x: (x[0], x[1] or "")):
             by_iri.setdefault(iri, coercion)
         if len(by_iri) == 1:
@@ -173,12 +174,10 @@ class Compactor:
         hot loop of the JSON-LD dump); tests hold the two paths equal on random literals.
         """
         iris = self._cache
-        keys: dict[str, tuple[str, str | None, str]] = {}  # predicate -> key, term, coercion
+        keys: dict[str, tuple[str, str | None, str | None]] = {}  # predicate -> key, term, coercion
         node: dict[str, object] = {}
         last_s = ""
-        for raw in lines:
-            line = raw.decode("utf-8")
-            s, p, o = line.split(" ", 2)
+        for s, p, o in text_terms_of(lines):
             if s != last_s:
                 if node:
                     yield node
@@ -198,7 +197,7 @@ class Compactor:
                 value = o[1:end]
                 if "\\" in value:
                     value = unescape(value)
-                rest = o[end + 1 : -2]  # without " ."
+                rest = o[end + 1 :]
                 if not rest:
                     out = value
                 elif rest[0] == "@":
@@ -208,7 +207,7 @@ class Compactor:
                 else:
                     out = {"@type": self.iri(rest[3:-1]), "@value": value}
             elif first == "<":
-                ref = o[1:-3]
+                ref = o[1:-1]
                 ref = iris.get(ref) or self.iri(ref)
                 if pred == V.RDF_TYPE:
                     key, out = "@type", ref
@@ -217,7 +216,7 @@ class Compactor:
                 else:
                     out = {"@id": ref}
             else:  # a blank node, "_:..."
-                ref = o[:-2]
+                ref = o
                 if term is not None and coercion == "@id":
                     key, out = term, ref
                 else:

@@ -89,16 +89,14 @@ def file_entry(root: Path, path: Path, cache: EntryCache | None = None) -> FileE
             return hit
     size, digest = _sha256(path)
     entry = FileEntry(path.relative_to(root).as_posix(), size, digest, media_type(path))
-    if key is not None:
+    if cache is not None and key is not None:
         cache[key] = entry
     return entry
 
 
 def entry_cache(ctx: ExportContext) -> EntryCache:
     """Return the file entries computed during this export (see ``file_entry``)."""
-    cache = ctx.extras.setdefault("file-entries", {})
-    assert isinstance(cache, dict)
-    return cache
+    return ctx.file_entries
 
 
 def scan(root: Path, cache: EntryCache | None = None) -> list[FileEntry]:
@@ -131,3 +129,30 @@ def write_manifest(ctx: ExportContext, out: Path) -> None:
 def read_manifest(dist: Path) -> dict[str, object]:
     """Return the parsed manifest of a built ``dist/``."""
     return json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """``manifest.json``: the tool and dataset it was made by and of, and every file."""
+
+    tool_version: str
+    dataset: str
+    dataset_version: str
+    base_iri: str
+    modified: str
+    files: tuple[FileEntry, ...]
+
+
+def load_manifest(dist: Path) -> Manifest:
+    """Return the manifest of a built ``dist/`` as a typed value."""
+    doc = read_manifest(dist)
+    files = doc["files"]
+    assert isinstance(files, list)
+    return Manifest(
+        str(doc["tool_version"]),
+        str(doc["dataset"]),
+        str(doc["dataset_version"]),
+        str(doc["base_iri"]),
+        str(doc["modified"]),
+        tuple(FileEntry(**e) for e in files),
+    )

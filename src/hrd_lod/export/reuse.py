@@ -3,31 +3,30 @@
 Every per-entity file (``id/{kind}/{slug}.ttl``, ``.jsonld``, ``.schema.jsonld``, ``.html``) is
 written through :meth:`Reuse.write` with a *fingerprint* of everything it is made from (the
 entity's description lines, or the values its page template receives), combined with a
-fingerprint of the code and templates that render it. The build remembers, in the project's
-``.hrd-cache/``, each file's fingerprint, checksum, inode and modification time. The next build
-renders a file only if its fingerprint changed or the previous file is not exactly the one it
-wrote (moved, edited, deleted); otherwise it hard-links the previous file into the new edition
-(copying where links are not possible). The files are the same bytes either way: the
-fingerprint covers every input of the renderer.
+fingerprint of the code and templates that render it. The build remembers (the ``entities``
+item of the project's :class:`~hrd_lod.incremental.state.StateKeeper`) each file's
+fingerprint, checksum, inode and modification time. The next build renders a file only if
+its fingerprint changed or the previous file is not exactly the one it wrote (moved, edited,
+deleted); otherwise it hard-links the previous file into the new edition (copying where
+links are not possible). The files are the same bytes either way: the fingerprint covers
+every input of the renderer.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import pickle
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from importlib import metadata
+from functools import cached_property
 from pathlib import Path
 
-from ..fsutil import write_atomic
+from ..incremental.state import code_fingerprint
 from .manifest import FileEntry, media_type
 
-_STATE_VERSION = 1
+#: The kind of this state in the project's :class:`~hrd_lod.incremental.state.StateKeeper`.
+STATE_KIND = "entities"
 
 
 @dataclass(frozen=True)
@@ -38,25 +37,6 @@ class Kept:
     entry: FileEntry
     inode: int
     mtime_ns: int
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Return a digest of the package's code and templates and of the rendering libraries."""
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for path in sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and p.suffix in (".py", ".html", ".xml", ".css", ".txt", ".json")
-    ):
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    for dist in ("pyoxigraph", "jinja2", "markupsafe", "isal"):
-        try:
-            h.update(f"{dist}={metadata.version(dist)}".encode())
-        except metadata.PackageNotFoundError:  # pragma: no cover - installed with hrd-lod
-            h.update(dist.encode())
-    return h.hexdigest()
 
 
 def fingerprint(*parts: bytes | str) -> str:
@@ -131,45 +111,6 @@ class Reuse:
         self.new.update(new)
         self.rendered += rendered
         self.linked += linked
-
-
-def state_file(cache_dir: Path, dist: Path) -> Path:
-    """Return where the state of the per-entity files of one ``dist`` folder is kept."""
-    key = hashlib.sha256(str(dist.resolve()).encode()).hexdigest()[:16]
-    return cache_dir / "entities" / f"{key}.pickle"
-
-
-def load_state(cache_dir: Path | None, dist: Path) -> dict[str, Kept]:
-    """Return the state the last build into ``dist`` left (empty if none or unreadable)."""
-    if cache_dir is None:
-        return {}
-    try:
-        with state_file(cache_dir, dist).open("rb") as fh:
-            version, files = pickle.load(fh)
-    except (
-        OSError,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ImportError,
-        ValueError,
-        TypeError,
-    ):
-        return {}
-    return files if version == _STATE_VERSION and isinstance(files, dict) else {}
-
-
-def save_state(cache_dir: Path | None, dist: Path, files: dict[str, Kept]) -> None:
-    """Keep the state of the files just published in ``dist`` (atomically; a failure only
-    costs time at the next build)."""
-    if cache_dir is None:
-        return
-    with contextlib.suppress(OSError):
-        write_atomic(
-            state_file(cache_dir, dist),
-            pickle.dumps((_STATE_VERSION, files), protocol=pickle.HIGHEST_PROTOCOL),
-            durable=False,
-        )
 
 
 def _link_if_same(src: Path, target: Path, old: Kept) -> Kept | None:

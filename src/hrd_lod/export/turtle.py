@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from .. import vocab as V
+from ..store import object_of, terms_of
 
 #: A local name written as it is (anything else is left to oxigraph: escapes, dots, colons).
 _PLAIN_LOCAL = re.compile(rb"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
@@ -104,7 +105,7 @@ class TurtleWriter:
         triples = list(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))
         out = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=self.prefixes) or b""
         last = out.rstrip(b"\n").rsplit(b"\n", 1)[-1]
-        return last.split(b" ", 2)[2][:-2]  # subject and predicate hold no space
+        return object_of(last)  # the statement is one line: "S P O ."
 
     # -- statements -----------------------------------------------------------------------
     def statements(self, lines: Iterable[bytes], indent: bytes = b"") -> bytes:
@@ -116,9 +117,7 @@ class TurtleWriter:
         first: dict[bytes, bytes] = {}  # predicate -> "pred " (after a subject)
         then: dict[bytes, bytes] = {}  # predicate -> " ;\n\tpred " (after another predicate)
         last_s = last_p = b""
-        for line in lines:
-            s, p, rest = line.split(b" ", 2)
-            o = rest[:-2]
+        for s, p, o in terms_of(lines):
             o = (iris.get(o) or iri(o)) if o[:1] == b"<" else term(o)
             if s == last_s:
                 if p == last_p:

@@ -1,10 +1,12 @@
 """A cache of parsed data files keyed by their content, so a rebuild re-reads only what changed.
 
 An entry is the records one file gave (with their notices) when it loaded without problems,
-stored under the SHA-256 of (tool version, data model, default language, path, bytes). Files with
-problems are never cached: their errors are reported afresh every time. The cache lives in the
-project's ``.hrd-cache/`` (never published); deleting it only costs time. Entries are pickles, so
-the folder must be as trusted as ``data/`` itself.
+stored under the SHA-256 of (the state fingerprint, default language, path, bytes): the
+fingerprint (:func:`hrd_lod.incremental.state.fingerprint`, one for everything kept between
+builds) covers the format version, the code (the data model included) and the tool version.
+Files with problems are never cached: their errors are reported afresh every time. The cache
+lives in the project's ``.hrd-cache/`` (never published); deleting it only costs time. Entries
+are pickles, so the folder must be as trusted as ``data/`` itself.
 """
 
 from __future__ import annotations
@@ -15,21 +17,8 @@ import pickle
 from pathlib import Path
 
 from ..fsutil import write_atomic
+from ..incremental.state import UNREADABLE, fingerprint
 from .model import Notice, Record
-from .schema import TYPES
-
-_VERSION = "4"  # 2: URLs and language tags also checked by the store's rules; 3: chunks;
-# 4: records carry their claims
-
-
-def _model_fingerprint() -> str:
-    parts = [_VERSION]
-    for name, spec in sorted(TYPES.items()):
-        parts.append(name + ":" + ",".join(f"{f.name}/{f.kind}/{f.many}" for f in spec.fields))
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
-_FINGERPRINT = _model_fingerprint()
 
 
 class ParseCache:
@@ -42,10 +31,8 @@ class ParseCache:
 
     def key(self, rel: str, data: bytes, default_lang: str) -> str:
         """Return the cache key of one file's content."""
-        from .. import __version__
-
         h = hashlib.sha256()
-        for part in (__version__, _FINGERPRINT, default_lang, rel):
+        for part in (fingerprint(), default_lang, rel):
             h.update(part.encode() + b"\0")
         h.update(data)
         return h.hexdigest()
@@ -63,15 +50,7 @@ class ParseCache:
                     chunk_records, chunk_notices = pickle.load(fh)
                     records += chunk_records
                     notices += chunk_notices
-        except (
-            OSError,
-            pickle.UnpicklingError,
-            EOFError,
-            AttributeError,
-            ImportError,
-            ValueError,
-            TypeError,
-        ):
+        except UNREADABLE:
             self.misses += 1
             return None
         self.hits += 1

@@ -131,14 +131,15 @@ def _split(todo: list[tuple[Path, str]]) -> tuple[list[Unit], list[Unit]]:
         return [unit for _size, unit in units], []
     here: list[Unit] = []
     there: list[Unit] = []
-    here_bytes = there_bytes = 0.0
-    for size, unit in sorted(units, key=lambda x: (-x[0], x[1][1], x[1][2])):
+    here_bytes: float = 0.0
+    there_bytes: float = 0.0
+    for weight, unit in sorted(units, key=lambda x: (-x[0], x[1][1], x[1][2])):
         if here_bytes <= there_bytes:
             here.append(unit)
-            here_bytes += size
+            here_bytes += weight
         else:
             there.append(unit)
-            there_bytes += size
+            there_bytes += weight
     return here, there
 
 

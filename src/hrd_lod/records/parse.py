@@ -187,8 +187,8 @@ def parse_record(
                     derived[fname] = clean_text(how)[0]
                 except FieldError as exc:
                     problems.add(raw.where("derived"), str(exc), exc.hint, code="bad-value")
-    note = data.get("note")
-    if note is not None and not isinstance(note, str):
+    note_value = data.get("note")
+    if note_value is not None and not isinstance(note_value, str):
         problems.add(raw.where("note"), "a note must be text", code="bad-value")
 
     if len(problems.items) > before:

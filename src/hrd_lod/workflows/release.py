@@ -15,6 +15,7 @@ Any failure restores ``data/dataset.yaml`` and removes what was written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -149,7 +150,7 @@ def release(
             built.checked.public,
             built.checked.meta,
             built.checked.project,
-            str(built.manifest.get("tool_version")),
+            built.manifest.tool_version,
         )
         copy_releases(project.root, built.dist)
         write_manifest(ctx, built.dist)
@@ -168,7 +169,7 @@ def release(
         target,
         prev[0] if prev else None,
         diff,
-        Built(built.checked, project.dist_dir, built.manifest, built.timings),
+        dataclasses.replace(built, dist=project.dist_dir),
     )
 
 

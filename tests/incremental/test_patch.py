@@ -1,8 +1,10 @@
-"""``hrd-lod build --no-site`` patching the previous edition (``hrd_lod.update``): the result is
-byte for byte a full build's, and anything it cannot patch is left to the full build."""
+"""``build(site=False)`` patching the previous edition (``hrd_lod.incremental``): the result is
+byte for byte a full build's, anything it cannot patch (or any failure of the patch path) is
+left to the full build, and ``build()`` says which way it went."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -14,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from hrd_lod.cli import main
+from hrd_lod.incremental import NotUpdatable
+from hrd_lod.incremental import patch as patch_module
+from hrd_lod.incremental.patch import patch
 from hrd_lod.pipeline import build
-from hrd_lod.update import NotUpdatable, update
-from tests.conftest import REPO
-from tests.test_pipeline import tree
+from tests.conftest import REPO, tree
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +47,7 @@ def project(generated: Path, tmp_path: Path) -> Path:
     """A generated project built with --no-site (so its state is there)."""
     root = tmp_path / "project"
     shutil.copytree(generated, root)
-    build(root, site=False)
+    build(root, site=False, full=True)
     return root
 
 
@@ -52,7 +55,7 @@ def clean(project: Path, tmp_path: Path) -> dict[str, bytes]:
     copy = tmp_path / "clean"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns("dist", ".hrd-cache"))
-    return tree(build(copy, site=False).dist)
+    return tree(build(copy, site=False, full=True).dist)
 
 
 def edit_line(path: Path, number: int, change: Callable[[str], str]) -> None:
@@ -114,11 +117,11 @@ def test_a_patched_edition_is_a_full_builds(
     project: Path, tmp_path: Path, edit: Callable[[Path], None]
 ) -> None:
     edit(project)
-    done = update(project)
+    done = patch(project)
     assert done.changed_records >= 1 and done.changed_subjects >= 1
     assert tree(project / "dist") == clean(project, tmp_path)
     edit(project) if edit is not append_conferral else rename_conferral(project)
-    again = update(project)  # a patched edition can be patched again
+    again = patch(project)  # a patched edition can be patched again
     assert again.changed_records >= 1
     assert tree(project / "dist") == clean(project, tmp_path)
 
@@ -126,7 +129,7 @@ def test_a_patched_edition_is_a_full_builds(
 def test_nothing_changed_leaves_the_edition(project: Path) -> None:
     before = tree(project / "dist")
     (project / "data" / "conferrals.csv").touch()
-    done = update(project)
+    done = patch(project)
     assert (done.changed_records, done.changed_subjects) == (0, 0)
     assert tree(project / "dist") == before
     assert done.quads > 1000 and done.records > 100
@@ -140,7 +143,7 @@ def test_a_violation_is_left_to_the_full_build(project: Path) -> None:
         lambda x: re.sub(r",(\d{4}),\d{4}-", r",\1,1900-", x),
     )
     with pytest.raises(NotUpdatable, match="validation"):
-        update(project)
+        patch(project)
     res = CliRunner().invoke(main, ["build", "--no-site", "--project", str(project)])
     assert res.exit_code == 1
     assert "not in the conferral's year" in res.output
@@ -167,7 +170,7 @@ def test_what_cannot_be_patched_says_why(
 ) -> None:
     change(project)
     with pytest.raises(NotUpdatable, match=reason):
-        update(project)
+        patch(project)
 
 
 def test_build_command_patches_then_builds_in_full_when_asked(project: Path) -> None:
@@ -179,3 +182,111 @@ def test_build_command_patches_then_builds_in_full_when_asked(project: Path) -> 
     assert re.search(r"built .* \d+ records, \d+ quads", res.output)
     res = runner.invoke(main, ["build", "--no-site", "--full", "--project", str(project)])
     assert res.exit_code == 0 and "patched" not in res.output and "... encode" in res.output
+
+
+def test_build_patches_the_previous_edition_after_one_change(project: Path, tmp_path: Path) -> None:
+    rename_conferral(project)
+    built = build(project, site=False)
+    assert built.patched is not None and built.patched.records == 1
+    assert built.notes == ()
+    assert built.records > 100 and built.quads > 1000 and built.files == 13
+    assert tree(built.dist) == clean(project, tmp_path)
+    with pytest.raises(AttributeError, match="patched build"):
+        _ = built.checked
+
+
+def test_build_says_why_it_did_not_patch(project: Path, tmp_path: Path) -> None:
+    edit_line(project / "data" / "conferrals.csv", 7, lambda x: "")
+    built = build(project, site=False)
+    assert built.patched is None and built.full is not None
+    assert built.notes == ("building everything: conferrals.csv: records were removed or renamed",)
+    assert tree(built.dist) == clean(project, tmp_path)
+
+
+def test_any_failure_of_the_patch_path_builds_everything(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in the patch path")
+
+    monkeypatch.setattr(patch_module, "_write_edition", broken)
+    rename_conferral(project)
+    built = build(project, site=False)
+    assert built.patched is None
+    assert built.notes == (
+        "building everything: patching the previous edition failed "
+        "(RuntimeError: a bug in the patch path)",
+    )
+    assert tree(built.dist) == clean(project, tmp_path)
+    assert not list(project.glob(".dist*"))  # the half-patched edition was removed
+
+
+def test_state_of_other_code_is_not_used(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hrd_lod.incremental import state
+
+    monkeypatch.setattr(state, "fingerprint", lambda tool_version="": "other code")
+    rename_conferral(project)
+    with pytest.raises(NotUpdatable, match="other code"):
+        patch(project)
+
+
+SITECUSTOMIZE = """
+import os
+
+del os.copy_file_range  # as on macOS, where it does not exist
+"""
+
+BUILD_TWICE = """
+import sys
+from pathlib import Path
+
+import hrd_lod
+
+assert not hasattr(__import__("os"), "copy_file_range")
+project = Path(sys.argv[1])
+path = project / "data" / "conferrals.csv"
+lines = path.read_text(encoding="utf-8").split("\\n")
+cells = lines[3].split(",")
+cells[1] += " renamed"
+lines[3] = ",".join(cells)
+path.write_text("\\n".join(lines), encoding="utf-8")
+built = hrd_lod.build(project, site=False)
+print("patched" if built.patched else "not patched", built.notes)
+"""
+
+
+def test_patch_works_without_copy_file_range(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), str(REPO / "src")]),
+    }
+    res = subprocess.run(
+        [sys.executable, "-c", BUILD_TWICE, str(project)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "patched ()"
+    assert tree(project / "dist") == clean(project, tmp_path)
+
+
+def test_the_cli_prints_what_the_library_returned(project: Path) -> None:
+    rename_conferral(project)
+    res = CliRunner().invoke(main, ["build", "--no-site", "--project", str(project)])
+    assert res.exit_code == 0, res.output
+    assert "patched the previous edition: 1 record(s) changed, 1 subject(s) rewritten" in (
+        res.output
+    )
+    again = build(project, site=False)  # nothing changed since: the same figures
+    assert again.patched is not None and again.patched.records == 0
+    summary = (
+        f"{again.records} records, {again.quads} quads, {again.files} files; withheld "
+        f"{again.withheld.fields} field(s) and {again.withheld.records} record(s); "
+        f"{len(again.report.warnings)} warning(s)"
+    )
+    assert summary in res.output

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from hrd_lod.export import reuse as reuse_module
-from hrd_lod.pipeline import build
-from tests.test_pipeline import tree
+from hrd_lod.incremental import state as state_module
+from hrd_lod.pipeline import EntityFiles, build
+from tests.conftest import tree
 
 ENTITY_SUFFIXES = (".ttl", ".jsonld", ".schema.jsonld", ".html")
 
@@ -35,11 +35,11 @@ def clean_build(project: Path, tmp_path: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("parallel", [False, True])
 def test_nothing_changed_links_every_entity_file(project: Path, parallel: bool) -> None:
     first = build(project, parallel=parallel)
-    assert first.entity_files["linked"] == 0
-    assert first.entity_files["rendered"] == entity_files(first.dist)
+    assert first.entity_files.linked == 0
+    assert first.entity_files.rendered == entity_files(first.dist)
     before = tree(first.dist)
     again = build(project, parallel=parallel)
-    assert again.entity_files == {"rendered": 0, "linked": entity_files(again.dist)}
+    assert again.entity_files == EntityFiles(rendered=0, linked=entity_files(again.dist))
     assert tree(again.dist) == before
 
 
@@ -51,8 +51,8 @@ def test_one_changed_record_renders_only_what_mentions_it(project: Path, tmp_pat
     )
     built = build(project)
     total = entity_files(built.dist)
-    assert 0 < built.entity_files["rendered"] < total
-    assert built.entity_files["rendered"] + built.entity_files["linked"] == total
+    assert 0 < built.entity_files.rendered < total
+    assert built.entity_files.rendered + built.entity_files.linked == total
     land = (built.dist / "id" / "place" / "example-land.html").read_text()
     assert "Example Land Renamed" in land
     group = (built.dist / "id" / "organization" / "example-group.html").read_text()
@@ -66,7 +66,7 @@ def test_a_file_edited_in_dist_is_written_again(project: Path, tmp_path: Path) -
     original = page.read_bytes()
     page.write_bytes(original.replace(b"Example Defenders Group", b"Tampered"))
     again = build(project)
-    assert again.entity_files["rendered"] == 1
+    assert again.entity_files.rendered == 1
     assert page.read_bytes() == original
     assert tree(again.dist) == clean_build(project, tmp_path)
 
@@ -76,15 +76,15 @@ def test_a_deleted_previous_edition_renders_everything(project: Path) -> None:
     before = tree(built.dist)
     shutil.rmtree(built.dist)
     again = build(project)
-    assert again.entity_files["linked"] == 0
+    assert again.entity_files.linked == 0
     assert tree(again.dist) == before
 
 
 def test_changed_code_renders_everything(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(project)
-    monkeypatch.setattr(reuse_module, "code_fingerprint", lambda: "another version")
+    monkeypatch.setattr(state_module, "fingerprint", lambda tool_version="": "other code")
     again = build(project)
-    assert again.entity_files["linked"] == 0
+    assert again.entity_files.linked == 0
 
 
 def test_changed_dataset_metadata_renders_every_page(project: Path, tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_changed_dataset_metadata_renders_every_page(project: Path, tmp_path: Pa
     meta.write_text(meta.read_text().replace("version: 1.0.0", "version: 1.0.1"))
     assert "1.0.1" in meta.read_text()
     again = build(project)
-    assert again.entity_files["linked"] == 0
+    assert again.entity_files.linked == 0
     assert tree(again.dist) == clean_build(project, tmp_path)
 
 
@@ -109,8 +109,8 @@ def test_linked_files_are_not_copies(project: Path) -> None:
 def test_a_broken_state_file_only_costs_time(project: Path) -> None:
     first = build(project)
     before = tree(first.dist)
-    for state in (project / ".hrd-cache" / "entities").glob("*.pickle"):
+    for state in (project / ".hrd-cache" / "state" / "entities").glob("*.pickle"):
         state.write_bytes(b"not a pickle")
     again = build(project)
-    assert again.entity_files["linked"] == 0
+    assert again.entity_files.linked == 0
     assert tree(again.dist) == before

@@ -13,9 +13,8 @@ from hrd_lod.export.dumps import TRIG, TTL, dump_prefixes, serialize_sorted
 from hrd_lod.export.turtle import TurtleWriter
 from hrd_lod.pipeline import prepare
 from hrd_lod.store import triples_from_lines, union_of
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
-REPO = Path(__file__).resolve().parents[1]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 

@@ -159,3 +159,41 @@ def test_patching_a_dump_by_blocks(tmp_path: Path, generated: Path) -> None:
         - set(groups[3][1])
     )
     assert out.read_bytes() == B.lines_bytes(expected)
+
+
+PIECES: list[B.Piece] = [(0, 5), b"-new-", (10, 3_000_000), b"", (3_000_000, 3_000_007)]
+
+
+def _expected(data: bytes) -> bytes:
+    return b"".join(p if isinstance(p, bytes) else data[p[0] : p[1]] for p in PIECES)
+
+
+@pytest.mark.parametrize("how", ["missing", "refused"])
+def test_write_pieces_without_the_kernel_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """Where ``os.copy_file_range`` does not exist (macOS) or refuses the files, the ranges
+    are read and written: the same bytes."""
+    import os
+    import random
+
+    data = random.Random(7).randbytes(3_000_007)
+    old = tmp_path / "old.bin"
+    old.write_bytes(data)
+    if how == "missing":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    else:
+
+        def refuse(*args: object) -> int:
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "copy_file_range", refuse, raising=False)
+    B.write_pieces(old, tmp_path / "new.bin", PIECES)
+    assert (tmp_path / "new.bin").read_bytes() == _expected(data)
+
+
+def test_write_pieces_says_when_the_old_file_is_short(tmp_path: Path) -> None:
+    old = tmp_path / "old.bin"
+    old.write_bytes(b"0123456789")
+    with pytest.raises(OSError):
+        B.write_pieces(old, tmp_path / "new.bin", [(0, 20)])
