@@ -46,7 +46,7 @@ class ImportResult:
     type_name: str
     out: Path
     out_rel: str
-    records: tuple[dict[str, object], ...]
+    records: tuple[Mapping[str, object], ...]
     text: bytes
     notices: tuple[str, ...]
     written: bool
@@ -287,7 +287,7 @@ def import_csv(
     # Row problems do not stop here: pass 2 reports the other rows' problems too.
 
     # Pass 2: references by id or name, then the loader's own checks on every record.
-    records: list[dict[str, object]] = []
+    records: list[Mapping[str, object]] = []
     load_notices: list[Notice] = []
     for n, data, cols in rows_data:
         failed: set[str] = set()
@@ -313,7 +313,7 @@ def import_csv(
                     failed.add(key)
                 else:
                     resolved.append(rid)
-            data[key] = resolved if isinstance(value, list) else (resolved or [None])[0]
+            data[key] = resolved if isinstance(value, list) else (resolved[0] if resolved else None)
         if "id" not in data:
             if any(p.location.line == n for p in problems.items):
                 continue  # a conferral is named after its references: they must resolve first
