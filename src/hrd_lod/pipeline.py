@@ -18,9 +18,10 @@ import pyoxigraph as ox
 
 from ._version import __version__
 from .encode import encode_dataset
-from .errors import BuildError, HrdLodError, ValidationFailed
+from .errors import BuildError, HrdLodError, UsageError, ValidationFailed
 from .export import ExportContext, FirstJob, export
 from .export.manifest import Manifest, load_manifest
+from .export.releases import hidden_records, stale_releases
 from .export.reuse import STATE_KIND as REUSE_KIND
 from .export.reuse import Reuse
 from .fsutil import staging
@@ -37,6 +38,7 @@ from .records.model import Notice, Records
 from .store import Dataset
 from .validate import Report, check_engine, validate_store
 from .validate.shapes import check_files
+from .withdrawals import withdrawn_ids
 
 Progress = Callable[[str], None]
 
@@ -173,7 +175,7 @@ def prepare(
                 cache_dir=project.cache_dir if use_cache else None,
             )
         with _timed(timings, "policy", progress):
-            public, withheld = apply_policy(records)
+            public, withheld = apply_policy(records, withdrawn_ids(project.root))
         with _timed(timings, "encode", progress):
             encoded = encode_dataset(public, meta)
     return Prepared(
@@ -276,6 +278,14 @@ def _build_everything(
 ) -> Built:
     """Build every file of the edition (the plain path)."""
     prepared = prepare(project_dir, progress=progress)
+    stale = stale_releases(prepared.project.root, hidden_records(prepared.records, prepared.public))
+    if stale:
+        raise UsageError(
+            f"release(s) {', '.join(f.name for f, _ in stale)} hold records that are now "
+            "withdrawn or restricted; a build never publishes them as they are",
+            hint="run 'hrd-lod build' or 'hrd-lod withdraw', which make those releases again "
+            "without the records (hrd_lod.workflows.amend.sync_releases in Python)",
+        )
     timings = prepared.timings
     target = Path(dist) if dist is not None else prepared.project.dist_dir
     keeper = StateKeeper(prepared.project.cache_dir, tool_version)

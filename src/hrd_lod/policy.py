@@ -4,6 +4,8 @@
   reference to it; a record whose required reference pointed only at restricted records goes
   with it (a conferral whose laureate is restricted would otherwise reveal its laureate's
   existence);
+- a record withdrawn (its id in the register of withdrawals, :mod:`hrd_lod.withdrawals`) is
+  treated exactly as a restricted one, whatever ``data/`` says about it;
 - a field marked private in the schema (telephone, e-mail, postal address) is withheld unless
   the record lists it in ``public_fields``.
 
@@ -101,14 +103,17 @@ def withhold(rec: Record, hidden: set[str] | frozenset[str]) -> tuple[Record, li
     ), items
 
 
-def apply_policy(records: Records) -> tuple[Records, Withheld]:
-    """Return the public records and what was withheld."""
+def apply_policy(
+    records: Records, withdrawn: frozenset[str] = frozenset()
+) -> tuple[Records, Withheld]:
+    """Return the public records and what was withheld (``withdrawn``: ids taken down)."""
     items: list[WithheldItem] = []
-    hidden = {r.id for r in records if r.visibility == "restricted"}
+    hidden = {r.id for r in records if r.visibility == "restricted" or r.id in withdrawn}
     for rid in sorted(hidden):
         rec = records.get(rid)
         assert rec is not None
-        items.append(WithheldItem(rec.location, rid, None, "restricted record"))
+        reason = "withdrawn record" if rid in withdrawn else "restricted record"
+        items.append(WithheldItem(rec.location, rid, None, reason))
     # Cascade: a record whose required reference pointed only at hidden records goes too.
     changed = bool(hidden)
     while changed:

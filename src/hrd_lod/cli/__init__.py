@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "release": "hrd_lod.cli.archive:release_cmd",
     "diff": "hrd_lod.cli.archive:diff_cmd",
     "status": "hrd_lod.cli.archive:status_cmd",
+    "withdraw": "hrd_lod.cli.withdraw:withdraw_cmd",
 }
 
 _HELP = {
@@ -35,6 +36,7 @@ _HELP = {
     "release": "Stamp a version, build, and keep it with a changelog in releases/.",
     "diff": "Show what changed between two builds or releases.",
     "status": "Summarise the dataset: counts, sources, gaps, validation state.",
+    "withdraw": "Take a record down from the edition, past releases and stores.",
     "build": "Build the published edition (dist/) from data/.",
     "validate": "Check data/ against the shapes without writing anything.",
     "query": "Run a SPARQL query over the built dataset or a remote endpoint.",

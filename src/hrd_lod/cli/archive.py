@@ -430,6 +430,11 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
         )
     )
     click.echo(
+        f"withdrawn: {len(st.withdrawn)}" + (" (ids and dates only)" if st.withdrawn else "")
+    )
+    for rid, rtype, day in st.withdrawn:
+        click.echo(f"  {rid} ({rtype}), {day}")
+    click.echo(
         f"without a Wikidata link: {len(st.no_wikidata)}"
         + (": " + ", ".join(i for i, _ in st.no_wikidata[:20]) if st.no_wikidata else "")
         + (" ..." if len(st.no_wikidata) > 20 else "")

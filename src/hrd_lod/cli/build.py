@@ -91,6 +91,17 @@ def build_cmd(
     from ..validate.render import render_text
 
     start = time.perf_counter()
+    if dist is None:
+        import datetime as dt
+
+        from ..workflows.amend import sync_releases
+
+        # past releases follow the policy: one holding a record now withheld is made again
+        for remade in sync_releases(project, date=dt.date.today(), progress=_progress(quiet)):
+            echo_err(
+                f"note: release {remade.version} made again without {remade.records} "
+                "record(s) now withdrawn or restricted"
+            )
     try:
         built = build(
             project,

@@ -2,13 +2,18 @@
 
 ``dist/`` is replaced by every build; released editions must outlive it, so they are kept at
 the project root and copied byte for byte into ``dist/releases/`` by every build. This module
-has the exporter for that (``write_releases``), registered before the manifest.
+has the exporter for that (``write_releases``), registered before the manifest, and tells
+which releases still hold records the policy now keeps out (``stale_releases``): those are
+made again (:mod:`hrd_lod.workflows.amend`), and a build refuses to publish them as they are.
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+from ..records.model import Records
+from ..records.schema import TYPES
 
 RELEASES = "releases"
 
@@ -22,6 +27,39 @@ def release_dirs(root: Path) -> list[Path]:
         (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
         key=lambda p: p.name,
     )
+
+
+def hidden_records(records: Records, public: Records) -> dict[str, str]:
+    """Return id -> IRI kind of every record the policy kept out of ``public``."""
+    public_ids = {r.id for r in public}
+    return {r.id: TYPES[r.type].kind for r in records if r.id not in public_ids}
+
+
+def held_by(folder: Path, hidden: dict[str, str]) -> list[str]:
+    """Return the ids of ``hidden`` records that the edition in ``folder`` holds (sorted):
+    by their per-entity files, or in an edition without them, by their IRIs in its dumps."""
+    if (folder / "id").is_dir():
+        return sorted(
+            rid
+            for rid, kind in hidden.items()
+            if (folder / "id" / kind / f"{rid}.ttl").is_file()
+            or (folder / "id" / kind / f"{rid}.html").is_file()
+        )
+    found: set[str] = set()
+    for dump in sorted(folder.glob("*.nq")):
+        data = dump.read_bytes()
+        found |= {rid for rid, kind in hidden.items() if f"/id/{kind}/{rid}>".encode() in data}
+    return sorted(found)
+
+
+def stale_releases(root: Path, hidden: dict[str, str]) -> list[tuple[Path, list[str]]]:
+    """Return the release folders that hold records now withheld, with those ids."""
+    out = []
+    for folder in release_dirs(root):
+        held = held_by(folder, hidden)
+        if held:
+            out.append((folder, held))
+    return out
 
 
 def copy_releases(root: Path, out: Path) -> None:

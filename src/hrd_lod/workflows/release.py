@@ -9,12 +9,16 @@ Steps, all or nothing:
 4. write ``releases/VERSION/``: the build (dumps, ontology, shapes), ``changes.json`` (added
    and removed triples per graph, and entities, against the previous release),
    ``CHANGES.md`` (the human summary) and a ``manifest.json`` covering every file in it;
-5. copy every release into the new build's ``releases/`` and swap it in as ``dist/``.
+5. keep what it was built from in ``release-inputs/VERSION.tar.gz`` (never published), so
+   that a later withdrawal can make the release again without the withdrawn record
+   (:mod:`.amend`);
+6. copy every release into the new build's ``releases/`` and swap it in as ``dist/``.
 Any failure restores ``data/dataset.yaml`` and removes what was written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -33,6 +37,7 @@ from ..pipeline import Built, build
 from ..project import METADATA_FILE, check_version, open_project
 from ..records.fields import FieldError
 from . import Progress
+from .amend import inputs_path, keep_inputs
 from .diff import Diff, diff_editions, empty_edition, read_edition, summary_lines, to_json
 from .files import yaml_scalar
 
@@ -128,6 +133,7 @@ def release(
     steps = 4
     work = Path(tempfile.mkdtemp(prefix=".release-", dir=project.root))
     created = False
+    kept = inputs_path(project.root, version)
     try:
         write_atomic(meta_path, stamped)
         _tick(progress, "build", 0, steps)
@@ -144,6 +150,7 @@ def release(
         with staging(target) as tmp:
             _write_release(built.dist, tmp, diff, version, date, prev[0] if prev else None)
             created = True
+        keep_inputs(project.root, version)
         _tick(progress, "dist", 3, steps)
         ctx = ExportContext(
             built.checked.store,
@@ -160,6 +167,9 @@ def release(
         write_atomic(meta_path, original)
         if created:
             shutil.rmtree(target, ignore_errors=True)
+        kept.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            kept.parent.rmdir()  # only if this release made it
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -179,8 +189,17 @@ def _tick(progress: Progress | None, label: str, done: int, total: int) -> None:
 
 
 def _write_release(
-    dist: Path, out: Path, diff: Diff, version: str, date: dt.date, previous: str | None
+    dist: Path,
+    out: Path,
+    diff: Diff,
+    version: str,
+    date: dt.date,
+    previous: str | None,
+    *,
+    amended: list[dict[str, str]] | None = None,
 ) -> None:
+    """Write the release folder ``out`` from the build in ``dist``; ``amended`` lists the
+    withdrawals (date only) that made it again."""
     for path in sorted(dist.rglob("*")):
         rel = path.relative_to(dist)
         if rel.parts[0] in (RELEASES, MANIFEST) or not path.is_file():
@@ -188,7 +207,14 @@ def _write_release(
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
-    doc = {"version": version, "date": date.isoformat(), "previous": previous, **to_json(diff)}
+    doc: dict[str, object] = {
+        "version": version,
+        "date": date.isoformat(),
+        "previous": previous,
+        **to_json(diff),
+    }
+    if amended:
+        doc["amended"] = amended
     (out / CHANGES_JSON).write_text(
         json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -200,6 +226,11 @@ def _write_release(
             + [
                 f"- {line}" if not line.startswith("  ") else f"  - {line.strip()}"
                 for line in summary_lines(diff)[1:]
+            ]
+            + [
+                f"\nAmended on {a['date']}: records were withdrawn from this release (a "
+                "takedown); every file was made again without them."
+                for a in amended or ()
             ]
         )
         + "\n"
