@@ -4,10 +4,17 @@
 other path to the linked-data app (hrd_lod.web.app: static files of dist/ with content
 negotiation). Waitress serves both with a thread pool; its limits bound header and body sizes
 and close idle or slow connections (slowloris).
+
+A running server follows the edition: pages are read from ``dist/`` as it is at each request,
+and the SPARQL endpoint is reloaded before it answers when ``dist/manifest.json`` changed (a
+build or a withdrawal swapped in a new edition), so a withdrawn record stops being served
+without a restart; requests wait while the new store loads, never answering from the old one.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +51,50 @@ class Dispatcher:
         return self.pages(environ, start_response)
 
 
+def _signature(dist: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(dist / "manifest.json")
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class FollowingEndpoint:
+    """The SPARQL endpoint over ``dist/``, made again whenever a new edition is swapped in."""
+
+    def __init__(self, dist: Path, make: Callable[[], tuple[WSGIApp, Callable[[], None]]]) -> None:
+        self.dist = dist
+        self._make = make
+        self._lock = threading.Lock()
+        self._seen = _signature(dist)
+        self.app, self._close = make()
+        self.reloads = 0
+
+    def current(self) -> WSGIApp:
+        """Return the endpoint for the edition now in ``dist/`` (reloading it if it changed)."""
+        sig = _signature(self.dist)
+        if sig == self._seen or sig is None:
+            return self.app
+        with self._lock:
+            sig = _signature(self.dist)
+            if sig != self._seen and sig is not None:
+                app, close = self._make()
+                old = self._close
+                self.app, self._close, self._seen = app, close, sig
+                self.reloads += 1
+                old()
+        return self.app
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        return self.current()(environ, start_response)
+
+    def close(self) -> None:
+        """Stop the current endpoint."""
+        self._close()
+
+
 def make_app(
     dist: Path, sparql_limits: object | None = None, cache_dir: Path | None = None
 ) -> tuple[WSGIApp, Callable[[], None]]:
@@ -58,8 +109,11 @@ def make_app(
     if not (dist / "manifest.json").is_file():
         raise UsageError(f"{dist} holds no built dataset", hint="run 'hrd-lod build' first")
     pages = LinkedDataApp(dist)
-    endpoint, close = make_endpoint(dist, sparql_limits, cache_dir)  # type: ignore[arg-type]
-    return Dispatcher(pages, endpoint), close
+    endpoint = FollowingEndpoint(
+        dist,
+        lambda: make_endpoint(dist, sparql_limits, cache_dir),  # type: ignore[arg-type]
+    )
+    return Dispatcher(pages, endpoint), endpoint.close
 
 
 def run(app: WSGIApp, host: str, port: int, limits: ServerLimits = ServerLimits()) -> None:
