@@ -8,6 +8,7 @@ returns one :class:`Built` whichever way it went.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import time
 from collections.abc import Callable, Iterator
@@ -176,6 +177,7 @@ def prepare(
             )
         with _timed(timings, "policy", progress):
             public, withheld = apply_policy(records, withdrawn_ids(project.root))
+            records = _without_notices_of_hidden(records, public)
         with _timed(timings, "encode", progress):
             encoded = encode_dataset(public, meta)
     return Prepared(
@@ -188,6 +190,28 @@ def prepare(
         timings,
         encoded.dups,
     )
+
+
+def _without_notices_of_hidden(records: Records, public: Records) -> Records:
+    """Return ``records`` without the loader's notices about records the policy kept out
+    (a notice may quote a value: nothing of a withheld record is printed)."""
+    if not records.notices or len(public) == len(records):
+        return records
+    public_ids = {r.id for r in public}
+    starts: dict[str, list[tuple[int, bool]]] = {}
+    for rec in records:
+        starts.setdefault(rec.location.file, []).append(
+            (rec.location.line or 0, rec.id not in public_ids)
+        )
+    for found in starts.values():
+        found.sort()
+
+    def hidden(notice: Notice) -> bool:
+        found = starts.get(notice.location.file, [])
+        i = bisect.bisect_right(found, (notice.location.line or 0, True)) - 1
+        return i >= 0 and found[i][1]
+
+    return Records(records.items, tuple(n for n in records.notices if not hidden(n)))
 
 
 def check(

@@ -237,3 +237,19 @@ def test_release_without_inputs_cannot_be_remade(new_project: Path) -> None:
     assert "release(s) 1.0.0 hold a record that must be withdrawn but cannot be remade" in out
     assert "nothing was changed" in out and "delete releases/VERSION" in out
     assert snapshot(new_project) == before
+
+
+def test_build_says_nothing_about_a_withdrawn_record(new_project: Path) -> None:
+    # a name not in NFC: the loader notes it, with the record's file and line
+    add_marked(new_project)
+    ex = new_project / "data" / "examples.yaml"
+    ex.write_text(ex.read_text().replace("name: Zqxmk Defender", "name: Zqxmk De\u0301fender"))
+    code, out = cli(new_project, "build")
+    assert code == 0 and "text normalised to Unicode NFC" in out
+    line = next(x for x in out.splitlines() if "NFC" in x)
+    code, out = cli(
+        new_project, "withdraw", "zqxmk-person", "--reason", "asked", "--keep-dependents"
+    )
+    assert code == 0, out
+    code, out = cli(new_project, "build")
+    assert code == 0 and line not in out and "NFC" not in out
