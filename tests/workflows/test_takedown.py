@@ -181,6 +181,15 @@ def test_no_marker_anywhere_after_a_withdrawal(
     code, out = cli(project, "build")
     assert code == 0, out
     outputs.append(out)
+    res = CliRunner().invoke(
+        main, ["publish", oxigraph.store_url, "--project", str(project), "--dry-run"]
+    )
+    assert res.exit_code == 0, res.output
+    assert any(
+        line.startswith(LONE_GRAPH) and "| DELETE |" in " ".join(line.split())
+        for line in res.output.splitlines()
+    ), res.output
+    assert "and delete 1 graph(s) it no longer has" in res.output
     pushed = publish(project, oxigraph)
     outputs.append(pushed)
     assert "deleted 1 graph(s) the edition no longer has" in pushed, pushed
