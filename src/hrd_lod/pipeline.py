@@ -239,8 +239,13 @@ def build(
     site: bool = True,
     parallel: bool | None = None,
     full: bool = False,
+    previous: Path | str | None = None,
 ) -> Built:
     """Build the published edition into ``dist/`` and return what was done.
+
+    ``previous`` is the edition whose unchanged per-entity files are linked instead of
+    rendered again (default: the one in the target folder); what the build wrote is kept for
+    the target folder either way.
 
     Without the site (``site=False``) and unless ``full``, the previous edition is patched
     for the records that changed since it was built, when it can be (the same bytes as a full
@@ -282,7 +287,9 @@ def build(
                 patched=PatchDone(done.changed_records, done.changed_subjects),
             )
     try:
-        built = _build_everything(project_dir, dist, version, progress, engine, site, parallel)
+        built = _build_everything(
+            project_dir, dist, version, progress, engine, site, parallel, previous
+        )
     except HrdLodError as exc:  # why it built everything is part of what went wrong
         for note in notes:
             exc.add_note(note)
@@ -299,6 +306,7 @@ def _build_everything(
     engine: str,
     site: bool,
     parallel: bool | None,
+    previous: Path | str | None = None,
 ) -> Built:
     """Build every file of the edition (the plain path)."""
     prepared = prepare(project_dir, progress=progress)
@@ -313,9 +321,10 @@ def _build_everything(
     timings = prepared.timings
     target = Path(dist) if dist is not None else prepared.project.dist_dir
     keeper = StateKeeper(prepared.project.cache_dir, tool_version)
+    before = Path(previous) if previous is not None else target
     reuse = Reuse(
-        target if target.is_dir() else None,
-        keeper.load_or(REUSE_KIND, target, {}) if site else {},
+        before if before.is_dir() else None,
+        keeper.load_or(REUSE_KIND, before, {}) if site else {},
         context=repr((prepared.meta, tool_version)),
     )
     ctx = ExportContext.of(

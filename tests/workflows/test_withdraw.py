@@ -197,6 +197,25 @@ def test_withdrawal_reaches_the_edition_and_every_release(new_project: Path) -> 
     assert code == 0 and "0 newly registered" in out and "0 release(s) made again" in out
 
 
+def test_remakes_link_what_did_not_change(new_project: Path) -> None:
+    from hrd_lod.workflows.withdraw import withdraw
+
+    released_twice(new_project)
+    done = withdraw(
+        new_project,
+        ["zqxmk-person"],
+        reason="asked",
+        date=__import__("datetime").date(2025, 4, 1),
+        dependents="keep",
+    )
+    assert [r.version for r in done.remade] == ["1.0.0", "1.1.0"]
+    for r in done.remade:
+        # only the pages that showed the record (its employer's, the conferral it presented,
+        # lists) are made again; every other per-entity file is the release's own, linked
+        assert r.linked > r.rendered > 0, r
+    assert done.built is not None and done.built.entity_files.linked > 0
+
+
 def test_with_dependents_withdraws_them_too(new_project: Path) -> None:
     add_marked(new_project)
     code, out = cli(

@@ -18,6 +18,7 @@ import datetime as dt
 import gzip
 import io
 import json
+import os
 import shutil
 import tarfile
 import tempfile
@@ -27,8 +28,10 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..export.releases import RELEASES, hidden_records, release_dirs, stale_releases
+from ..export.reuse import STATE_KIND as REUSE_KIND
 from ..fsutil import staging, write_atomic
-from ..pipeline import build
+from ..incremental.state import StateKeeper
+from ..pipeline import Built, build
 from ..policy import apply_policy
 from ..project import Project, load_metadata, open_project
 from ..records.load import load_records
@@ -48,6 +51,28 @@ class Remade:
 
     version: str
     records: int  # how many withheld records its files held
+    rendered: int = 0  # per-entity files made again
+    linked: int = 0  # unchanged per-entity files linked from the release as it was
+
+
+def link_or_copy(src: Path, dest: Path) -> None:
+    """Hard-link ``src`` to ``dest`` (published files are never changed in place, so an
+    edition and a release may share them), or copy it where links are not possible."""
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
+def move_reuse_state(cache_dir: Path, built: Path, now_at: list[Path]) -> None:
+    """Keep what a build into ``built`` knows of its per-entity files for the folders the
+    files now are in (``now_at``: moved or hard-linked there), and forget ``built``."""
+    keeper = StateKeeper(cache_dir)
+    state: dict[str, object] = keeper.load_or(REUSE_KIND, built, {})
+    keeper.forget(REUSE_KIND, built)
+    if state:
+        for folder in now_at:
+            keeper.save(REUSE_KIND, folder, state)
 
 
 def inputs_path(root: Path, version: str) -> Path:
@@ -132,12 +157,13 @@ def remake_releases(
     for folder in _order(project.root, list(stale)):  # a release is compared with an earlier one
         if progress:
             progress(f"remake release {folder.name}")
-        _remake(project, folder, hidden, date)
-        done.append(Remade(folder.name, len(stale[folder])))
+        built = _remake(project, folder, hidden, date)
+        files = built.entity_files
+        done.append(Remade(folder.name, len(stale[folder]), files.rendered, files.linked))
     return done
 
 
-def _remake(project: Project, folder: Path, hidden: dict[str, str], date: dt.date) -> None:
+def _remake(project: Project, folder: Path, hidden: dict[str, str], date: dt.date) -> Built:
     from .release import _write_release
 
     version = folder.name
@@ -160,11 +186,15 @@ def _remake(project: Project, folder: Path, hidden: dict[str, str], date: dt.dat
         entries = [Withdrawal(rid, types[kind], date, "withheld") for rid, kind in hidden.items()]
         (src / REGISTER).write_text("".join(entry_text(w) for w in sorted(entries)), "utf-8")
         # the parse cache of the project serves the release's files too (keyed by content)
-        records_cache = project.cache_dir / "records"
-        if records_cache.is_dir():
-            (src / ".hrd-cache").mkdir()
-            (src / ".hrd-cache" / "records").symlink_to(records_cache.resolve())
-        built = build(src, dist=work / "dist")
+        # the project's parse cache serves the release's files too (keyed by content), and
+        # its state knows the release's per-entity files: unchanged ones are linked, not
+        # rendered again
+        (src / ".hrd-cache").mkdir()
+        for name in ("records", "state"):
+            shared = project.cache_dir / name
+            shared.mkdir(parents=True, exist_ok=True)
+            (src / ".hrd-cache" / name).symlink_to(shared.resolve())
+        built = build(src, dist=work / "dist", previous=folder)
         prev_name = doc.get("previous")
         previous = project.root / RELEASES / str(prev_name) if prev_name else None
         if previous is not None and not (previous / "manifest.json").is_file():
@@ -183,8 +213,10 @@ def _remake(project: Project, folder: Path, hidden: dict[str, str], date: dt.dat
                 str(prev_name) if prev_name else None,
                 amended=amended,
             )
+        move_reuse_state(project.cache_dir, work / "dist", [folder])
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return built
 
 
 def sync_releases(

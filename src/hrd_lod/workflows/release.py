@@ -37,7 +37,7 @@ from ..pipeline import Built, build
 from ..project import METADATA_FILE, check_version, open_project
 from ..records.fields import FieldError
 from . import Progress
-from .amend import inputs_path, keep_inputs
+from .amend import inputs_path, keep_inputs, link_or_copy, move_reuse_state
 from .diff import Diff, diff_editions, empty_edition, read_edition, summary_lines, to_json
 from .files import yaml_scalar
 
@@ -162,6 +162,9 @@ def release(
         copy_releases(project.root, built.dist)
         write_manifest(ctx, built.dist)
         swap_in(built.dist, project.dist_dir)
+        # the per-entity files now in dist/ and (linked) in the release are known again:
+        # the next build, and a remake of the release, link those that did not change
+        move_reuse_state(project.cache_dir, work / "dist", [project.dist_dir, target])
         _tick(progress, "done", 4, steps)
     except BaseException:
         write_atomic(meta_path, original)
@@ -206,7 +209,7 @@ def _write_release(
             continue
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
+        link_or_copy(path, dest)
     doc: dict[str, object] = {
         "version": version,
         "date": date.isoformat(),
