@@ -272,3 +272,41 @@ def test_build_says_nothing_about_a_withdrawn_record(new_project: Path) -> None:
     assert code == 0, out
     code, out = cli(new_project, "build")
     assert code == 0 and line not in out and "NFC" not in out
+
+
+def test_withdrawing_a_source_takes_what_rests_on_it_alone(new_project: Path) -> None:
+    ex = new_project / "data" / "examples.yaml"
+    ex.write_text(
+        ex.read_text()
+        + """
+- id: second-source
+  type: Source
+  name: A second page
+  publisher: example-foundation
+  url: https://example.org/second
+  retrieved: 2025-03-01
+  sources: [example-source]
+
+- id: only-from-second
+  type: Place
+  name: Secondtown
+  sources: [second-source]
+
+- id: from-both
+  type: Place
+  name: Bothtown
+  sources: [example-source, second-source]
+"""
+    )
+    code, out = cli(new_project, "withdraw", "second-source", "--reason", "unsafe page")
+    assert code == 2, out
+    assert "only-from-second (Place): cannot stand without it (sources)" in out
+    assert "from-both (Place): refers to it in sources" in out
+    code, out = cli(
+        new_project, "withdraw", "second-source", "--reason", "unsafe page", "--keep-dependents"
+    )
+    assert code == 0, out  # never a failed build: the place read only from it goes with it
+    dist = new_project / "dist"
+    assert not (dist / "id/place/only-from-second.ttl").exists()
+    assert (dist / "id/place/from-both.ttl").is_file()
+    assert b"second-source" not in (dist / "ds.nq").read_bytes()

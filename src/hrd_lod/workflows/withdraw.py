@@ -97,7 +97,7 @@ def dependents_of(records: Records, ids: set[str], already: frozenset[str]) -> l
         assert rec is not None
         if item.field is None and rid not in public_after and before.get(rid) is not None:
             why = item.reason.removeprefix("its ").split("'")
-            fields: tuple[str, ...] = (why[1],) if len(why) > 1 else ()
+            fields: tuple[str, ...] = (why[1],) if len(why) > 1 else ("sources",)
             out[rid] = Dependent(rid, rec.type, True, fields)
         elif item.field is not None and not (rid in out and out[rid].needs):
             prev = out.get(rid)
