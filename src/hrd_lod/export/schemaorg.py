@@ -141,7 +141,9 @@ class SchemaOrgMapper:
 
     def text(self, values: tuple[Value, ...]) -> list[str]:
         """Return plain strings, preferring the dataset language where a value has several."""
-        by_lang = [v for v in values if isinstance(v, LangString) and v.lang == self.language]
+        by_lang: list[Value] = [
+            v for v in values if isinstance(v, LangString) and v.lang == self.language
+        ]
         chosen = by_lang or list(values)
         return [v.value if isinstance(v, LangString) else str(v) for v in chosen]
 
@@ -213,11 +215,12 @@ class SchemaOrgMapper:
         for prop in sorted(props):
             # a record may link twice (a quotation about and spoken at the same conferral)
             seen: set[str] = set()
-            values = [
-                v
-                for v in props[prop]
-                if not ((key := json.dumps(v, sort_keys=True)) in seen or seen.add(key))
-            ]
+            values: list[object] = []
+            for v in props[prop]:
+                key = json.dumps(v, sort_keys=True)
+                if key not in seen:
+                    seen.add(key)
+                    values.append(v)
             if values:
                 doc[prop] = _one_or_many(values)
         return doc
