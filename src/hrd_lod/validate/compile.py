@@ -163,14 +163,52 @@ class Check:
     messages: tuple[str, ...]
     hint: str | None
     has_value: bool = True
-    #: datatype: the sh:datatype IRI; pattern: (pattern, flags)
-    param: object = None
+    #: ROW_DATATYPE: the sh:datatype IRI the candidates are checked against
+    datatype: rdflib.URIRef | None = None
+    #: ROW_PATTERN: the sh:pattern and the sh:flags (as Python's re reads them)
+    pattern: tuple[str, str] | None = None
     #: SPARQL constraints: the messages of the constraint node and the variable names
     extra_messages: tuple[str, ...] = ()
     is_node_shape: bool = False
     order: int = 0
     #: the predicates whose values the check reads; None: it may read any
     predicates: frozenset[str] | None = frozenset()
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What every check of one shape shares: severity, path, shape name, messages, hint."""
+
+    severity: str
+    path: str | None
+    shape: str
+    messages: tuple[str, ...]
+    hint: str | None
+
+    def check(
+        self,
+        query: str,
+        kind: str,
+        component: str,
+        *,
+        has_value: bool = True,
+        datatype: rdflib.URIRef | None = None,
+        pattern: tuple[str, str] | None = None,
+    ) -> Check:
+        """Return the check of one constraint of this shape."""
+        return Check(
+            query,
+            kind,
+            severity=self.severity,
+            path=self.path,
+            component=component,
+            shape=self.shape,
+            messages=self.messages,
+            hint=self.hint,
+            has_value=has_value,
+            datatype=datatype,
+            pattern=pattern,
+        )
 
 
 @dataclass(frozen=True)
@@ -184,6 +222,11 @@ class Focus:
 
     join: str
     test: str
+
+
+def _order(node: rdflib.term.Node) -> str:
+    """Return a sort key for RDF terms: their N-Triples form (distinct for distinct terms)."""
+    return node.n3()
 
 
 def _local(iri: str) -> str:
@@ -246,7 +289,7 @@ class _Compiler:
         return severity, messages, (str(hint) if hint is not None else None)
 
     def check_params(self, node: rdflib.term.Node, allowed: set[rdflib.URIRef]) -> None:
-        for p in sorted(set(self.g.predicates(node, None))):
+        for p in sorted(set(self.g.predicates(node, None)), key=_order):
             if p in _DESCRIPTIVE or p in allowed:
                 continue
             if str(p).startswith(str(SH)):
@@ -261,7 +304,7 @@ class _Compiler:
         """Return the focus nodes of a shape in SPARQL, or None if it has no targets."""
         parts: list[str] = []
         tests: list[str] = []
-        classes = sorted(self.g.objects(node, SH.targetClass))
+        classes = sorted(self.g.objects(node, SH.targetClass), key=_order)
         if self.implicit_class(node):
             classes.append(node)
         if any(not isinstance(c, rdflib.URIRef) for c in classes):
@@ -278,7 +321,7 @@ class _Compiler:
                 f"EXISTS {{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {sparql_term(c)} }}"
                 for c in classes
             ]
-        nodes = sorted(self.g.objects(node, SH.targetNode))
+        nodes = sorted(self.g.objects(node, SH.targetNode), key=_order)
         if nodes:
             if any(isinstance(n, rdflib.BNode) for n in nodes):
                 self.refuse(node, "targetNode that is a blank node")
@@ -290,7 +333,7 @@ class _Compiler:
             (SH.targetSubjectsOf, "?this {p} ?hrdlodX"),
             (SH.targetObjectsOf, "?hrdlodX {p} ?this"),
         ):
-            for p in sorted(self.g.objects(node, pred)):
+            for p in sorted(self.g.objects(node, pred), key=_order):
                 if not isinstance(p, rdflib.URIRef):
                     self.refuse(node, f"{_local(str(pred))} that is not an IRI")
                     return None
@@ -367,9 +410,7 @@ class _Compiler:
         if not messages and self._has_constraints(shape, node=False):
             self.refuse(shape, "no sh:message (pyshacl's generated message is not reproduced)")
         p = sparql_term(path)
-        base = dict(
-            severity=severity, path=str(path), shape=self.name(shape), messages=messages, hint=hint
-        )
+        base = Origin(severity, str(path), self.name(shape), messages, hint)
         for pred, comp, op in (
             (SH.minCount, "MinCountConstraintComponent", "<"),
             (SH.maxCount, "MaxCountConstraintComponent", ">"),
@@ -396,7 +437,7 @@ class _Compiler:
                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {n}) }} "
                     f"FILTER({focus.test}) }}"
                 )
-            self.checks.append(Check(q, ROW_PLAIN, component=comp, has_value=False, **base))
+            self.checks.append(base.check(q, ROW_PLAIN, comp, has_value=False))
         unique = self.one(shape, SH.uniqueLang)
         if unique is not None:
             if not isinstance(unique, rdflib.Literal) or not isinstance(unique.value, bool):
@@ -411,13 +452,7 @@ class _Compiler:
                     f"FILTER({focus.test}) }}"
                 )
                 self.checks.append(
-                    Check(
-                        q,
-                        ROW_PLAIN,
-                        component="UniqueLangConstraintComponent",
-                        has_value=False,
-                        **base,
-                    )
+                    base.check(q, ROW_PLAIN, "UniqueLangConstraintComponent", has_value=False)
                 )
         self.value_checks(shape, focus, p, str(path), severity, messages, hint)
 
@@ -432,9 +467,7 @@ class _Compiler:
         hint: str | None,
     ) -> None:
         """Compile the constraints that test each value node on its own (p: None for the node)."""
-        base = dict(
-            severity=severity, path=path, shape=self.name(shape), messages=messages, hint=hint
-        )
+        base = Origin(severity, path, self.name(shape), messages, hint)
 
         def rows(cond: str) -> str:
             if p is None:
@@ -468,15 +501,12 @@ class _Compiler:
 
         kind = self.one(shape, SH.nodeKind)
         if kind is not None:
-            if kind not in _NODE_KIND_FAILS:
+            if not isinstance(kind, rdflib.URIRef) or kind not in _NODE_KIND_FAILS:
                 self.refuse(shape, f"nodeKind {kind}")
             else:
                 self.checks.append(
-                    Check(
-                        rows(_NODE_KIND_FAILS[kind]),
-                        ROW_PLAIN,  # type: ignore[index]
-                        component="NodeKindConstraintComponent",
-                        **base,
+                    base.check(
+                        rows(_NODE_KIND_FAILS[kind]), ROW_PLAIN, "NodeKindConstraintComponent"
                     )
                 )
         dtype = self.one(shape, SH.datatype)
@@ -485,12 +515,11 @@ class _Compiler:
                 self.refuse(shape, "datatype that is not an IRI")
             else:
                 self.checks.append(
-                    Check(
+                    base.check(
                         rows(f"!({_datatype_fast_ok(dtype)})"),
                         ROW_DATATYPE,
-                        component="DatatypeConstraintComponent",
-                        param=dtype,
-                        **base,
+                        "DatatypeConstraintComponent",
+                        datatype=dtype,
                     )
                 )
         patterns = list(self.g.objects(shape, SH.pattern))
@@ -513,35 +542,32 @@ class _Compiler:
             if flags:
                 cond += ' || REGEX(STR(?v), "[^\\\\x00-\\\\x7F]")'
             self.checks.append(
-                Check(
-                    rows(cond),
-                    ROW_PATTERN,
-                    component="PatternConstraintComponent",
-                    param=(text, flags),
-                    **base,
+                base.check(
+                    rows(cond), ROW_PATTERN, "PatternConstraintComponent", pattern=(text, flags)
                 )
             )
         for cls in sorted(self.g.objects(shape, SH["class"]), key=str):
             if not isinstance(cls, rdflib.URIRef):
                 self.refuse(shape, "class that is not an IRI")
                 continue
-            self.checks.append(
-                Check(without([cls]), ROW_PLAIN, component="ClassConstraintComponent", **base)
-            )
+            self.checks.append(base.check(without([cls]), ROW_PLAIN, "ClassConstraintComponent"))
         for lst in sorted(self.g.objects(shape, SH["or"]), key=str):
             members = list(rdflib.collection.Collection(self.g, lst))
             tests = [self.or_member(shape, m) for m in members]
             if not members or any(t is None for t in tests):
                 continue
-            single = [list(self.g.objects(m, SH["class"])) for m in members]
+            single = [
+                [c for c in self.g.objects(m, SH["class"]) if isinstance(c, rdflib.URIRef)]
+                for m in members
+            ]
             if all(
                 len(c) == 1 and (m, SH.nodeKind, None) not in self.g
                 for m, c in zip(members, single, strict=True)
             ):
-                query = without([c[0] for c in single])  # type: ignore[misc]
+                query = without([c[0] for c in single])
             else:
                 query = rows("!(" + " || ".join(f"({t})" for t in tests) + ")")
-            self.checks.append(Check(query, ROW_PLAIN, component="OrConstraintComponent", **base))
+            self.checks.append(base.check(query, ROW_PLAIN, "OrConstraintComponent"))
 
     def or_member(self, shape: rdflib.term.Node, member: rdflib.term.Node) -> str | None:
         """Return a SPARQL test that ?v conforms to one member of an sh:or list."""
@@ -561,10 +587,10 @@ class _Compiler:
                 return None
             tests.append(_class_test(cls))
         for kind in self.g.objects(member, SH.nodeKind):
-            if kind not in _NODE_KIND_PASSES:
+            if not isinstance(kind, rdflib.URIRef) or kind not in _NODE_KIND_PASSES:
                 self.refuse(shape, f"or member nodeKind {kind}")
                 return None
-            tests.append(_NODE_KIND_PASSES[kind])  # type: ignore[index]
+            tests.append(_NODE_KIND_PASSES[kind])
         return " && ".join(sorted(tests))
 
     # -- SHACL-SPARQL ------------------------------------------------------------------------

@@ -168,9 +168,9 @@ def _run_check(store: ox.Store, check: Check, out: list[Result]) -> None:
     for row in solutions:
         focus = to_rdflib_term(row["this"])
         value = to_rdflib_term(row["v"]) if check.has_value else None
-        if check.kind == ROW_DATATYPE and _datatype_ok(value, check.param):  # type: ignore[arg-type]
+        if check.datatype is not None and value is not None and _datatype_ok(value, check.datatype):
             continue
-        if check.kind == ROW_PATTERN and _pattern_ok(value, *check.param):  # type: ignore[arg-type, misc]
+        if check.pattern is not None and value is not None and _pattern_ok(value, *check.pattern):
             continue
         assert check.kind in (ROW_PLAIN, ROW_DATATYPE, ROW_PATTERN)
         out.append(_result(check, focus, value))
