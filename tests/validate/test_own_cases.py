@@ -68,7 +68,8 @@ ex:HasPrefix a sh:ConstraintComponent ;
     sh:parameter [ sh:path ex:prefix ] ;
     sh:propertyValidator [ a sh:SPARQLSelectValidator ;
         sh:message "{?value} does not start with {$prefix}" ;
-        sh:select "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (!STRSTARTS(STR(?value), $prefix)) }" ] .
+        sh:select '''SELECT $this ?value WHERE { $this $PATH ?value .
+            FILTER (!STRSTARTS(STR(?value), $prefix)) }''' ] .
 ex:S a sh:NodeShape ; sh:targetClass ex:Thing ;
     sh:property ex:S-code .
 ex:S-code sh:path ex:code ; ex:prefix "HR-" ; sh:message "bad code" .
@@ -89,8 +90,9 @@ ex:a a ex:Thing ; ex:n 2 .
 ex:b a ex:Thing ; ex:n 3 .
 """
 
-DERIVED = f"""
-ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property ex:S-i, ex:S-b, ex:S-nn, ex:S-t, ex:S-d .
+DERIVED = """
+ex:S a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property ex:S-i, ex:S-b, ex:S-nn, ex:S-t, ex:S-d .
 ex:S-i sh:path ex:i ; sh:datatype xsd:int ; sh:message "not an int" .
 ex:S-b sh:path ex:b ; sh:datatype xsd:byte ; sh:message "not a byte" .
 ex:S-nn sh:path ex:nn ; sh:datatype xsd:nonNegativeInteger ; sh:message "not nni" .
@@ -98,7 +100,8 @@ ex:S-t sh:path ex:t ; sh:datatype xsd:boolean ; sh:message "not a boolean" .
 ex:S-d sh:path ex:d ; sh:datatype xsd:decimal ; sh:message "not a decimal" .
 ex:good a ex:Thing ; ex:i "01"^^xsd:int ; ex:b "5"^^xsd:byte ; ex:nn "7"^^xsd:nonNegativeInteger ;
     ex:t "1"^^xsd:boolean ; ex:d "1.0"^^xsd:decimal .
-ex:bad a ex:Thing ; ex:i "2"^^xsd:integer ; ex:b "300"^^xsd:byte ; ex:nn "-1"^^xsd:nonNegativeInteger .
+ex:bad a ex:Thing ; ex:i "2"^^xsd:integer ; ex:b "300"^^xsd:byte ;
+    ex:nn "-1"^^xsd:nonNegativeInteger .
 """
 
 FLAG_S = """
@@ -201,7 +204,9 @@ def test_own_case(engine: str, case: Own) -> None:
     ontology = rdflib.Graph()
     try:
         if engine == "fast-results":
-            results = validate_fast(store, shapes, ontology, written=written, require_messages=False)
+            results = validate_fast(
+                store, shapes, ontology, written=written, require_messages=False
+            )
             used, reason = "fast", None
         else:
             results, used, reason = run_engine(engine, store, shapes, ontology, written=written)
