@@ -119,8 +119,8 @@ class SparqlEndpoint:
             dataset = open_dist(Path(source))
             base = dataset.base_iri
             if cache_dir is None:
-                self._tmp = Path(tempfile.mkdtemp(prefix="hrd-lod-sparql-"))
-            folder = ensure_disk_store(dataset, cache_dir or self._tmp)
+                cache_dir = self._tmp = Path(tempfile.mkdtemp(prefix="hrd-lod-sparql-"))
+            folder = ensure_disk_store(dataset, cache_dir)
             self.title = title if title != "hrd-lod dataset" else f"dataset {dataset.id}"
         self._prefixes = tuple(sorted(V.PREFIXES.items()))
         self._example = _example(base)

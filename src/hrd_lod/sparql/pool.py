@@ -8,6 +8,7 @@ A request waits a bounded time for a free worker and otherwise gets "busy".
 
 from __future__ import annotations
 
+import io
 import logging
 import multiprocessing as mp
 import queue
@@ -56,26 +57,17 @@ class ResultTooLarge(Exception):
     """The serialised result passed the byte limit."""
 
 
-class _Bounded:
-    """A binary writer that refuses to grow past a limit (serialisers stream into it)."""
+class _Bounded(io.BytesIO):
+    """A binary buffer that refuses to grow past a limit (serialisers stream into it)."""
 
     def __init__(self, limit: int) -> None:
+        super().__init__()
         self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
 
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise ResultTooLarge(self.size)
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+    def write(self, data: Any) -> int:  # noqa: D102 (io.BytesIO's)
+        if self.tell() + len(data) > self.limit:
+            raise ResultTooLarge(self.tell() + len(data))
+        return super().write(data)
 
 
 def execute(store: Any, job: Job) -> Answer:
