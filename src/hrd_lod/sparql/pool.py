@@ -34,6 +34,10 @@ class Job:
     graph_format: str = "turtle"
     max_bytes: int = 16 * 1024 * 1024
     prefixes: tuple[tuple[str, str], ...] = ()
+    #: the request gave a dataset (default-graph-uri, named-graph-uri): exactly those graphs
+    dataset_given: bool = False
+    #: the base of relative IRIs in the query (the request URL)
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ def execute(store: Any, job: Job) -> Answer:
             job.query,
             default_graphs=list(job.default_graphs),
             named_graphs=list(job.named_graphs),
+            dataset_given=job.dataset_given,
+            base_iri=job.base_iri,
         )
         out = _Bounded(job.max_bytes)
         if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
@@ -91,7 +97,7 @@ def execute(store: Any, job: Job) -> Answer:
             result.serialize(out, format=fmt)
             media = fmt.media_type
         else:
-            g = GRAPH_FORMATS[job.graph_format]
+            g = {**GRAPH_FORMATS, "rdfxml": ox.RdfFormat.RDF_XML}[job.graph_format]
             prefixes = dict(job.prefixes) if g == ox.RdfFormat.TURTLE else None
             ox.serialize(iter(result), out, format=g, prefixes=prefixes)
             media = g.media_type
