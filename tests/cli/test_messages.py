@@ -99,3 +99,15 @@ def test_a_reference_to_the_wrong_type_uses_the_right_article(project: Path) -> 
         "data/c.yaml:4 (field 'award'): 'c' is an AwardConferral, but 'award' takes an Award",
         "    hint: give the id of an Award record here",
     ]
+
+
+def test_a_query_name_in_a_project_without_queries_says_where_to_save_one(project: Path) -> None:
+    assert run("build", "-q", "-p", str(project)).exit_code == 0
+    res = run("query", "quotations", "-p", str(project), "--no-cache")
+    assert res.exit_code == 2
+    folder = project / "queries"
+    assert res.output.splitlines() == [
+        f"Error: no query named 'quotations' in {folder}",
+        f"  hint: save the query as {folder}/quotations.rq (hrd-lod init writes starter "
+        "queries there), pass the SPARQL text in quotes, or use --file FILE",
+    ]

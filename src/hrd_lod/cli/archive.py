@@ -77,7 +77,8 @@ def init_cmd(directory: Path, date: str | None, title: str | None, debug: bool) 
     """Create a new dataset project in DIRECTORY (which must be new or empty).
 
     Writes data/dataset.yaml to fill in, one commented example record of each type citing an
-    example source with its archived file, and a README. 'hrd-lod build' works in it at once.
+    example source with its archived file, starter queries in queries/, and a README.
+    'hrd-lod build' works in it at once, then 'hrd-lod query laureates-by-year'.
     """
     from ..workflows.init import init_project
 
@@ -88,6 +89,10 @@ def init_cmd(directory: Path, date: str | None, title: str | None, debug: bool) 
     click.echo(
         f"next: fill in {result.root}/data/dataset.yaml, then run "
         f"'hrd-lod build --project {result.root}'"
+    )
+    click.echo(
+        f"then: 'hrd-lod query laureates-by-year --project {result.root}' runs a starter "
+        "query from queries/; 'hrd-lod fields' lists the record types and what each takes"
     )
 
 
