@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -111,3 +112,76 @@ def test_a_query_name_in_a_project_without_queries_says_where_to_save_one(projec
         f"  hint: save the query as {folder}/quotations.rq (hrd-lod init writes starter "
         "queries there), pass the SPARQL text in quotes, or use --file FILE",
     ]
+
+
+def test_status_says_what_is_publishable(project: Path) -> None:
+    code, out = lines(project, "status")
+    assert code == 0
+    assert "to publish: 7 records, 35 quads (what 'hrd-lod build' writes)" in "\n".join(out)
+    assert not any(line.startswith("published:") for line in out)
+    write(
+        project / "data" / "c.yaml", CONFERRAL.replace("year: 2020", "year: 2020\ndate: 2019-01-01")
+    )
+    code, out = lines(project, "status")
+    assert code == 1
+    publish = next(line for line in out if line.startswith("to publish"))
+    assert publish.startswith("to publish once valid: 8 records, ")
+    assert publish.endswith("quads (nothing can be published until the 1 violation(s) are fixed)")
+    assert out[-2:] == [
+        "validation: NOT valid: 1 violation(s), 0 warning(s)",
+        "to do: run 'hrd-lod validate' to see each violation, where it is and how to fix it",
+    ]
+
+
+def test_release_dates_are_explained_and_guarded(project: Path) -> None:
+    issued = "2020-01-01"
+    meta = (project / "data" / "dataset.yaml").read_text("utf-8")
+    assert f"issued: {issued}" in meta
+    code, out = lines(project, "release", "1.0.0", "--date", "2019-12-31")
+    assert code == 2
+    assert out == [
+        f"Error: the release date 2019-12-31 is before the dataset was first published: "
+        f"'issued' is {issued} in data/dataset.yaml",
+        f"  hint: date the release {issued} or later (--date {issued}, or leave --date out for "
+        "today), or correct 'issued' in data/dataset.yaml if the dataset was published earlier",
+    ]
+    future = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    code, out = lines(project, "release", "1.0.0", "--date", future)
+    assert code == 2
+    assert out[0].startswith(f"Error: the release date {future} is in the future (today is ")
+    assert out[1].endswith(f"pass --force to date it {future} anyway")
+    assert not (project / "releases").exists()
+    code, out = lines(project, "release", "1.0.0", "--date", future, "--force")
+    assert code == 0, out
+    code, out = lines(project, "release", "1.0.1")
+    assert code == 2
+    assert out[0].startswith("Error: the release date ")
+    assert out[0].endswith(f"is before that of the previous release 1.0.0 ({future})")
+    assert out[1] == (
+        f"  hint: releases are dated in order: give --date {future} or later "
+        f"(with --force until {future}: release 1.0.0 is dated in the future)"
+    )
+
+
+def test_modified_before_issued_says_which_is_which(project: Path) -> None:
+    meta = project / "data" / "dataset.yaml"
+    text = meta.read_text("utf-8")
+    meta.write_text(text.replace("modified: 2020-06-01", "modified: 2019-01-01"), "utf-8")
+    code, out = lines(project, "validate")
+    assert code == 2
+    assert out[1].endswith(
+        "(field 'modified'): 'modified' (2019-01-01) is before 'issued' (2020-01-01)"
+    )
+    assert out[2] == (
+        "    hint: 'issued' is the day the dataset was first published and 'modified' the day of "
+        "this version: make 'modified' that day or later, or correct 'issued'"
+    )
+
+
+def test_release_progress_names_the_stages_without_counters(project: Path) -> None:
+    res = CliRunner().invoke(main, ["release", "1.0.0", "--date", "2020-06-01", "-p", str(project)])
+    assert res.exit_code == 0, res.output
+    stages = [line for line in res.output.splitlines() if line.startswith("... ")]
+    assert stages[:3] == ["... load", "... policy", "... encode"]
+    assert stages[-3:] == ["... changelog", "... release folder releases/1.0.0", "... dist"]
+    assert not any("(" in line for line in stages)
