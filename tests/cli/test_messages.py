@@ -185,3 +185,16 @@ def test_release_progress_names_the_stages_without_counters(project: Path) -> No
     assert stages[:3] == ["... load", "... policy", "... encode"]
     assert stages[-3:] == ["... changelog", "... release folder releases/1.0.0", "... dist"]
     assert not any("(" in line for line in stages)
+
+
+def test_import_messages_use_the_right_article(project: Path, tmp_path: Path) -> None:
+    table = write(
+        tmp_path / "c.csv",
+        "year,award,laureate,source\n2021,example-award-2020,example-award,doc\n",
+    )
+    res = run("import", "csv", str(table), "--type", "AwardConferral", "-p", str(project))
+    assert res.exit_code == 2
+    assert (
+        "'example-award-2020' is an AwardConferral, not an Award" in res.output
+        and "'example-award' is an Award, not a Person or Organization" in res.output
+    ), res.output
