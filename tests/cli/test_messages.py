@@ -198,3 +198,14 @@ def test_import_messages_use_the_right_article(project: Path, tmp_path: Path) ->
         "'example-award-2020' is an AwardConferral, not an Award" in res.output
         and "'example-award' is an Award, not a Person or Organization" in res.output
     ), res.output
+
+
+def test_a_sparql_pattern_missing_its_object_in_plain_words(project: Path) -> None:
+    assert run("build", "-q", "-p", str(project)).exit_code == 0
+    res = run("query", "SELECT * WHERE { ?s ?p }", "-p", str(project), "--no-cache")
+    assert res.exit_code == 2
+    assert res.output.splitlines()[:2] == [
+        "Error: SPARQL syntax error at query:1:25: the triple pattern '?s ?p' has no object: "
+        "a pattern is a subject, a predicate and an object, e.g. '?s ?p ?value'",
+        "  (the parser: expected one of LATERAL, SERVICE, [_])",
+    ]
