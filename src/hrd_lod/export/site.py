@@ -64,6 +64,16 @@ def _local(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
 
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def _term(node: object) -> Term:
+    """Return a subject or object as a plain term (the union holds no RDF-star triples)."""
+    if isinstance(node, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return node
+    raise TypeError(f"unexpected quoted triple {node!r} in the union")
+
+
 def template_env() -> jinja2.Environment:
     """Return the Jinja2 environment of the site (autoescaping HTML and XML)."""
     return jinja2.Environment(
@@ -197,9 +207,9 @@ class Site:
         for f in outgoing:
             p = f.triple.predicate.value
             if p == V.RDF_TYPE:
-                types.append(curie(f.triple.object.value))
+                types.append(curie(_term(f.triple.object).value))
                 continue
-            shown = self.value(f.triple.object, root)
+            shown = self.value(_term(f.triple.object), root)
             src = self.sources(f, root)
             if p == V.schema("description"):
                 descriptions.append({"text": shown.text, "sources": src})
@@ -211,7 +221,7 @@ class Site:
         incoming = []
         derivations = []
         for f in self.index.incoming(iri):
-            s = f.triple.subject.value
+            s = _term(f.triple.subject).value
             if s.startswith(iri + "#"):
                 derivations.extend(self._derivation(s))
                 continue
@@ -270,9 +280,9 @@ class Site:
         for f in self.index.outgoing(node):
             p = f.triple.predicate.value
             if p == V.hrd("derivedProperty"):
-                props.append(self.predicate_label(f.triple.object.value))
+                props.append(self.predicate_label(_term(f.triple.object).value))
             elif p == V.hrd("derivationMethod"):
-                methods.append(f.triple.object.value)
+                methods.append(_term(f.triple.object).value)
         return [
             {"label": ", ".join(sorted(props)) or "value", "method": m} for m in sorted(methods)
         ]
@@ -381,7 +391,7 @@ class Site:
         self.render(
             "ontology.html",
             "ontology/index.html",
-            **self.common("../", doc["title"]),
+            **self.common("../", str(doc["title"])),
             files=files,
             **{k: v for k, v in doc.items() if k != "title"},
         )
@@ -455,6 +465,11 @@ _KINDS = [
 ]
 
 
+def _node_key(node: object) -> tuple[str, str]:
+    """Sort rdflib nodes as rdflib does (by kind, then text) without comparing across kinds."""
+    return (type(node).__name__, str(node))
+
+
 def ontology_doc(files: list[Path]) -> dict[str, object]:
     """Return the template variables documenting the ontology (terms in the hrd namespace)."""
     import rdflib
@@ -485,7 +500,7 @@ def ontology_doc(files: list[Path]) -> dict[str, object]:
         href = iri if iri.startswith(("http://", "https://")) else None
         return [{"text": curie(iri), "href": href}]
 
-    onto = next(iter(sorted(g.subjects(R(V.RDF_TYPE), R(V.OWL + "Ontology")))), None)
+    onto = next(iter(sorted(g.subjects(R(V.RDF_TYPE), R(V.OWL + "Ontology")), key=str)), None)
     sections = []
     done: set[str] = set()
     for title, classes in _KINDS:
@@ -504,7 +519,7 @@ def ontology_doc(files: list[Path]) -> dict[str, object]:
                 (V.RDFS + "range", "range"),
                 *_ALIGNMENTS,
             ]:
-                vals = [v for o in sorted(g.objects(s, R(p))) for v in ref(o)]
+                vals = [v for o in sorted(g.objects(s, R(p)), key=_node_key) for v in ref(o)]
                 if vals:
                     rows.append({"label": label, "vals": vals})
             terms.append(
