@@ -125,8 +125,11 @@ def test_head_and_methods(client: Client) -> None:
 def test_security_headers_everywhere(client: Client) -> None:
     for path in (JMG, "/", "/nope", "/hrd.ttl"):
         r = client.get(path)
-        assert "default-src 'none'" in r.headers["Content-Security-Policy"]
-        assert "script-src" not in r.headers["Content-Security-Policy"]
+        csp = r.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in csp
+        # scripts only from the site itself (the search and SPARQL pages), never inline
+        assert "script-src 'self';" in csp and "unsafe-inline" not in csp.split("style-src")[0]
+        assert "frame-ancestors 'none'" in csp
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         assert r.headers["Referrer-Policy"] == "no-referrer"
 

@@ -52,12 +52,13 @@ VARIANTS: list[tuple[str, str]] = [
     ("application/n-triples", ".nt"),
 ]
 SECURITY_HEADERS = {
-    # Pages carry their own meta CSP (inline CSS allowed by hash); this header is the outer
-    # bound: never scripts, frames, plugins or forms, styles only inline or from here.
+    # Pages carry their own meta CSP (inline CSS allowed by hash, scripts only on the search
+    # and SPARQL pages); this header is the outer bound: scripts, data requests and forms only
+    # from here, never frames or plugins, styles only inline or from here.
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self'; base-uri 'none'; form-action 'none'; "
-        "frame-ancestors 'none'"
+        "default-src 'none'; script-src 'self'; connect-src 'self'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
