@@ -79,7 +79,7 @@ def test_chromium_reads_the_embedded_json_ld(driver, server: Server, hostile: Bu
         blocks = driver.execute_script(READ_BLOCKS)
         assert len(blocks) == 1, path
         data = json.loads(blocks[0])
-        assert (data["@type"], data["name"]) == (typ, name)
+        assert (data["@type"], data["name"]["@value"]) == (typ, name)
         assert data["@context"] == "https://schema.org"
         assert driver.find_element("tag name", "h1").text == name.strip()
         # nothing in the data ran: no script element but the data block, no alert opened

@@ -89,7 +89,7 @@ def test_pages_forbid_scripts_and_hostile_text_stays_text(hostile: Built) -> Non
     assert doc.xpath("//h1")[0].text_content() == HOSTILE
     (block,) = doc.xpath('//script[@type="application/ld+json"]')
     embedded = json.loads(block.text)
-    assert embedded["name"] == HOSTILE
+    assert embedded["name"] == {"@value": HOSTILE, "@language": "en"}
     assert embedded == json.loads(page.with_name("hostile-org.schema.jsonld").read_text("utf-8"))
     # the hostile title of the dataset is text in every page's <title>
     assert "</title><script>alert(7)</script>" in doc.xpath("//title")[0].text_content()
