@@ -229,9 +229,7 @@ def test_canonical_link_names_the_entity_iri(client: Client, built: Built) -> No
     assert html.count('rel="canonical"') == 1 and f'<link rel="canonical" href="{iri}">' in html
 
 
-def test_well_known_void_answers_with_the_dataset_description(
-    client: Client, built: Built
-) -> None:
+def test_well_known_void_answers_with_the_dataset_description(client: Client, built: Built) -> None:
     r = client.get("/.well-known/void")
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
     assert r.data == (built.dist / "void.ttl").read_bytes()
