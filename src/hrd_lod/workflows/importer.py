@@ -32,7 +32,7 @@ from ..project import load_metadata, open_project
 from ..records.csvfile import LIST_KEYS, SEPARATOR, sniff_delimiter
 from ..records.fields import suggest_slug
 from ..records.model import Notice, RawRecord
-from ..records.parse import nearest, parse_record
+from ..records.parse import a_or_an, nearest, parse_record
 from ..records.schema import META_KEYS, TYPES, Kind, TypeSpec
 from ..records.textfile import MAX_FILE_BYTES, read_text
 from . import Progress
@@ -138,11 +138,12 @@ class _Index:
                 f"'{cell}' names several records: {', '.join(found)}; write the id of the one meant"
             )
         if cell in self.types:
-            return None, f"'{cell}' is a {self.types[cell]}, not a {want}"
+            return None, f"'{cell}' is {a_or_an(self.types[cell])}, not {a_or_an(want)}"
         other = sorted(self.names.get(norm_name(cell), ()))
         if other:
             return None, (
-                f"'{cell}' is the name of a {self.types[other[0]]} ({other[0]}), not of a {want}"
+                f"'{cell}' is the name of {a_or_an(self.types[other[0]])} ({other[0]}), "
+                f"not of {a_or_an(want)}"
             )
         choices = [r for r, t in self.types.items() if t in types]
         labels = {norm_name(self.label(r)): self.label(r) for r in choices}
@@ -313,7 +314,7 @@ def import_csv(
             elif key in named and not allow_duplicate_name:
                 problems.add(
                     Location(display, n),
-                    f"row {n}: row {named[key]} already has a {spec.name} named '{names[0]}'",
+                    f"row {n}: row {named[key]} already has {a_or_an(spec.name)} named '{names[0]}'",
                     "give the rows ids, or pass --allow-duplicate-name if they are different "
                     "records with the same name",
                     code="duplicate-name",
@@ -323,7 +324,7 @@ def import_csv(
                 rid = unique_id(suggest_slug(names[0]), taken)
                 if same or key in named:
                     notices.append(
-                        f"row {n}: a {spec.name} named '{names[0]}' already exists "
+                        f"row {n}: {a_or_an(spec.name)} named '{names[0]}' already exists "
                         f"({', '.join(same) or f'row {named[key]}'}); this row makes "
                         f"another one, '{rid}'"
                     )
@@ -563,7 +564,7 @@ def _columns(
             guess = nearest(key, allowed)
             problems.add(
                 Location(display, 1),
-                f"{col}: '{key}' is not a field of a {spec.name}",
+                f"{col}: '{key}' is not a field of {a_or_an(spec.name)}",
                 (f"did you mean '{guess}'? " if guess else "")
                 + f"rename the column, or pass --map '{raw_h.strip()}=FIELD' or "
                 f"--ignore '{raw_h.strip()}'",
