@@ -314,7 +314,8 @@ def import_csv(
             elif key in named and not allow_duplicate_name:
                 problems.add(
                     Location(display, n),
-                    f"row {n}: row {named[key]} already has {a_or_an(spec.name)} named '{names[0]}'",
+                    f"row {n}: row {named[key]} already has {a_or_an(spec.name)} "
+                    f"named '{names[0]}'",
                     "give the rows ids, or pass --allow-duplicate-name if they are different "
                     "records with the same name",
                     code="duplicate-name",
