@@ -193,6 +193,11 @@ def prepare(
     )
 
 
+class StaleReleases(UsageError):
+    """Past releases hold records the policy now keeps out: they must be made again
+    (:func:`hrd_lod.workflows.amend.sync_releases`) before a build publishes them."""
+
+
 def _without_notices_of_hidden(records: Records, public: Records) -> Records:
     """Return ``records`` without the loader's notices about records the policy kept out
     (a notice may quote a value: nothing of a withheld record is printed)."""
@@ -313,7 +318,7 @@ def _build_everything(
     prepared = prepare(project_dir, progress=progress)
     stale = stale_releases(prepared.project.root, hidden_records(prepared.records, prepared.public))
     if stale:
-        raise UsageError(
+        raise StaleReleases(
             f"release(s) {', '.join(f.name for f, _ in stale)} hold records that are now "
             "withdrawn or restricted; a build never publishes them as they are",
             hint="run 'hrd-lod build' or 'hrd-lod withdraw', which make those releases again "

@@ -310,3 +310,22 @@ def test_withdrawing_a_source_takes_what_rests_on_it_alone(new_project: Path) ->
     assert not (dist / "id/place/only-from-second.ttl").exists()
     assert (dist / "id/place/from-both.ttl").is_file()
     assert b"second-source" not in (dist / "ds.nq").read_bytes()
+
+
+def test_a_new_release_first_remakes_releases_holding_a_restricted_record(
+    new_project: Path,
+) -> None:
+    released_twice(new_project)
+    ex = new_project / "data" / "examples.yaml"
+    ex.write_text(
+        ex.read_text().replace(
+            "  name: Zqxmk Defender\n", "  name: Zqxmk Defender\n  visibility: restricted\n"
+        )
+    )
+    code, out = cli(new_project, "release", "1.2.0", "--date", "2025-03-07")
+    assert code == 0, out
+    assert "release 1.0.0 made again" in out and "release 1.1.0 made again" in out
+    assert marked_files(new_project / "dist", new_project / "releases") == []
+    assert (new_project / "dist/releases/1.2.0/CHANGES.md").is_file()
+    code, out = cli(new_project, "status", "--format", "json")
+    assert json.loads(out)["withdrawn"] == []  # restricted, not withdrawn

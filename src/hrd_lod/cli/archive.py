@@ -343,15 +343,28 @@ def release_cmd(version: str, date: str | None, force: bool, project: Path, debu
     Exit codes: 0 released, 1 validation failed, 2 bad input or version already released.
     """
     from ..errors import ValidationFailed
+    from ..pipeline import StaleReleases
     from ..validate.render import render_text
+    from ..workflows.amend import sync_releases
     from ..workflows.diff import summary_lines
     from ..workflows.release import release
 
     bar = Progress()
     try:
-        done = release(
-            project, version, date=_date(date), progress=bar, today=dt.date.today(), force=force
-        )
+        try:
+            done = release(
+                project, version, date=_date(date), progress=bar, today=dt.date.today(), force=force
+            )
+        except StaleReleases:
+            # earlier releases hold records now withdrawn or restricted: made again first
+            for remade in sync_releases(project, date=dt.date.today()):
+                echo_err(
+                    f"note: release {remade.version} made again without {remade.records} "
+                    "record(s) now withdrawn or restricted"
+                )
+            done = release(
+                project, version, date=_date(date), progress=bar, today=dt.date.today(), force=force
+            )
     except ValidationFailed as exc:
         bar.close()
         click.echo(render_text(exc.report), err=True)

@@ -169,7 +169,8 @@ def withdraw(
     except HrdLodError as exc:
         exc.add_note(
             "the withdrawal is recorded in withdrawals.yaml and every build applies it: fix "
-            "the problem, then run 'hrd-lod build' (it remakes releases that still hold it)"
+            "the problem (or withdraw the records it names too: 'hrd-lod withdraw ID "
+            "--reason ...'), then run 'hrd-lod build' (it remakes releases that still hold it)"
         )
         raise
     tick("done", 4)
