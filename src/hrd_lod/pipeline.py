@@ -39,7 +39,7 @@ from .records.model import Notice, Records
 from .store import Dataset
 from .validate import Report, check_engine, validate_store
 from .validate.shapes import check_files
-from .withdrawals import withdrawn_ids
+from .withdrawals import load_register, withdrawn_ids
 
 Progress = Callable[[str], None]
 
@@ -316,7 +316,10 @@ def _build_everything(
 ) -> Built:
     """Build every file of the edition (the plain path)."""
     prepared = prepare(project_dir, progress=progress)
-    stale = stale_releases(prepared.project.root, hidden_records(prepared.records, prepared.public))
+    withdrawn = {w.id: w.kind for w in load_register(prepared.project.root)}
+    stale = stale_releases(
+        prepared.project.root, hidden_records(prepared.records, prepared.public, withdrawn)
+    )
     if stale:
         raise StaleReleases(
             f"release(s) {', '.join(f.name for f, _ in stale)} hold records that are now "

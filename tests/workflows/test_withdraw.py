@@ -329,3 +329,25 @@ def test_a_new_release_first_remakes_releases_holding_a_restricted_record(
     assert (new_project / "dist/releases/1.2.0/CHANGES.md").is_file()
     code, out = cli(new_project, "status", "--format", "json")
     assert json.loads(out)["withdrawn"] == []  # restricted, not withdrawn
+
+
+def test_a_record_removed_from_the_data_is_withdrawn_from_the_releases_that_hold_it(
+    new_project: Path,
+) -> None:
+    add_marked(new_project)
+    assert cli(new_project, "release", "1.0.0", "--date", "2025-03-05")[0] == 0
+    # the archivist deletes the person (and what needed them) from data/ before 1.1.0:
+    # 1.1.0's changelog then lists them as removed
+    ex = new_project / "data" / "examples.yaml"
+    ex.write_text(
+        ex.read_text().replace(MARKED, "").replace("  presented_by: [zqxmk-person]\n", "")
+    )
+    assert cli(new_project, "release", "1.1.0", "--date", "2025-03-06")[0] == 0
+    assert marked_files(new_project / "releases" / "1.1.0")  # its CHANGES name them
+    code, out = cli(new_project, "withdraw", "zqxmk-person", "--reason", "asked")
+    assert code == 0, out
+    assert "2 release(s) made again" in out
+    assert marked_files(new_project / "dist", new_project / "releases") == []
+    assert [(w.id, w.type) for w in load_register(new_project)] == [("zqxmk-person", "Person")]
+    code, out = cli(new_project, "withdraw", "nobody-anywhere", "--reason", "asked")
+    assert code == 2 and "no record has the id 'nobody-anywhere', in data/ or in a release" in out

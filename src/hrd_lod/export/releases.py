@@ -29,25 +29,46 @@ def release_dirs(root: Path) -> list[Path]:
     )
 
 
-def hidden_records(records: Records, public: Records) -> dict[str, str]:
-    """Return id -> IRI kind of every record the policy kept out of ``public``."""
+def hidden_records(
+    records: Records, public: Records, withdrawn: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Return id -> IRI kind of every record the policy kept out of ``public``, and of the
+    ``withdrawn`` ones (id -> kind) even if they are no longer in the data."""
     public_ids = {r.id for r in public}
-    return {r.id: TYPES[r.type].kind for r in records if r.id not in public_ids}
+    out = dict(withdrawn or {})
+    out.update({r.id: TYPES[r.type].kind for r in records if r.id not in public_ids})
+    return out
+
+
+def find_in_releases(root: Path, rid: str) -> str | None:
+    """Return the IRI kind of record ``rid`` if a release of the project at ``root`` holds
+    its per-entity files (a record since removed from the data), else None."""
+    for folder in release_dirs(root):
+        for kind_dir in sorted((folder / "id").glob("*/")):
+            if (kind_dir / f"{rid}.ttl").is_file() or (kind_dir / f"{rid}.html").is_file():
+                return kind_dir.name
+    return None
 
 
 def held_by(folder: Path, hidden: dict[str, str]) -> list[str]:
-    """Return the ids of ``hidden`` records that the edition in ``folder`` holds (sorted):
-    by their per-entity files, or in an edition without them, by their IRIs in its dumps."""
+    """Return the ids of ``hidden`` records that the edition in ``folder`` holds or names
+    (sorted): by their per-entity files (or, in an edition without them, their IRIs in its
+    dumps), and by their IRIs in its changelog (a record removed since the release before)."""
+    found: set[str] = set()
     if (folder / "id").is_dir():
-        return sorted(
+        found |= {
             rid
             for rid, kind in hidden.items()
             if (folder / "id" / kind / f"{rid}.ttl").is_file()
             or (folder / "id" / kind / f"{rid}.html").is_file()
-        )
-    found: set[str] = set()
-    for dump in sorted(folder.glob("*.nq")):
-        data = dump.read_bytes()
+        }
+    else:
+        for dump in sorted(folder.glob("*.nq")):
+            data = dump.read_bytes()
+            found |= {rid for rid, kind in hidden.items() if f"/id/{kind}/{rid}>".encode() in data}
+    changes = folder / "changes.json"
+    if changes.is_file():
+        data = changes.read_bytes()
         found |= {rid for rid, kind in hidden.items() if f"/id/{kind}/{rid}>".encode() in data}
     return sorted(found)
 

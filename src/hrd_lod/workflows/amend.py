@@ -36,7 +36,7 @@ from ..policy import apply_policy
 from ..project import Project, load_metadata, open_project
 from ..records.load import load_records
 from ..records.schema import TYPES
-from ..withdrawals import REGISTER, Withdrawal, entry_text, withdrawn_ids
+from ..withdrawals import REGISTER, Withdrawal, entry_text, load_register
 from .diff import diff_editions, empty_edition, read_edition
 
 INPUTS = "release-inputs"
@@ -231,5 +231,7 @@ def sync_releases(
     records = load_records(
         project.root, project.data_dir, meta.language, cache_dir=project.cache_dir
     )
-    public, _ = apply_policy(records, withdrawn_ids(project.root))
-    return remake_releases(project, hidden_records(records, public), date=date, progress=progress)
+    register = {w.id: w.kind for w in load_register(project.root)}
+    public, _ = apply_policy(records, frozenset(register))
+    hidden = hidden_records(records, public, register)
+    return remake_releases(project, hidden, date=date, progress=progress)

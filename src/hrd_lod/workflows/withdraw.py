@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import HrdLodError, UsageError
-from ..export.releases import hidden_records, stale_releases
+from ..export.releases import find_in_releases, hidden_records, stale_releases
 from ..pipeline import Built, build
 from ..policy import apply_policy
 from ..project import load_metadata, open_project
 from ..records.load import load_records
 from ..records.model import Records
 from ..records.parse import nearest
+from ..records.schema import type_for_kind
 from ..withdrawals import Withdrawal, append_withdrawals, load_register
 from . import Progress
 from .amend import Remade, check_remakable, remake_releases
@@ -133,15 +134,21 @@ def withdraw(
     records = load_records(
         project.root, project.data_dir, meta.language, cache_dir=project.cache_dir
     )
-    known = {w.id for w in load_register(project.root)}
+    register = {w.id: w.kind for w in load_register(project.root)}
+    known = set(register)
     wanted: set[str] = set()
+    gone: dict[str, str] = {}  # removed from the data, still in a release: id -> kind
     for rid in ids:
         if records.get(rid) is None:
-            guess = nearest(rid, [r.id for r in records])
-            raise UsageError(
-                f"no record has the id '{rid}'",
-                hint=f"did you mean '{guess}'?" if guess else "give a record id from data/",
-            )
+            kind = find_in_releases(project.root, rid)
+            if kind is None or type_for_kind(kind) is None:
+                guess = nearest(rid, [r.id for r in records])
+                raise UsageError(
+                    f"no record has the id '{rid}', in data/ or in a release",
+                    hint=f"did you mean '{guess}'?" if guess else "give a record id from data/",
+                )
+            gone[rid] = kind
+            continue
         wanted.add(rid)
     deps = dependents_of(records, wanted, frozenset(known))
     if deps and dependents is None:
@@ -153,8 +160,13 @@ def withdraw(
         rec = records.get(rid)
         assert rec is not None
         entries.append(Withdrawal(rid, rec.type, date, reason.strip()))
+    for rid, kind in sorted(gone.items()):
+        spec = type_for_kind(kind)
+        assert spec is not None
+        entries.append(Withdrawal(rid, spec.name, date, reason.strip()))
+    wanted |= set(gone)
     public, _ = apply_policy(records, frozenset(known | wanted))
-    hidden = hidden_records(records, public)
+    hidden = hidden_records(records, public, {**register, **gone})
     check_remakable(project.root, [f for f, _ in stale_releases(project.root, hidden)])
     tick("register", 1)
     added = append_withdrawals(project.root, entries)
