@@ -190,6 +190,10 @@ def test_withdrawal_reaches_the_edition_and_every_release(new_project: Path) -> 
     code, out = cli(new_project, "status")
     assert "withdrawn: 1" in out and "zqxmk-person (Person), 2025-04-01" in out
     assert "Zqxmk Defender" not in out
+    # embedding it elsewhere answers as for an id that never existed
+    assert cli(new_project, "embed", "zqxmk-person")[1].replace("zqxmk-person", "X") == (
+        cli(new_project, "embed", "never-existed")[1].replace("never-existed", "X")
+    )
     # a second withdrawal of the same record is a no-op that completes the job
     code, out = cli(
         new_project, "withdraw", "zqxmk-person", "--reason", "asked", "--keep-dependents"
