@@ -183,3 +183,40 @@ def endpoint(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     finally:
         served.close()
         close_app()
+
+
+def serve_lean(site: object, workers: int = 2, threads: int = 4, idle_s: float = 10.0) -> Served:
+    """Serve a ``hrd_lod.httpserver.Site`` with the server of ``hrd-lod serve`` in a child
+    process on a free loopback port; return its /sparql URL and the function that stops it."""
+    import multiprocessing as mp
+
+    from hrd_lod.httpserver import ServerLimits, bind, serve
+
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    limits = ServerLimits(threads=threads, idle_timeout_s=idle_s)
+    # fork: the child inherits the listening socket and the site as they are
+    proc = mp.get_context("fork").Process(
+        target=serve, args=(sock, site, limits, workers), daemon=False
+    )
+    proc.start()
+    sock.close()
+    url = f"http://127.0.0.1:{port}/sparql"
+
+    def up() -> bool:
+        try:
+            return requests.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    wait_until(up, 30, "hrd-lod's server")
+
+    def close() -> None:
+        proc.terminate()  # SIGTERM: the supervisor stops its workers
+        proc.join(15)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(5)
+        assert proc.exitcode is not None
+
+    return Served(url, close)
