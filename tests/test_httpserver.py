@@ -20,8 +20,11 @@ from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.integration
 
-# a four-way cross join: far past any time limit
-SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+# a six-way cross join of the fixture's triples: far past any time limit
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+    "?m ?n2 ?o . ?p ?q ?r }"
+)
 FAST = "ASK { ?s a <http://schema.org/Organization> }"
 
 

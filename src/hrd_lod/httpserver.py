@@ -66,6 +66,8 @@ class Site:
     #: hrd_lod.sparql.protocol.Service
     service: Any
     sparql_path: str = "/sparql"
+    #: where a browser opening the endpoint without a query is sent (the site's SPARQL page)
+    sparql_page: str | None = None
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -296,12 +298,13 @@ class Worker:
             self.server.close()
         for conn in list(self.connections):
             conn.close_when_idle()
-        # the runaway thread holds a slot for as long as it runs: give the others time_s
+        # the runaway thread holds a slot for as long as it runs; the other requests of this
+        # worker get up to time_s to finish, idle keep-alive connections are closed after that
         self.loop.call_later(self.time_s + 1, self._finish)
         self._maybe_finish()
 
     def _maybe_finish(self) -> None:
-        if self.draining and self.busy == 0:
+        if self.draining and self.busy == 0 and not self.connections:
             self._finish()
 
     def _finish(self) -> None:
@@ -440,6 +443,7 @@ class Connection(asyncio.Protocol):
         self.worker.connections.discard(self)
         self._disarm()
         self.transport = None
+        self.worker._maybe_finish()
 
     def data_received(self, data: bytes) -> None:
         if self.refused:
@@ -468,10 +472,10 @@ class Connection(asyncio.Protocol):
             self.transport.close()
 
     def close_when_idle(self) -> None:
-        """Close after the current response (the worker is draining)."""
+        """Answer the next request with ``Connection: close`` and close after it (the worker
+        is draining). An idle connection is not closed now: its client may be sending a
+        request at this very moment, which would then see a reset instead of an answer."""
         self.closing = True
-        if not self.handling and not self.pending and self.transport is not None:
-            self.transport.close()
 
     def abort(self) -> None:
         if self.transport is not None:
@@ -620,14 +624,25 @@ class Connection(asyncio.Protocol):
             self.transport.pause_reading()
 
     def _sparql(self, req: Request, path: bytes, query: bytes) -> None:
-        from .sparql.protocol import ProtocolRequest, Reply, plan
+        from .sparql.protocol import ProtocolRequest, Reply, plan, wants_page
 
+        page = self.worker.site.sparql_page
+        accept = req.header(b"accept")
+        if (
+            page
+            and path == self.worker.sparql
+            and wants_page(req.method, query.decode("latin-1"), accept)
+        ):
+            self._reply(
+                req, Reply(303, "text/plain", b"", (("Location", page), ("Vary", "Accept")))
+            )
+            return
         host = req.header(b"host") or "localhost"
         preq = ProtocolRequest(
             req.method,
             query.decode("latin-1"),
             req.header(b"content-type"),
-            req.header(b"accept"),
+            accept,
             b"".join(req.body),
             f"http://{host}{path.decode('latin-1')}",
         )

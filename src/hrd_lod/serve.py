@@ -23,16 +23,25 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class Dispatcher:
-    """Routes ``/sparql`` to the endpoint and everything else to the linked-data pages."""
+    """Routes ``/sparql`` to the endpoint and everything else to the linked-data pages.
 
-    def __init__(self, pages: WSGIApp, sparql: WSGIApp) -> None:
+    A browser that opens ``/sparql`` without a query (it asks for HTML first) is sent to the
+    site's SPARQL page (``sparql_page``), which has the site's menu, the example queries and
+    results as a table; SPARQL clients asking for anything else get the endpoint as before.
+    """
+
+    def __init__(self, pages: WSGIApp, sparql: WSGIApp, sparql_page: str | None = None) -> None:
         self.pages = pages
         self.sparql = sparql
+        self.sparql_page = sparql_page
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if path == "/sparql" and self.sparql_page and _wants_page(environ):
+            start_response("303 See Other", [("Location", self.sparql_page), ("Vary", "Accept")])
+            return [b""]
         if path == "/sparql" or path.startswith("/sparql/"):
             return self.sparql(environ, start_response)
         return self.pages(environ, start_response)
@@ -61,7 +70,19 @@ def make_site(dist: Path, limits: object | None = None, cache_dir: Path | None =
         dataset.description_graph,
         tuple(sorted(V.PREFIXES.items())),
     )
-    return Site(LinkedDataApp(dist), str(folder), service)
+    page = "/sparql.html" if (dist / "sparql.html").is_file() else None
+    return Site(LinkedDataApp(dist), str(folder), service, sparql_page=page)
+
+
+def _wants_page(environ: dict[str, Any]) -> bool:
+    """Return True for a GET without a query string from a client that prefers HTML."""
+    from .sparql.protocol import wants_page
+
+    return wants_page(
+        str(environ.get("REQUEST_METHOD", "")),
+        str(environ.get("QUERY_STRING", "")),
+        str(environ.get("HTTP_ACCEPT", "")),
+    )
 
 
 def make_app(
@@ -79,7 +100,8 @@ def make_app(
         raise UsageError(f"{dist} holds no built dataset", hint="run 'hrd-lod build' first")
     pages = LinkedDataApp(dist)
     endpoint, close = make_endpoint(dist, sparql_limits, cache_dir)  # type: ignore[arg-type]
-    return Dispatcher(pages, endpoint), close
+    page = "/sparql.html" if (dist / "sparql.html").is_file() else None
+    return Dispatcher(pages, endpoint, page), close
 
 
 def run(app: WSGIApp, host: str, port: int, limits: ServerLimits | None = None) -> None:

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from .. import vocab as V
 from ..errors import LoadError, Location, Problem, UsageError
 from .errors import QuerySyntaxError
+from .syntax import explain
 
 NQ = ox.RdfFormat.N_QUADS
 DESCRIPTION_FILE = "void.ttl"
@@ -314,6 +315,16 @@ def syntax_error(text: str, message: str, source: str = "query") -> QuerySyntaxE
     # pyoxigraph counts columns in bytes (1-based); people count characters
     col = len(line.encode("utf-8")[: max(byte_col - 1, 0)].decode("utf-8", "ignore")) + 1
     excerpt = f"  {line_no:>3} | {line}\n      | {' ' * (col - 1)}^"
+    plain = explain(text, line_no, col, detail)
+    if plain is not None:  # plain words first, the parser's own after them
+        said = "Prefix not found" if "Prefix not found" in detail else _short(detail)
+        return QuerySyntaxError(
+            f"{plain}\n  (the parser: {said})",
+            line=line_no,
+            column=col,
+            excerpt=excerpt,
+            source=source,
+        )
     return QuerySyntaxError(
         _short(detail), line=line_no, column=col, excerpt=excerpt, source=source
     )
