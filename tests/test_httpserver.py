@@ -147,3 +147,42 @@ def test_sigterm_stops_every_process(project: Path) -> None:
         assert (
             not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
         )
+
+
+BIG = bytes(range(256)) * (3 * 4096 + 7)  # about 3 MiB: past what is read before answering
+
+
+def _big_pages(environ: dict[str, object], start_response: object) -> object:
+    chunks = [BIG[i : i + 65536] for i in range(0, len(BIG), 65536)]
+    headers = [("Content-Type", "application/octet-stream")]
+    if environ["PATH_INFO"] == "/sized":
+        headers.append(("Content-Length", str(len(BIG))))
+    start_response("200 OK", headers)  # type: ignore[operator]
+    return iter(chunks)
+
+
+def test_large_pages_are_streamed_whole(tmp_path: Path) -> None:
+    from hrd_lod.httpserver import Site
+    from hrd_lod.sparql.guard import Limits
+    from hrd_lod.sparql.local import build_disk_store
+    from hrd_lod.sparql.protocol import Service
+    from tests.sparql.conftest import serve_lean
+
+    nq = tmp_path / "one.nq"
+    nq.write_text("<http://e/s> <http://e/p> <http://e/o> <http://e/g> .\n")
+    site = Site(_big_pages, str(build_disk_store(nq, tmp_path / "store")), Service(Limits()))
+    served = serve_lean(site, workers=1)
+    base = served.url.removesuffix("/sparql")
+    try:
+        sized = requests.get(base + "/sized", timeout=30)
+        assert sized.headers["Content-Length"] == str(len(BIG)) and sized.content == BIG
+        chunked = requests.get(base + "/chunked", timeout=30)
+        assert chunked.headers.get("Transfer-Encoding") == "chunked"
+        assert chunked.content == BIG
+        head = requests.head(base + "/sized", timeout=30)
+        assert head.status_code == 200 and head.content == b""
+        # and the endpoint beside them still answers over the same store
+        r = requests.get(served.url, params={"query": "ASK { GRAPH ?g { ?s ?p ?o } }"}, timeout=30)
+        assert r.json()["boolean"] is True
+    finally:
+        served.close()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import io
 import os
 import signal
@@ -429,6 +430,7 @@ class Connection(asyncio.Protocol):
         self.closing = False
         self.timer: asyncio.TimerHandle | None = None
         self.peer = ("", 0)
+        self.paused: asyncio.Future[None] | None = None
 
     # -- transport events
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -685,23 +687,58 @@ class Connection(asyncio.Protocol):
     async def _pages(self, req: Request, path: bytes, query: bytes) -> None:
         environ = self._environ(req, path, query)
         pages = self.worker.site.pages
-        status, headers, chunks = await self.worker.run_in_thread(
-            lambda: _call_wsgi(pages, environ)
-        )
-        length = next((int(v) for k, v in headers if k.lower() == "content-length"), None)
-        if length is None:
-            length = sum(len(c) for c in chunks)
-            headers = [*headers, ("Content-Length", str(length))]
-        if self.transport is None:
+        started = await self.worker.run_in_thread(lambda: _start_wsgi(pages, environ))
+        try:
+            headers = [(k, v) for k, v in started.headers if k.lower() != "content-length"]
+            length = started.length
+            if length is None and started.rest is None:
+                length = sum(len(c) for c in started.first)
+            chunked = length is None and req.version == "1.1"
+            if chunked:
+                headers.append(("Transfer-Encoding", "chunked"))
+            if self.transport is None:
+                return
+            keep = self._write_head(req, started.status, headers, length)
+            if length is None and not chunked:
+                keep = False  # HTTP/1.0 without a length: the end of the body is the close
+            if req.method != "HEAD":
+                for chunk in started.first:
+                    await self._write(chunk, chunked)
+                read = functools.partial(next, started.rest, None)
+                while started.rest is not None and self.transport is not None:
+                    chunk = await self.worker.run_in_thread(read)
+                    if chunk is None:
+                        break
+                    await self._write(bytes(chunk), chunked)
+                if chunked and self.transport is not None:
+                    self.transport.write(b"0\r\n\r\n")
+            if not keep:
+                self.closing = True
+        finally:
+            if started.close is not None:
+                close = started.close
+                await self.worker.run_in_thread(close)
+
+    async def _write(self, chunk: bytes, chunked: bool) -> None:
+        """Write a body chunk, waiting while the client reads slower than we send."""
+        if self.transport is None or not chunk:
             return
-        keep = self._write_head(
-            req, status, [(k, v) for k, v in headers if k.lower() != "content-length"], length
-        )
-        if req.method != "HEAD":
-            for c in chunks:
-                self.transport.write(c)
-        if not keep:
-            self.closing = True
+        if chunked:
+            self.transport.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        else:
+            self.transport.write(chunk)
+        if self.paused is not None:
+            await self.paused
+
+    def pause_writing(self) -> None:
+        if self.paused is None:
+            self.paused = self.worker.loop.create_future()
+
+    def resume_writing(self) -> None:
+        if self.paused is not None:
+            if not self.paused.done():
+                self.paused.set_result(None)
+            self.paused = None
 
     def _environ(self, req: Request, path: bytes, query: bytes) -> dict[str, Any]:
         host = req.header(b"host") or "localhost"
@@ -739,10 +776,23 @@ class Connection(asyncio.Protocol):
         return environ
 
 
-def _call_wsgi(
-    app: WSGIApp, environ: dict[str, Any]
-) -> tuple[int, list[tuple[str, str]], list[bytes]]:
-    """Return the status, headers and body chunks of a WSGI app's answer (runs on a thread)."""
+@dataclass
+class _Started:
+    status: int
+    headers: list[tuple[str, str]]
+    length: int | None
+    #: the body's first chunks (up to _FIRST_BYTES), and an iterator of the rest if any
+    first: list[bytes]
+    rest: Any
+    close: Callable[[], None] | None
+
+
+_FIRST_BYTES = 1 << 20
+
+
+def _start_wsgi(app: WSGIApp, environ: dict[str, Any]) -> _Started:
+    """Call a WSGI app and read the start of its body (runs on a thread); a large body (a
+    dump of the dataset) is read on in chunks as the client takes it, never all in memory."""
     started: list[Any] = []
 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -750,11 +800,25 @@ def _call_wsgi(
         return lambda data: None
 
     result = app(environ, start_response)
-    try:
-        chunks = [bytes(c) for c in result if c]
-    finally:
-        close = getattr(result, "close", None)
-        if close is not None:
-            close()
+    close = getattr(result, "close", None)
+    it = iter(result)
+    first: list[bytes] = []
+    size = 0
+    rest: Any = None
+    for chunk in it:
+        if chunk:
+            first.append(bytes(chunk))
+            size += len(chunk)
+        if size >= _FIRST_BYTES:
+            rest = it
+            break
     status, headers = started
-    return int(status.split(" ", 1)[0]), list(headers), chunks
+    length = next((v for k, v in headers if k.lower() == "content-length"), None)
+    return _Started(
+        int(status.split(" ", 1)[0]),
+        list(headers),
+        int(length) if length is not None and length.isdigit() else None,
+        first,
+        rest,
+        close,
+    )
