@@ -209,3 +209,51 @@ def test_a_sparql_pattern_missing_its_object_in_plain_words(project: Path) -> No
         "a pattern is a subject, a predicate and an object, e.g. '?s ?p ?value'",
         "  (the parser: expected one of LATERAL, SERVICE, [_])",
     ]
+
+
+def test_a_year_in_a_date_field_says_what_to_write(project: Path) -> None:
+    write(project / "data" / "extra.yaml", ORG + "founding_date: 2001\n")
+    code, out = lines(project, "validate")
+    assert code == 2
+    assert out[1:] == [
+        "data/extra.yaml:5 (field 'founding_date'): expected a date YYYY-MM-DD, got only the "
+        "year 2001",
+        "    hint: write the day the source gives, e.g. 2001-05-12; if it gives only the year, "
+        "leave the date out and say so in 'description'",
+    ]
+
+
+def test_a_missing_required_field_says_what_to_add(project: Path) -> None:
+    write(project / "data" / "extra.yaml", "id: jane\ntype: Person\nsources: [doc]\n")
+    code, out = lines(project, "validate")
+    assert code == 2
+    assert out[1:] == [
+        "data/extra.yaml:1: a Person needs 'name'",
+        "    hint: add 'name:' (the name as the source gives it); 'hrd-lod fields Person' "
+        "shows what it takes",
+    ]
+
+
+def test_a_missing_source_says_how_to_capture_it(project: Path) -> None:
+    write(project / "data" / "extra.yaml", ORG.replace("sources: [doc]", "sources: [report]"))
+    code, out = lines(project, "validate")
+    assert code == 2
+    assert out[1:] == [
+        "data/extra.yaml:4 (field 'sources'): 'report' is not the id of any record",
+        "    hint: no Source record has a similar id: capture the document with 'hrd-lod source "
+        "add URL --id report', or add a Source record with id 'report' ('hrd-lod fields "
+        "Source' lists its fields)",
+    ]
+
+
+def test_a_wikidata_page_url_is_read_as_its_item_with_a_note(project: Path) -> None:
+    write(project / "data" / "extra.yaml", ORG + "same_as: https://www.wikidata.org/wiki/Q7\n")
+    res = run("validate", "-p", str(project))
+    assert res.exit_code == 0, res.output
+    assert (
+        "note: data/extra.yaml:5 (field 'same_as'): the Wikidata page "
+        "https://www.wikidata.org/wiki/Q7 is read as its item http://www.wikidata.org/entity/Q7; "
+        "write that (or just Q7)"
+    ) in res.output.splitlines()
+    rec = check(project).records.get("extra")
+    assert rec is not None and rec.values["same_as"] == (Url("http://www.wikidata.org/entity/Q7"),)

@@ -98,6 +98,11 @@ def _check_one(
             )
             where = f" ('hrd-lod fields {types[0]}' lists its fields)" if len(types) == 1 else ""
             hint = f"{why}: add {a_or_an(wanted)} record with id '{target}'{where}"
+            if types == ("Source",):
+                hint = (
+                    f"{why}: capture the document with 'hrd-lod source add URL --id {target}', "
+                    f"or add a Source record with id '{target}'{where}"
+                )
         problems.add(
             rec.where(fname),
             f"'{target}' is not the id of any record",

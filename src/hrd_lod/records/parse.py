@@ -104,7 +104,9 @@ def parse_record(
             problems.add(
                 raw.where(),
                 f"{_a(spec.name)} needs '{fspec.name}'",
-                fspec.help or None,
+                f"add '{fspec.name}:'"
+                + (f" ({fspec.help})" if fspec.help else "")
+                + f"; 'hrd-lod fields {spec.name}' shows what it takes",
                 code="missing-field",
             )
 
