@@ -257,3 +257,27 @@ def test_a_wikidata_page_url_is_read_as_its_item_with_a_note(project: Path) -> N
     ) in res.output.splitlines()
     rec = check(project).records.get("extra")
     assert rec is not None and rec.values["same_as"] == (Url("http://www.wikidata.org/entity/Q7"),)
+
+
+def test_a_folder_without_data_is_one_plain_line(tmp_path: Path) -> None:
+    res = run("build", "-p", str(tmp_path))
+    assert res.exit_code == 2
+    assert res.output.splitlines() == [
+        f"Error: {tmp_path} is not a dataset project: there is no data/ folder here",
+        "  hint: run hrd-lod in a dataset folder, pass --project DIR, or create one with "
+        "'hrd-lod init DIR'",
+    ]
+
+
+def test_progress_shows_stages_by_name(capsys) -> None:  # type: ignore[no-untyped-def]
+    from hrd_lod.cli.archive import Progress
+
+    plain = Progress(tty=False)
+    for stage in ("load", "load", "policy", "changelog"):
+        plain(stage, 0, 0)
+    assert capsys.readouterr().err.splitlines() == ["... load", "... policy", "... changelog"]
+    bar = Progress(tty=True)
+    bar("encode", 0, 0)
+    bar.close()
+    err = capsys.readouterr().err
+    assert err == "\r" + "... encode".ljust(78) + "\n"
