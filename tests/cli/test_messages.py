@@ -280,4 +280,4 @@ def test_progress_shows_stages_by_name(capsys) -> None:  # type: ignore[no-untyp
     bar("encode", 0, 0)
     bar.close()
     err = capsys.readouterr().err
-    assert err == "\r" + "... encode".ljust(78) + "\n"
+    assert err == "\r... encode".ljust(78) + "\n"
