@@ -80,7 +80,7 @@ def test_a_close_id_of_the_right_type_is_suggested(project: Path) -> None:
     write(project / "data" / "c.yaml", CONFERRAL + "presented_by: [example-persn]\n")
     code, out = lines(project, "validate")
     assert code == 2
-    assert out[2] == "    hint: did you mean 'example-person'?"
+    assert out[2] == "    hint: did you mean 'example-person' (Example Person)?"
 
 
 def test_no_close_id_among_existing_records_of_the_type(project: Path) -> None:
