@@ -281,3 +281,12 @@ def test_progress_shows_stages_by_name(capsys) -> None:  # type: ignore[no-untyp
     bar.close()
     err = capsys.readouterr().err
     assert err == "\r... encode".ljust(78) + "\n"
+
+
+def test_a_query_before_any_build_is_one_plain_line(project: Path) -> None:
+    res = run("query", "ASK {}", "-p", str(project), "--no-cache")
+    assert res.exit_code == 2
+    assert res.output.splitlines() == [
+        f"Error: {project / 'dist' / 'manifest.json'}: no built dataset here",
+        "  hint: run 'hrd-lod build' first, or pass --dist DIR",
+    ]
