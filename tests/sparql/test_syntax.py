@@ -77,6 +77,14 @@ CASES = [
         "SELECT * WHERE { ?s ?p ?o } ORDER ?s",
         "1:37: write ORDER BY, then what to sort by: ORDER BY ?variable",
     ),
+    (
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY",
+        "1:37: ORDER BY needs what to sort by, e.g. ORDER BY ?variable",
+    ),
+    (
+        "SELECT * WHERE { ?s ?p ?o } LIMIT",
+        "1:34: LIMIT needs a whole number after it, e.g. LIMIT 10",
+    ),
 ]
 
 
