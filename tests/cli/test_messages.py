@@ -204,11 +204,13 @@ def test_a_sparql_pattern_missing_its_object_in_plain_words(project: Path) -> No
     assert run("build", "-q", "-p", str(project)).exit_code == 0
     res = run("query", "SELECT * WHERE { ?s ?p }", "-p", str(project), "--no-cache")
     assert res.exit_code == 2
-    assert res.output.splitlines()[:2] == [
+    first, parser = res.output.splitlines()[:2]
+    assert first == (
         "Error: SPARQL syntax error at query:1:25: the triple pattern '?s ?p' has no object: "
-        "a pattern is a subject, a predicate and an object, e.g. '?s ?p ?value'",
-        "  (the parser: expected one of LATERAL, SERVICE, [_])",
-    ]
+        "a pattern is a subject, a predicate and an object, e.g. '?s ?p ?value'"
+    )
+    # the parser's own words follow (their wording is pyoxigraph's, not ours)
+    assert parser.startswith("  (the parser: expected ") and parser.endswith(")")
 
 
 def test_a_year_in_a_date_field_says_what_to_write(project: Path) -> None:

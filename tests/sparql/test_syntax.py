@@ -100,7 +100,7 @@ def test_common_mistakes_in_plain_words(query: str, said: str) -> None:
 
 def test_the_parser_detail_is_kept_after_the_plain_line() -> None:
     lines = error_of("SELECT * WHERE { ?s ?p }").message.splitlines()
-    assert lines[1] == "  (the parser: expected one of LATERAL, SERVICE, [_])"
+    assert lines[1].startswith("  (the parser: expected ") and "LATERAL" in lines[1]
     assert lines[2:] == ["    1 | SELECT * WHERE { ?s ?p }", "      |                         ^"]
 
 
