@@ -292,3 +292,11 @@ def test_a_query_before_any_build_is_one_plain_line(project: Path) -> None:
         f"Error: {project / 'dist' / 'manifest.json'}: no built dataset here",
         "  hint: run 'hrd-lod build' first, or pass --dist DIR",
     ]
+
+
+def test_status_says_how_to_link_to_wikidata(project: Path) -> None:
+    code, out = lines(project, "status")
+    assert code == 0
+    linked = next(line for line in out if line.startswith("without a Wikidata link"))
+    assert linked.startswith("without a Wikidata link: 5 (link one with same_as: Q-id): ")
+    assert "  example-award: 2020, 1 year(s) with a conferral, 0 without" in out
