@@ -300,3 +300,12 @@ def test_status_says_how_to_link_to_wikidata(project: Path) -> None:
     linked = next(line for line in out if line.startswith("without a Wikidata link"))
     assert linked.startswith("without a Wikidata link: 5 (link one with same_as: Q-id): ")
     assert "  example-award: 2020, 1 year(s) with a conferral, 0 without" in out
+
+
+def test_an_unknown_field_without_a_close_name_points_at_the_reference(project: Path) -> None:
+    write(project / "data" / "extra.yaml", ORG + "zzz: 1\n")
+    code, out = lines(project, "validate")
+    assert code == 2
+    assert out[1] == "data/extra.yaml:5 (field 'zzz'): unknown field 'zzz' for an Organization"
+    assert out[2].startswith("    hint: the fields of an Organization are: name, alternate_name")
+    assert out[2].endswith(" ('hrd-lod fields Organization' explains each)")
