@@ -154,6 +154,7 @@ def test_generated_1k(generated_1k: Path, tmp_path: Path, site: bool) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # three 10k builds with the site: minutes on a 2-CPU machine
 @pytest.mark.parametrize("site", [False, True], ids=["no-site", "site"])
 def test_generated_10k(generated_10k: Path, tmp_path: Path, site: bool) -> None:
     project = tmp_path / "project"

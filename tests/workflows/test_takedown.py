@@ -160,6 +160,8 @@ def test_no_marker_anywhere_after_a_withdrawal(
     assert marked_files(project / "dist", project / "releases")
     before = responses(served, project)
     assert with_marker(before)
+    sparql_keys = [k for k in before if k.startswith("/sparql ")]
+    assert sparql_keys and all(MARK in before[k].lower() for k in sparql_keys)
     assert MARK in store_dump(oxigraph).lower()
     assert before[f"{PERSON_IRI.removeprefix('https://example.org/ds')} (text/turtle) 200"]
     assert MARK not in first_push.lower().encode()
