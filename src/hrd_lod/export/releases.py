@@ -9,6 +9,7 @@ made again (:mod:`hrd_lod.workflows.amend`), and a build refuses to publish them
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -83,13 +84,23 @@ def stale_releases(root: Path, hidden: dict[str, str]) -> list[tuple[Path, list[
     return out
 
 
+def _link_or_copy(src: str, dest: str) -> None:
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
+
+
 def copy_releases(root: Path, out: Path) -> None:
-    """Copy every release folder of the project at ``root`` into ``out/releases/``."""
+    """Copy every release folder of the project at ``root`` into ``out/releases/``.
+
+    Files are hard-linked where the file system allows (a release's files are never changed
+    in place: a remade release is a new folder swapped in), copied otherwise."""
     for rel_dir in release_dirs(root):
         dest = out / RELEASES / rel_dir.name
         if dest.exists():
             shutil.rmtree(dest)
-        shutil.copytree(rel_dir, dest)
+        shutil.copytree(rel_dir, dest, copy_function=_link_or_copy)
 
 
 def write_releases(ctx, out: Path) -> None:  # type: ignore[no-untyped-def]
