@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..store import object_of, split_line
+
 _TYPED = b'"^^<'
 _SUBJECT = "urn:x-hrd-lod:literal:"
 _PREDICATE = ox.NamedNode("urn:x-hrd-lod:literal")
@@ -33,7 +35,7 @@ def typed_objects(lines: list[bytes]) -> set[bytes]:
     out: set[bytes] = set()
     for line in lines:
         if _TYPED in line:
-            obj = line.split(b" ", 2)[2][:-2]
+            obj = object_of(line)
             if obj.startswith(b'"') and obj.endswith(b">"):
                 out.add(obj)
     return out
@@ -73,8 +75,8 @@ def rewrites(lines: list[bytes]) -> list[Rewrite]:
     found: set[tuple[str, str, str]] = set()
     for line in lines:
         if _TYPED in line:
-            _s, p, rest = line.split(b" ", 2)
-            stored = changed.get(rest[:-2])
+            _s, p, obj = split_line(line)
+            stored = changed.get(obj)
             if stored is not None:
-                found.add((p.decode()[1:-1], rest[:-2].decode(), stored))
+                found.add((p.decode()[1:-1], obj.decode(), stored))
     return [Rewrite(p, w, s) for p, w, s in sorted(found)]
