@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "release": "hrd_lod.cli.archive:release_cmd",
     "diff": "hrd_lod.cli.archive:diff_cmd",
     "status": "hrd_lod.cli.archive:status_cmd",
+    "fields": "hrd_lod.cli.reference:fields_cmd",
 }
 
 _HELP = {
@@ -41,6 +42,7 @@ _HELP = {
     "publish": "Push the built dataset to a SPARQL Graph Store Protocol endpoint.",
     "serve": "Serve dist/ as linked data with a read-only SPARQL endpoint.",
     "embed": "Print an entity's schema.org JSON-LD block for a web page.",
+    "fields": "List the record types and their fields, with examples.",
 }
 
 

@@ -242,7 +242,7 @@ class SchemaOrgMapper:
         for prop in sorted(props):
             # a record may link twice (a quotation about and spoken at the same conferral)
             seen: set[str] = set()
-            values = []
+            values: list[object] = []
             for v in props[prop]:
                 key = json.dumps(v, sort_keys=True)
                 if key not in seen:
