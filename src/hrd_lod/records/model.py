@@ -167,6 +167,7 @@ class Records:
 
     items: tuple[Record, ...]
     notices: tuple[Notice, ...] = ()
+    _by_id: dict[str, Record] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {r.id: r for r in self.items})
@@ -179,7 +180,7 @@ class Records:
 
     def get(self, record_id: str) -> Record | None:
         """Return the record with this id, or None."""
-        return self._by_id.get(record_id)  # type: ignore[attr-defined]
+        return self._by_id.get(record_id)
 
     def of_type(self, type_name: str) -> list[Record]:
         """Return the records of one type."""
