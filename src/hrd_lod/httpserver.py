@@ -118,6 +118,7 @@ class Supervisor:
 
     def _fork(self) -> None:
         r, w = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the worker
             os.close(r)
@@ -125,6 +126,7 @@ class Supervisor:
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                _die_with(parent)
                 code = Worker(self.sock, self.site, self.limits, w).run()
             except BaseException:  # never return into the supervisor's code
                 import traceback
@@ -213,6 +215,18 @@ class Supervisor:
         self.active.clear()
         self.draining.clear()
         self.sock.close()
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel end this worker when the supervisor dies, even by SIGKILL (Linux)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != parent:  # the supervisor died before the line above
+        os._exit(0)
 
 
 def serve(sock: socket.socket, site: Site, limits: ServerLimits, workers: int) -> None:
