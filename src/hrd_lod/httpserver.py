@@ -450,6 +450,8 @@ class Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
         self.worker.connections.add(self)
+        # accepted while the worker began to drain: answer once, then close
+        self.closing = self.worker.draining
         peer = transport.get_extra_info("peername")
         if isinstance(peer, tuple):
             self.peer = (str(peer[0]), int(peer[1]))
@@ -593,8 +595,10 @@ class Connection(asyncio.Protocol):
         status: int,
         headers: Iterable[tuple[str, str]],
         length: int | None,
+        body: bytes = b"",
     ) -> bool:
-        """Write the status line and headers; return whether the connection stays open."""
+        """Write the status line, headers and ``body`` (one write: one system call for a small
+        answer); return whether the connection stays open."""
         assert self.transport is not None
         keep = req.keep_alive and not self.closing and length is not None
         lines = [
@@ -610,7 +614,7 @@ class Connection(asyncio.Protocol):
             lines.append(b"Connection: close")
         elif req.version == "1.0":
             lines.append(b"Connection: keep-alive")
-        self.transport.write(b"\r\n".join(lines) + b"\r\n\r\n")
+        self.transport.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
         return keep
 
     def _send(
@@ -618,9 +622,13 @@ class Connection(asyncio.Protocol):
     ) -> None:
         if self.transport is None:
             return
-        keep = self._write_head(req, status, [("Content-Type", content_type), *headers], len(body))
-        if req.method != "HEAD" and body:
-            self.transport.write(body)
+        keep = self._write_head(
+            req,
+            status,
+            [("Content-Type", content_type), *headers],
+            len(body),
+            body if req.method != "HEAD" else b"",
+        )
         if not keep:
             self.closing = True
 
@@ -640,7 +648,7 @@ class Connection(asyncio.Protocol):
             self.transport.pause_reading()
 
     def _sparql(self, req: Request, path: bytes, query: bytes) -> None:
-        from .sparql.protocol import ProtocolRequest, Reply, plan, wants_page
+        from .sparql.protocol import ProtocolRequest, Reply, plan_cached, wants_page
 
         page = self.worker.site.sparql_page
         accept = req.header(b"accept")
@@ -662,7 +670,7 @@ class Connection(asyncio.Protocol):
             b"".join(req.body),
             f"http://{host}{path.decode('latin-1')}",
         )
-        job = plan(preq, self.worker.site.service)
+        job = plan_cached(preq, self.worker.site.service)
         if isinstance(job, Reply):
             self._reply(req, job)
             return
