@@ -53,7 +53,7 @@ _KIND_WORDS: dict[Kind, str] = {
 
 #: Examples where the kind's own example would mislead (a telephone number is not "text").
 _FIELD_EXAMPLES: dict[str, object] = {
-    "same_as": "http://www.wikidata.org/entity/Q42",
+    "same_as": "Q42",
     "telephone": "+41 22 555 01 23",
     "email": "info@example.org",
     "address": "1 Example Street, Geneva",
