@@ -106,3 +106,11 @@ def test_the_sites_queries_page_shows_the_starters(built: Path) -> None:
     for name in STARTERS:
         assert f'href="{name}.rq"' in page
         assert (built / "dist" / "queries" / f"{name}.rq").is_file()
+
+
+def test_a_misspelt_query_name_is_suggested(built: Path) -> None:
+    code, out = query(built, "laureate-by-year")
+    assert code == 2
+    assert out.splitlines()[1] == (
+        "  hint: did you mean 'laureates-by-year'? queries: " + ", ".join(sorted(STARTERS))
+    )
