@@ -23,6 +23,11 @@ CASES = [
         "and an object, e.g. '?s ?p ?value'",
     ),
     (
+        "SELECT * WHERE { OPTIONAL { ?s ?p } }",
+        "1:37: the triple pattern '?s ?p' has no object: a pattern is a subject, a predicate "
+        "and an object, e.g. '?s ?p ?value'",
+    ),
+    (
         "SELECT * WHERE { ?s ?p ?o . ?x }",
         "1:33: the triple pattern '?x' has only a subject: add a predicate and an object, "
         "e.g. '?x ?property ?value'",
