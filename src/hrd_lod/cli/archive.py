@@ -103,7 +103,7 @@ def init_cmd(directory: Path, date: str | None, title: str | None, debug: bool) 
     )
     click.echo(
         f"then: 'hrd-lod query laureates-by-year --project {result.root}' runs a starter "
-        "query from queries/; 'hrd-lod fields' lists the record types and what each takes"
+        "query from queries/;\n      'hrd-lod fields' lists the record types and what each takes"
     )
 
 
