@@ -18,6 +18,7 @@ import yaml
 
 from ..errors import UsageError
 from ..records.csvfile import SEPARATOR
+from ..records.parse import a_or_an
 from ..records.schema import META_KEYS, TYPES, FieldSpec, Kind, TypeSpec
 from .files import yaml_scalar
 from .init import SKELETON
@@ -133,10 +134,6 @@ def example_values() -> dict[tuple[str, str], object]:
     return out
 
 
-def _a(word: str) -> str:
-    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
-
-
 def _or(words: tuple[str, ...]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
@@ -145,7 +142,7 @@ def field_doc(spec: FieldSpec, type_name: str = "") -> FieldDoc:
     """Return the reference entry of one field (examples from ``type_name``'s init example)."""
     example: object
     if spec.kind is Kind.REF:
-        value = f"the id of {_a(_or(spec.ref_types))} record"
+        value = f"the id of {a_or_an(_or(spec.ref_types))} record"
         example = example_ids().get(spec.ref_types[0], "some-record-id")
     elif spec.kind is Kind.ENUM:
         value = "one of: " + ", ".join(spec.choices)
