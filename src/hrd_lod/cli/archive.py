@@ -418,6 +418,8 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"validation: the data does not load ({len(st.load_problems)} problem(s)):")
         for p in st.load_problems[:10]:
             click.echo(f"  {p.location}: {p.message}")
+            if p.hint:
+                click.echo(f"      hint: {p.hint}")
         if len(st.load_problems) > 10:
             click.echo(f"  ... and {len(st.load_problems) - 10} more: run 'hrd-lod validate'")
         return
