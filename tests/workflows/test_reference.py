@@ -9,6 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from hrd_lod.cli import main
+from hrd_lod.errors import LoadError
 from hrd_lod.records.load import load_records
 from hrd_lod.records.schema import META_KEYS, TYPES
 from hrd_lod.workflows.reference import reference, render_markdown, type_doc
@@ -128,3 +129,19 @@ def test_all_shows_every_type_in_full() -> None:
         for f in spec.fields:
             assert f"\n  {f.name}" in out
     assert "\non every record:\n" in out
+
+
+def test_the_source_rule_is_shown_and_is_the_loaders(new_project: Path) -> None:
+    code, out = run("fields", "Source")
+    assert (
+        "  needs: either an archived copy (archived_copy with its sha256) or the page's url" in out
+    )
+    base = "id: cited\ntype: Source\nname: A page\npublisher: example-foundation\n"
+    (new_project / "data" / "cited.yaml").write_text(base, encoding="utf-8")
+    with pytest.raises(LoadError) as exc:
+        load_records(new_project, new_project / "data")
+    assert "an archived copy or the address of the page" in str(exc.value)
+    (new_project / "data" / "cited.yaml").write_text(
+        base + "url: https://example.org/page\nretrieved: 2025-01-02\n", encoding="utf-8"
+    )
+    assert load_records(new_project, new_project / "data").get("cited") is not None

@@ -72,6 +72,13 @@ _KIND_EXAMPLES: dict[Kind, object] = {
 }
 
 
+#: Rules across fields that the loader checks beyond "required" (records/parse.py).
+_TYPE_RULES: dict[str, str] = {
+    "Source": "either an archived copy (archived_copy with its sha256) or the page's url "
+    "(with retrieved, the day it was read), or both; 'hrd-lod source add URL' writes one",
+}
+
+
 @dataclass(frozen=True)
 class FieldDoc:
     """One field as the reference shows it."""
@@ -94,6 +101,7 @@ class TypeDoc:
     iri_path: str  # id/{kind}/{id}
     needs_sources: bool
     fields: tuple[FieldDoc, ...]
+    rule: str = ""  # a rule across fields, beyond "required"
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -176,6 +184,7 @@ def type_doc(spec: TypeSpec) -> TypeDoc:
         f"id/{spec.kind}/{{id}}",
         spec.needs_sources,
         tuple(field_doc(f, spec.name) for f in spec.fields),
+        _TYPE_RULES.get(spec.name, ""),
     )
 
 
@@ -223,8 +232,10 @@ def render_type_text(doc: TypeDoc) -> str:
         f"  required: {', '.join(doc.required)}"
         + ("" if doc.needs_sources else "; cites no sources itself"),
         f"  IRI: {{base_iri}}{doc.iri_path}",
-        "",
     ]
+    if doc.rule:
+        lines.append(f"  needs: {doc.rule}")
+    lines.append("")
     for f in doc.fields:
         lines.append(f"  {f.name}{_flags(f)}: {f.value}")
         if f.help:
@@ -294,7 +305,8 @@ def render_markdown(docs: tuple[TypeDoc, ...]) -> str:
             f"## {d.name}",
             "",
             f"{d.help[:1].upper()}{d.help[1:]}. IRI: `{{base_iri}}{d.iri_path}`."
-            + ("" if d.needs_sources else " A Source cites no sources itself."),
+            + ("" if d.needs_sources else " A Source cites no sources itself.")
+            + (f" It needs {d.rule}." if d.rule else ""),
             "",
             "| field | required | value | example | notes |",
             "|---|---|---|---|---|",
