@@ -37,7 +37,9 @@ def test_docs_page_is_current() -> None:
 def test_every_field_of_a_type_is_shown(name: str) -> None:
     code, out = run("fields", name)
     assert code == 0
-    assert out.startswith(f"{name}: {TYPES[name].help}\n")
+    assert out.startswith(f"{name}: ")
+    assert " ".join(out.split("\n\n")[0].split()).startswith(f"{name}: {TYPES[name].help}")
+    assert all(len(line) <= 100 for line in out.splitlines()), "lines fit 100 columns"
     for spec in TYPES[name].fields:
         head = next(line for line in out.splitlines() if line.startswith(f"  {spec.name}"))
         assert ("(required" in head) == spec.required, head
@@ -124,8 +126,9 @@ def test_readme_adding_a_record_points_at_fields() -> None:
 def test_all_shows_every_type_in_full() -> None:
     code, out = run("fields", "--all")
     assert code == 0
+    flat = " ".join(out.split())
     for name, spec in TYPES.items():
-        assert f"\n{name}: {spec.help}\n" in f"\n{out}"
+        assert f"\n{name}: " in f"\n{out}" and f"{name}: {spec.help}" in flat
         for f in spec.fields:
             assert f"\n  {f.name}" in out
     assert "\non every record:\n" in out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,6 +72,9 @@ _KIND_EXAMPLES: dict[Kind, object] = {
     Kind.MONEY: "20000 CHF",
 }
 
+
+#: The width of the text reference (a terminal's 100 columns).
+WIDTH = 100
 
 #: Rules across fields that the loader checks beyond "required" (records/parse.py).
 _TYPE_RULES: dict[str, str] = {
@@ -216,6 +220,12 @@ def meta_help() -> list[tuple[str, str]]:
 # --- rendering -------------------------------------------------------------------------------
 
 
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+    )
+
+
 def _flags(f: FieldDoc) -> str:
     flags = []
     if f.required:
@@ -228,20 +238,29 @@ def _flags(f: FieldDoc) -> str:
 def render_type_text(doc: TypeDoc) -> str:
     """Return one type's reference as plain text for a terminal."""
     lines = [
-        f"{doc.name}: {doc.help}",
+        *_wrap(f"{doc.name}: {doc.help}", "", "  "),
         f"  required: {', '.join(doc.required)}"
         + ("" if doc.needs_sources else "; cites no sources itself"),
         f"  IRI: {{base_iri}}{doc.iri_path}",
     ]
     if doc.rule:
-        lines.append(f"  needs: {doc.rule}")
+        lines += _wrap(f"needs: {doc.rule}", "  ", "    ")
     lines.append("")
     for f in doc.fields:
-        lines.append(f"  {f.name}{_flags(f)}: {f.value}")
+        lines += textwrap.wrap(
+            f"{f.name}{_flags(f)}: {f.value}",
+            WIDTH,
+            initial_indent="  ",
+            subsequent_indent="      ",
+            break_on_hyphens=False,
+        )
         if f.help:
-            lines.append(f"      {f.help}")
+            lines += textwrap.wrap(f.help, WIDTH, initial_indent=" " * 6, subsequent_indent=" " * 6)
         lines.append(f"      e.g. {f.name}: {f.example}")
-    lines += ["", "  and on every record: " + ", ".join(META_KEYS) + " ('hrd-lod fields --all')"]
+    lines.append("")
+    lines += _wrap(
+        "and on every record: " + ", ".join(META_KEYS) + " ('hrd-lod fields --all')", "  ", "    "
+    )
     return "\n".join(lines)
 
 
@@ -250,23 +269,26 @@ def render_summary_text(docs: tuple[TypeDoc, ...]) -> str:
     width = max(len(d.name) for d in docs)
     lines = ["record types (hrd-lod fields TYPE shows a type's fields):", ""]
     for d in docs:
-        lines.append(f"  {d.name.ljust(width)}  {d.help}")
+        lines += _wrap(d.help, f"  {d.name.ljust(width)}  ", " " * (width + 4))
         lines.append(f"  {''.ljust(width)}  required: {', '.join(d.required)}")
     lines += ["", "on every record:"]
     for key, text in meta_help():
-        lines.append(f"  {key}: {text}")
-    lines += [
-        "",
+        lines += _wrap(f"{key}: {text}", "  ", "      ")
+    lines.append("")
+    lines += _wrap(
         f"in a CSV table: one column per field; several values in a cell separated by "
         f"'{SEPARATOR}'; a column name@fr holds the French name",
-    ]
+        "",
+        "  ",
+    )
     return "\n".join(lines)
 
 
 def render_all_text(docs: tuple[TypeDoc, ...]) -> str:
     """Return every type's reference, then the keys of every record, for a terminal."""
     parts = [render_type_text(d) for d in docs]
-    parts.append("on every record:\n" + "\n".join(f"  {k}: {t}" for k, t in meta_help()))
+    meta = [line for k, t in meta_help() for line in _wrap(f"{k}: {t}", "  ", "      ")]
+    parts.append("\n".join(["on every record:", *meta]))
     return "\n\n".join(parts)
 
 
