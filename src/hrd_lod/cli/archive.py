@@ -103,7 +103,7 @@ def init_cmd(directory: Path, date: str | None, title: str | None, debug: bool) 
     )
     click.echo(
         f"then: 'hrd-lod query laureates-by-year --project {result.root}' runs a starter "
-        "query from queries/; 'hrd-lod fields' lists the record types and what each takes"
+        "query from queries/;\n      'hrd-lod fields' lists the record types and what each takes"
     )
 
 
@@ -418,6 +418,8 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"validation: the data does not load ({len(st.load_problems)} problem(s)):")
         for p in st.load_problems[:10]:
             click.echo(f"  {p.location}: {p.message}")
+            if p.hint:
+                click.echo(f"      hint: {p.hint}")
         if len(st.load_problems) > 10:
             click.echo(f"  ... and {len(st.load_problems) - 10} more: run 'hrd-lod validate'")
         return
