@@ -23,7 +23,7 @@ COMMANDS: dict[str, str] = {
     "init": "hrd_lod.cli.archive:init_cmd",
     "source": "hrd_lod.cli.archive:source_group",
     "import": "hrd_lod.cli.archive:import_group",
-    "release": "hrd_lod.cli.archive:release_cmd",
+    "release": "hrd_lod.cli.release:release_cmd",
     "diff": "hrd_lod.cli.archive:diff_cmd",
     "status": "hrd_lod.cli.archive:status_cmd",
 }
@@ -32,7 +32,7 @@ _HELP = {
     "init": "Create a new dataset project with examples of every record type.",
     "source": "Capture source documents (add URL) and verify archived copies (check).",
     "import": "Import records from a spreadsheet (import csv FILE --type TYPE).",
-    "release": "Stamp a version, build, and keep it with a changelog in releases/.",
+    "release": "Make a release (VERSION) with its BagIt bag; verify or package kept ones.",
     "diff": "Show what changed between two builds or releases.",
     "status": "Summarise the dataset: counts, sources, gaps, validation state.",
     "build": "Build the published edition (dist/) from data/.",
