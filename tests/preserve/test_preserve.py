@@ -201,7 +201,9 @@ def test_package_is_repeatable_and_follows_a_rewritten_release(released: Path) -
     kept = [line for line in nt.read_text().splitlines(keepends=True) if "alex-example" not in line]
     nt.write_text("".join(kept))
     assert not verify_release(released, "1.0.0").ok
-    package_release(released, "1.0.0")
+    code, out = cli(released, "package", "1.0.0")
+    assert code == 2 and "release 1.0.0 does not match its bag: releases/1.0.0/ds.nt changed" in out
+    package_release(released, "1.0.0")  # what a withdrawal calls after rewriting the release
     assert verify_release(released, "1.0.0").ok
     manifest = json.loads((folder / "manifest.json").read_text())
     entry = next(e for e in manifest["files"] if e["path"] == "ds.nt")

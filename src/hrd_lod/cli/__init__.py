@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "import": "hrd_lod.cli.archive:import_group",
     "release": "hrd_lod.cli.release:release_cmd",
     "diff": "hrd_lod.cli.archive:diff_cmd",
+    "export": "hrd_lod.cli.wikidata:export_group",
+    "links": "hrd_lod.cli.wikidata:links_group",
     "status": "hrd_lod.cli.archive:status_cmd",
 }
 
@@ -34,6 +36,8 @@ _HELP = {
     "import": "Import records from a spreadsheet (import csv FILE --type TYPE).",
     "release": "Make a release (VERSION) with its BagIt bag; verify or package kept ones.",
     "diff": "Show what changed between two builds or releases.",
+    "export": "Export award facts for Wikidata (QuickStatements with references).",
+    "links": "Add reconciled Wikidata items to the records (links import FILE).",
     "status": "Summarise the dataset: counts, sources, gaps, validation state.",
     "build": "Build the published edition (dist/) from data/.",
     "validate": "Check data/ against the shapes without writing anything.",

@@ -120,19 +120,25 @@ def release_verify_cmd(version: str | None, every: bool, project: Path, debug: b
 @release_cmd.command("package")
 @click.argument("version", required=False)
 @click.option("--all", "every", is_flag=True, help="Package every kept release.")
+@click.option(
+    "--force", is_flag=True, help="Bag a release again even if it no longer matches its bag."
+)
 @project_option
 @debug_option
 @handle_errors
-def release_package_cmd(version: str | None, every: bool, project: Path, debug: bool) -> None:
+def release_package_cmd(
+    version: str | None, every: bool, force: bool, project: Path, debug: bool
+) -> None:
     """Describe kept release VERSION again and rewrite its bag in bags/VERSION/.
 
     For releases made before bags existed, and after a release was rewritten (a
     withdrawal): adds the archived source copies, RO-Crate, DataCite and CITATION.cff, refreshes
-    its manifest, and writes the bag. Exit codes: 0 packaged, 2 no such release or bad input.
+    its manifest, and writes the bag. A release that no longer matches its bag is refused
+    unless --force. Exit codes: 0 packaged, 2 no such release, changed release, or bad input.
     """
     from ..preserve import package_release
 
     for v in _versions(project, version, every):
-        done = package_release(project, v)
+        done = package_release(project, v, force=force)
         where = os.path.relpath(done.bag, project)
         click.echo(f"packaged release {v}: {done.files} files, {done.bytes:,} bytes; bag: {where}")

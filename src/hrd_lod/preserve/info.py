@@ -103,7 +103,10 @@ def read_sources(folder: Path, dataset_id: str, base_iri: str) -> tuple[SourceIn
     if not dump.is_file():
         raise UsageError(f"{dump} is missing: the release has no N-Triples dump")
     store = ox.Store()
-    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES)
+    try:
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES)
+    except SyntaxError as exc:
+        raise UsageError(f"{dump} does not parse as N-Triples: {exc}") from None
     prefix = V.entity_iri(base_iri, "source", "")
     query = _SOURCES.replace("?prefix", f'"{prefix}"')
     out = []

@@ -125,10 +125,25 @@ def bag_folder(root: Path, version: str) -> Path:
     return root / BAGS / version
 
 
-def package_release(project_dir: Path | str, version: str) -> Packaged:
-    """Describe kept release ``version`` again and rewrite its bag; return what was written."""
+def package_release(project_dir: Path | str, version: str, *, force: bool = True) -> Packaged:
+    """Describe kept release ``version`` again and rewrite its bag; return what was written.
+
+    Without ``force``, a release whose files no longer match its existing bag is refused (a
+    changed release must not be blessed by a new bag unnoticed); code that rewrote the release
+    itself (a withdrawal) passes ``force=True``.
+    """
     project = open_project(project_dir)
     folder = release_folder(project.root, version)
+    if not force and (bag_folder(project.root, version) / "bagit.txt").is_file():
+        changed = verify_release(project.root, version).problems
+        if changed:
+            raise UsageError(
+                f"release {version} does not match its bag: "
+                + ", ".join(f"{p.path} {p.status}" for p in changed[:3])
+                + (" ..." if len(changed) > 3 else ""),
+                hint="check with 'hrd-lod release verify'; --force describes the release as it "
+                "is now and bags it again",
+            )
     info = describe_release(folder, load_metadata(project), data_dir=project.data_dir)
     bag = make_bag(
         folder,
