@@ -5,11 +5,13 @@ DataCite JSON schema)."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import bagit
+import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -20,6 +22,7 @@ from hrd_lod.preserve import package_release, verify_release
 from hrd_lod.preserve.datacite import schema_errors
 from hrd_lod.project import load_metadata, open_project
 
+from ..conftest import missing
 from ..workflows.wf_helpers import snapshot
 from .conftest import RELEASE_DATE
 
@@ -130,8 +133,27 @@ def test_the_datacite_record_is_valid(released_once: Path) -> None:
     assert any("titles" in e for e in errors) and any("publicationYear" in e for e in errors)
 
 
+def cff_schema() -> dict[str, object]:
+    """Return the Citation File Format 1.2.0 JSON schema that the cffconvert package ships.
+
+    Only the schema file is used (found without importing cffconvert, whose code pins an old
+    jsonschema); .ci/run installs the package without its dependencies for it.
+    """
+    spec = importlib.util.find_spec("cffconvert")
+    if spec is None or not spec.submodule_search_locations:
+        missing("the Python package 'cffconvert' (for the CITATION.cff schema)")
+    folder = Path(list(spec.submodule_search_locations)[0])
+    return json.loads((folder / "schemas/1.2.0/schema.json").read_text())  # type: ignore[no-any-return]
+
+
 def test_citation_cff(released_once: Path) -> None:
     doc = yaml.safe_load((released_once / "releases/1.0.0/CITATION.cff").read_text())
+    schema = cff_schema()
+    validator = jsonschema.validators.validator_for(schema)(
+        schema, format_checker=jsonschema.FormatChecker()
+    )
+    assert [e.message for e in validator.iter_errors(doc)] == []
+    assert list(validator.iter_errors({**doc, "authors": []}))  # the schema does check
     assert doc["cff-version"] == "1.2.0" and doc["type"] == "dataset"
     assert doc["version"] == "1.0.0" and doc["date-released"] == RELEASE_DATE.isoformat()
     assert doc["authors"] == [{"name": "Example Organisation"}]
