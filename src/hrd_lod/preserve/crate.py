@@ -10,8 +10,10 @@ the tool that made the release from those sources.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from rocrate.model.contextentity import ContextEntity
 from rocrate.rocrate import ROCrate
@@ -78,11 +80,12 @@ def describe_file(rel: str, info: ReleaseInfo) -> str:
 
 def release_files(folder: Path) -> list[str]:
     """Return every file of the release folder as a sorted relative POSIX path."""
-    return sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name != CRATE
-    )
+    out: list[str] = []
+    for dirpath, _dirs, names in os.walk(folder):
+        base = Path(dirpath).relative_to(folder).as_posix()
+        prefix = "" if base == "." else base + "/"
+        out.extend(prefix + n for n in names if prefix or n != CRATE)
+    return sorted(out)
 
 
 def crate_metadata(folder: Path, info: ReleaseInfo) -> dict[str, object]:
@@ -162,19 +165,31 @@ def crate_metadata(folder: Path, info: ReleaseInfo) -> dict[str, object]:
         entities.append(
             ContextEntity(crate, iri, properties={"@type": "Organization", "name": name})
         )
+    crate.add(*entities)
+    doc: dict[str, object] = crate.metadata.generate()
+    # The File entities are written as JSON-LD directly: rocrate's File model costs about
+    # half a millisecond per file (40 s for the 73,000 files of a 10,000-conferral release),
+    # and these entities are plain: an id, a type and a few literals.
+    graph = doc["@graph"]
+    assert isinstance(graph, list)
+    files = []
     for rel in release_files(folder):
-        props = {
+        entity: dict[str, object] = {
+            "@id": quote(rel),
+            "@type": "File",
             "name": rel.rsplit("/", 1)[-1],
             "description": describe_file(rel, info),
             "encodingFormat": media_type(Path(rel)),
         }
         if rel != MANIFEST:  # the manifest lists this crate: its size cannot be known here
-            props["contentSize"] = str((folder / rel).stat().st_size)
+            entity["contentSize"] = str((folder / rel).stat().st_size)
         if rel in archived:
-            props["about"] = {"@id": archived[rel]}
-        crate.add_file(None, dest_path=rel, properties=props)
-    crate.add(*entities)
-    return crate.metadata.generate()  # type: ignore[no-any-return]
+            entity["about"] = {"@id": archived[rel]}
+        files.append(entity)
+    root_entity = next(e for e in graph if e.get("@id") == "./")
+    root_entity["hasPart"] = [{"@id": e["@id"]} for e in files]
+    graph.extend(files)
+    return doc
 
 
 def write_crate(folder: Path, info: ReleaseInfo) -> Path:

@@ -69,22 +69,37 @@ def copy_archived_sources(folder: Path, info: ReleaseInfo, data_dir: Path | None
                 path.rmdir()
 
 
-def refresh_manifest(folder: Path) -> None:
-    """Rewrite the release's ``manifest.json`` so that it lists every file it now holds."""
+def refresh_manifest(folder: Path, *, trust: bool = False) -> None:
+    """Rewrite the release's ``manifest.json`` so that it lists every file it now holds.
+
+    With ``trust`` (the manifest was written a moment ago, with the files), the entries of the
+    edition's files are kept and only the preservation files and archived copies are hashed.
+    """
     manifest = read_manifest(folder)
     names = sorted({*release_files(folder), CRATE} - {MANIFEST})
-    manifest["files"] = [file_entry(folder, folder / rel).__dict__ for rel in names]
+    old = manifest.get("files") if trust else None
+    kept = {
+        e["path"]: e
+        for e in (old if isinstance(old, list) else [])
+        if isinstance(e, dict) and e.get("path") not in _METADATA_FILES
+    }
+    manifest["files"] = [
+        kept.get(rel) or file_entry(folder, folder / rel).__dict__ for rel in names
+    ]
     (folder / MANIFEST).write_text(
         json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
 
 
-def describe_release(folder: Path, meta: DatasetMeta, *, data_dir: Path | None) -> ReleaseInfo:
+def describe_release(
+    folder: Path, meta: DatasetMeta, *, data_dir: Path | None, trust_manifest: bool = False
+) -> ReleaseInfo:
     """Write the preservation metadata into the release ``folder`` and return what it states.
 
     Adds the archived source copies (from ``data_dir`` where missing), ``datacite.json``
     (checked against the DataCite schema), ``CITATION.cff`` and ``ro-crate-metadata.json``
-    (naming every file), then refreshes ``manifest.json``. Running it again on an unchanged
+    (naming every file), then refreshes ``manifest.json`` (``trust_manifest``: its entries of
+    the edition's files were just written and are kept). Running it again on an unchanged
     release writes the same bytes.
     """
     info = release_info(folder, meta)
@@ -95,7 +110,7 @@ def describe_release(folder: Path, meta: DatasetMeta, *, data_dir: Path | None) 
     write_datacite(folder, info, size=size, formats=[media_type(Path(r)) for r in files])
     write_citation(folder, info)
     write_crate(folder, info)
-    refresh_manifest(folder)
+    refresh_manifest(folder, trust=trust_manifest)
     return info
 
 

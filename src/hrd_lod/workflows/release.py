@@ -149,7 +149,9 @@ def release(
         (project.root / RELEASES).mkdir(exist_ok=True)
         with staging(target) as tmp:
             _write_release(built.dist, tmp, diff, version, date, prev[0] if prev else None)
-            info = describe_release(tmp, built.checked.meta, data_dir=project.data_dir)
+            info = describe_release(
+                tmp, built.checked.meta, data_dir=project.data_dir, trust_manifest=True
+            )
             created = True
         _tick(progress, "bag", 3, steps)
         make_bag(target, bag, info, source=f"{RELEASES}/{version}")
