@@ -167,6 +167,13 @@ def test_verify_an_intact_release(released_once: Path) -> None:
     assert out == f"release 1.0.0: intact ({n} files match the bag's manifests)\n"
     code, out = cli(released_once, "verify", "--all")
     assert code == 0 and "release 1.0.0: intact" in out
+    # options may come before the subcommand, as before any other command
+    res = CliRunner().invoke(main, ["release", "-p", str(released_once), "verify", "1.0.0"])
+    assert res.exit_code == 0 and "release 1.0.0: intact" in res.output
+    res = CliRunner().invoke(
+        main, ["release", "--date", "2025-03-06", "-p", str(released_once), "1.0.0"]
+    )
+    assert res.exit_code == 2 and "version 1.0.0 is already released" in res.output
 
 
 def test_a_changed_payload_byte_fails_validation(released: Path) -> None:

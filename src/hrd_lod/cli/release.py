@@ -12,15 +12,27 @@ from .archive import Progress, _date, date_option
 from .common import CliError, debug_option, handle_errors, project_option
 
 _SUBCOMMANDS = ("verify", "package")
+_VALUED = ("-p", "--project", "--date")  # options that take a value
 
 
 class ReleaseGroup(click.Group):
     """``release VERSION`` makes a release; ``release verify|package ...`` act on kept ones."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        first = next((a for a in args if not a.startswith("-")), None)
+        first, skip = None, False
+        for a in args:  # the first word that is not an option nor an option's value
+            if skip:
+                skip = False
+            elif a in _VALUED:
+                skip = True
+            elif not a.startswith("-"):
+                first = a
+                break
         if first is not None and first not in _SUBCOMMANDS and "--help" not in args[:1]:
             args = ["new", *args]
+        elif first is not None and args[0] != first:  # options before the subcommand
+            i = args.index(first)
+            args = [first, *args[:i], *args[i + 1 :]]
         return super().parse_args(ctx, args)
 
 
