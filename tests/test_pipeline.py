@@ -297,9 +297,9 @@ def test_a_relative_iri_in_the_shapes_is_an_error_naming_the_file(project: Path)
         build(project)
 
 
-def test_home_page_lists_every_dump_in_a_parallel_build(project: Path) -> None:
+def test_data_page_lists_every_dump_in_a_parallel_build(project: Path) -> None:
     built = build(project, parallel=True)
-    home = (built.dist / "index.html").read_text()
+    home = (built.dist / "data.html").read_text()
     for name in (
         "test.nt",
         "test.ttl",

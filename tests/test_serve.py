@@ -132,3 +132,26 @@ def test_serve_without_build_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
     res = CliRunner().invoke(main, ["serve", "-p", str(tmp_path)])
     assert res.exit_code == 2 and "holds no built dataset" in res.output
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_browsers_opening_sparql_get_the_site_page(server: str) -> None:
+    r = requests.get(
+        server + "/sparql", headers={"Accept": BROWSER_ACCEPT}, timeout=10, allow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["Location"] == "/sparql.html"
+    page = requests.get(server + "/sparql", headers={"Accept": BROWSER_ACCEPT}, timeout=10)
+    assert page.url.endswith("/sparql.html") and '<header class="site">' in page.text
+    # SPARQL clients (any type, or SPARQL results) and queries still reach the endpoint
+    r = requests.get(server + "/sparql", headers={"Accept": "*/*"}, timeout=10)
+    assert r.status_code == 200 and '<textarea id="query"' in r.text
+    r = requests.get(
+        server + "/sparql",
+        params={"query": "ASK { ?s ?p ?o }"},
+        headers={"Accept": BROWSER_ACCEPT},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert r.status_code != 303

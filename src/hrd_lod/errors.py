@@ -7,6 +7,7 @@ The tree::
     ├── ValidationFailed        SHACL violations stopped a build (exit 1)
     ├── BuildError              writing outputs failed; the previous dist/ is kept (exit 2)
     ├── UsageError              the caller asked for something that cannot be done (exit 2)
+    ├── ShapesError             a SHACL shape no engine can run (exit 2)
     └── RemoteError             a network peer or triple store failed (exit 3)
 
 Each problem carries a :class:`Location` (file, line, field) and a hint; loading collects
@@ -130,6 +131,10 @@ class BuildError(HrdLodError):
 
 class UsageError(HrdLodError):
     """The request cannot be carried out as asked."""
+
+
+class ShapesError(HrdLodError):
+    """The shapes cannot be run: no validation engine accepts them (names shape and file)."""
 
 
 class RemoteError(HrdLodError):

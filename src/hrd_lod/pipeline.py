@@ -132,6 +132,7 @@ class Prepared:
             ontology_files=self.project.ontology_files(),
             base_iri=self.meta.base_iri,
             engine=engine,
+            written=self.dataset.union,
         )
 
     def checked(self, report: Report) -> Checked:

@@ -227,7 +227,16 @@ def load_metadata(project: Project) -> DatasetMeta:
     if problems:
         raise LoadError(problems.items)
     if values["modified"] < values["issued"]:  # type: ignore[operator]
-        raise LoadError([_problem(raw.where("modified"), "'modified' is before 'issued'")])
+        raise LoadError(
+            [
+                _problem(
+                    raw.where("modified"),
+                    f"'modified' ({values['modified']}) is before 'issued' ({values['issued']})",
+                    "'issued' is the day the dataset was first published and 'modified' the day "
+                    "of this version: make 'modified' that day or later, or correct 'issued'",
+                )
+            ]
+        )
     return DatasetMeta(location=raw.location, **values)  # type: ignore[arg-type]
 
 

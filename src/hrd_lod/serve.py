@@ -29,19 +29,40 @@ class ServerLimits:
 
 
 class Dispatcher:
-    """Routes ``/sparql`` to the endpoint and everything else to the linked-data pages."""
+    """Routes ``/sparql`` to the endpoint and everything else to the linked-data pages.
 
-    def __init__(self, pages: WSGIApp, sparql: WSGIApp) -> None:
+    A browser that opens ``/sparql`` without a query (it asks for HTML first) is sent to the
+    site's SPARQL page (``sparql_page``), which has the site's menu, the example queries and
+    results as a table; SPARQL clients asking for anything else get the endpoint as before.
+    """
+
+    def __init__(self, pages: WSGIApp, sparql: WSGIApp, sparql_page: str | None = None) -> None:
         self.pages = pages
         self.sparql = sparql
+        self.sparql_page = sparql_page
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if path == "/sparql" and self.sparql_page and _wants_page(environ):
+            start_response("303 See Other", [("Location", self.sparql_page), ("Vary", "Accept")])
+            return [b""]
         if path == "/sparql" or path.startswith("/sparql/"):
             return self.sparql(environ, start_response)
         return self.pages(environ, start_response)
+
+
+def _wants_page(environ: dict[str, Any]) -> bool:
+    """Return True for a GET without a query string from a client that prefers HTML."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+        return False
+    accept = parse_accept_header(environ.get("HTTP_ACCEPT", ""), MIMEAccept)
+    # a browser names text/html; "*/*" alone (curl, SPARQL clients) is not a preference
+    return accept["text/html"] > accept["application/sparql-results+json"]
 
 
 def make_app(
@@ -59,7 +80,8 @@ def make_app(
         raise UsageError(f"{dist} holds no built dataset", hint="run 'hrd-lod build' first")
     pages = LinkedDataApp(dist)
     endpoint, close = make_endpoint(dist, sparql_limits, cache_dir)  # type: ignore[arg-type]
-    return Dispatcher(pages, endpoint), close
+    page = "/sparql.html" if (dist / "sparql.html").is_file() else None
+    return Dispatcher(pages, endpoint, page), close
 
 
 def run(app: WSGIApp, host: str, port: int, limits: ServerLimits = ServerLimits()) -> None:

@@ -24,6 +24,8 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SH = "http://www.w3.org/ns/shacl#"
 SPDX = "http://spdx.org/rdf/terms#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
 WD = "http://www.wikidata.org/entity/"
 #: IANA media-type IRIs, as DCAT recommends for dcat:mediaType.
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"

@@ -57,7 +57,7 @@ def test_validate_text_and_json(project: Path) -> None:
     assert res.exit_code == 0 and "valid: 0 errors" in res.output
     write(project / "data" / "bad.yaml", BAD_CONFERRAL)
     res = run("validate", "-p", str(project))
-    assert res.exit_code == 1 and "line 1" in res.output
+    assert res.exit_code == 1 and "[line 7, field 'date']" in res.output
     res = run("validate", "-p", str(project), "--format", "json")
     assert res.exit_code == 1
     got = json.loads(res.output)

@@ -47,7 +47,6 @@ CASES = [
         "not allowed",
     ),
     ("scalar", "just some text\n", "not-a-record", 1, None, "mapping"),
-    ("empty", "", "empty", 1, None, "empty"),
     (
         "unknown-type",
         "id: x\ntype: Organisation\nname: X\nsources: [doc]\n",

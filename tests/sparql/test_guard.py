@@ -87,3 +87,24 @@ def test_limits_check_length_and_empty() -> None:
         limits.check_query("ASK { ?s ?p ?o }" + " " * 15)
     with pytest.raises(QueryRefused, match="empty"):
         limits.check_query("  \n")
+
+
+def test_deep_nesting_is_refused_before_the_engine_sees_it() -> None:
+    limits = Limits()
+    deep = "SELECT * WHERE " + "{ " * 3000 + "?s ?p ?o" + " }" * 3000
+    with pytest.raises(QueryRefused, match="3000 levels deep; the limit is 128"):
+        limits.check_query(deep)
+    expr = "SELECT ?x WHERE { BIND(" + "(" * 500 + "1" + ")" * 500 + " AS ?x) }"
+    with pytest.raises(QueryRefused, match="levels deep"):
+        limits.check_query(expr)
+
+
+def test_nesting_at_the_limit_runs_and_brackets_in_strings_do_not_count() -> None:
+    import pyoxigraph as ox
+
+    limits = Limits()
+    ok = "SELECT * WHERE " + "{ " * 127 + "?s ?p ?o" + " }" * 127
+    assert limits.check_query(ok) == "SELECT"
+    assert list(ox.Store().query(ok)) == []  # the engine parses what the guard lets through
+    quoted = 'SELECT * WHERE { ?s ?p "' + "{" * 5000 + '" } # ' + "(" * 5000
+    assert limits.check_query(quoted) == "SELECT"

@@ -168,7 +168,10 @@ def test_syntax_error_points_at_line_and_column(project: Path, tmp_path: Path) -
     )
     result = run(project, "--file", str(bad))
     assert result.exit_code == 2
-    assert f"SPARQL syntax error at {bad}:5:1: expected one of" in result.output
+    assert (
+        f"SPARQL syntax error at {bad}:5:1: the '(' on line 4 is not closed: add ')' before "
+        "the '}' on line 5\n  (the parser: expected one of"
+    ) in result.output
     assert result.output.splitlines()[-2:] == ["    5 | }", "      | ^"]
     # an undeclared prefix on line 2, column 18 (after a multi-byte character on the line)
     result = run(project, 'SELECT * WHERE {\n  ?s ?p "é" . ?s foo:bar ?o }')

@@ -125,8 +125,11 @@ def test_head_and_methods(client: Client) -> None:
 def test_security_headers_everywhere(client: Client) -> None:
     for path in (JMG, "/", "/nope", "/hrd.ttl"):
         r = client.get(path)
-        assert "default-src 'none'" in r.headers["Content-Security-Policy"]
-        assert "script-src" not in r.headers["Content-Security-Policy"]
+        csp = r.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in csp
+        # scripts only from the site itself (the search and SPARQL pages), never inline
+        assert "script-src 'self';" in csp and "unsafe-inline" not in csp.split("style-src")[0]
+        assert "frame-ancestors 'none'" in csp
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         assert r.headers["Referrer-Policy"] == "no-referrer"
 
@@ -193,3 +196,45 @@ def test_real_server_refuses_traversal(server: Server) -> None:
     ):
         status, body = _raw_get(server.port, target)
         assert status in (400, 404) and b"root:" not in body, target
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        (JMG + "/", JMG),
+        (JMG + "?utm_source=x", JMG),
+        (JMG + "/?a=1&b=2", JMG),
+        (JMG + ".html/", JMG + ".html"),
+        ("/hrd.ttl/", "/hrd.ttl"),
+    ],
+)
+def test_one_address_per_page(client: Client, path: str, location: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 301 and r.headers["Location"] == location
+    # the target answers, so a browser following the redirect lands on the page
+    assert client.get(location).status_code == 200
+
+
+def test_redirects_only_what_exists_and_keeps_queries_of_files(client: Client) -> None:
+    assert client.get("/id/organization/nobody/").status_code == 404
+    assert client.get("/id/organization/nobody?x=1").status_code == 404
+    # a page's own query string (the search page's words) is left alone
+    r = client.get("/search.html?q=joint")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+
+
+def test_canonical_link_names_the_entity_iri(client: Client, built: Built) -> None:
+    html = client.get(JMG).get_data(as_text=True)
+    iri = built.checked.meta.base_iri + JMG[1:]
+    assert html.count('rel="canonical"') == 1 and f'<link rel="canonical" href="{iri}">' in html
+
+
+def test_well_known_void_answers_with_the_dataset_description(client: Client, built: Built) -> None:
+    r = client.get("/.well-known/void")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
+    assert r.data == (built.dist / "void.ttl").read_bytes()
+    assert r.headers["Content-Location"] == "/void.ttl"
+    g = Graph().parse(data=r.data, format="turtle")
+    assert len(g) > 10
+    # other hidden paths stay hidden
+    assert client.get("/.well-known/other").status_code == 404

@@ -16,7 +16,7 @@ def test_embed_prints_the_same_block_as_the_site(built: Built) -> None:
     assert res.exit_code == 0, res.output
     file = built.dist / "id/organization/joint-mobile-group.schema.jsonld"
     assert res.output == file.read_text("utf-8")
-    assert json.loads(res.output)["name"] == "Joint Mobile Group"
+    assert json.loads(res.output)["name"] == {"@value": "Joint Mobile Group", "@language": "en"}
 
 
 def test_embed_script_wraps_escaped_json(hostile: Built) -> None:

@@ -62,15 +62,26 @@ def test_every_internal_link_resolves(which: str, request: pytest.FixtureRequest
     assert checked > 500
 
 
+#: The only pages that run a script: the site's own, from its assets/ folder.
+SCRIPTED = {"search.html": "assets/search.js", "sparql.html": "assets/sparql.js"}
+
+
 def test_pages_forbid_scripts_and_hostile_text_stays_text(hostile: Built) -> None:
     for page in html_pages(hostile.dist):
+        rel = page.relative_to(hostile.dist).as_posix()
         raw = page.read_bytes()
         assert b"<script>alert" not in raw.lower() and b"<!--" not in raw, page
         doc = _doc(page)
         csp = doc.xpath('//meta[@http-equiv="Content-Security-Policy"]/@content')
-        assert csp and "default-src 'none'" in csp[0] and "script-src" not in csp[0]
+        assert csp and "default-src 'none'" in csp[0], page
         scripts = doc.xpath("//script")
-        assert all(s.get("type") == "application/ld+json" for s in scripts), page
+        if rel in SCRIPTED:
+            assert "script-src 'self';" in csp[0] and "unsafe" not in csp[0]
+            assert [s.get("src") for s in scripts] == [SCRIPTED[rel]]
+            assert (hostile.dist / SCRIPTED[rel]).is_file()
+        else:
+            assert "script-src" not in csp[0], page
+            assert all(s.get("type") == "application/ld+json" for s in scripts), page
         assert not doc.xpath("//img | //iframe | //body//style | //b | //object"), page
         assert len(doc.xpath("//title")) == 1
     page = hostile.dist / "id/organization/hostile-org.html"
@@ -78,20 +89,30 @@ def test_pages_forbid_scripts_and_hostile_text_stays_text(hostile: Built) -> Non
     assert doc.xpath("//h1")[0].text_content() == HOSTILE
     (block,) = doc.xpath('//script[@type="application/ld+json"]')
     embedded = json.loads(block.text)
-    assert embedded["name"] == HOSTILE
+    assert embedded["name"] == {"@value": HOSTILE, "@language": "en"}
     assert embedded == json.loads(page.with_name("hostile-org.schema.jsonld").read_text("utf-8"))
     # the hostile title of the dataset is text in every page's <title>
     assert "</title><script>alert(7)</script>" in doc.xpath("//title")[0].text_content()
 
 
-def test_entity_page_shows_facts_with_their_sources(built: Built) -> None:
-    doc = _doc(built.dist / "id/conferral/jmg-martin-ennals-award-2013.html")
-    rows = {}
-    for tr in doc.xpath('//table[@class="facts"][1]/tbody/tr'):
+def _facts(doc: lxml.html.HtmlElement) -> dict[str, list[tuple[str, list[str]]]]:
+    """Return the first facts table as label -> [(value, its source notes' titles)]."""
+    notes = {li.get("id"): li.text_content().strip() for li in doc.xpath('//ol[@class="notes"]/li')}
+    rows: dict[str, list[tuple[str, list[str]]]] = {}
+    for tr in doc.xpath('(//table[@class="facts"])[1]/tbody/tr'):
         label = tr.xpath("./th")[0].text_content().strip()
-        value = tr.xpath("./td")[0].text_content().strip()
-        sources = [a.text_content() for a in tr.xpath('./td/a[@class="source"]')]
-        rows.setdefault(label, []).append((value, sources))
+        cell = tr.xpath("./td")[0]
+        items = cell.xpath("./ul/li") or [cell]
+        for item in items:
+            refs = [a.get("href")[1:] for a in item.xpath('.//sup[@class="note"]/a')]
+            value = "".join(t for t in item.xpath(".//text()[not(ancestor::sup)]")).strip()
+            rows.setdefault(label, []).append((value, [notes[r] for r in refs]))
+    return rows
+
+
+def test_entity_page_shows_facts_with_numbered_source_notes(built: Built) -> None:
+    doc = _doc(built.dist / "id/conferral/jmg-martin-ennals-award-2013.html")
+    rows = _facts(doc)
     hrf = (
         "Joint Mobile Group Selected as the 2013 Laureate Martin Ennals Award for Human "
         "Rights Defenders"
@@ -99,8 +120,13 @@ def test_entity_page_shows_facts_with_their_sources(built: Built) -> None:
     fld = "Profile: the Joint Mobile Group: winners of the Front Line Award 2011"
     # the date is stated by one source only (field_sources), the award by both
     assert rows["start date"] == [("2013-10-08", [hrf])]
-    assert rows["award"] == [("Martin Ennals Award for Human Rights Defenders", [fld, hrf])]
+    assert sorted(rows["award"][0][1]) == sorted([fld, hrf])
+    assert rows["award"][0][0] == "Martin Ennals Award for Human Rights Defenders"
     assert rows["location"] == [("Geneva", [hrf])]
+    # each source is listed once, as a numbered note, whatever number of facts cite it
+    notes = [li.text_content().strip() for li in doc.xpath('//ol[@class="notes"]/li')]
+    assert sorted(notes) == sorted([fld, hrf])
+    assert len(doc.xpath('//a[@class="source"]')) == 0
     links = {a.get("href") for a in doc.xpath("//a")}
     assert {
         "../../id/place/geneva.html",
@@ -108,32 +134,134 @@ def test_entity_page_shows_facts_with_their_sources(built: Built) -> None:
         "jmg-martin-ennals-award-2013.jsonld",
     } <= links
     assert doc.xpath('//a[@rel="license"]/@href')[0] == built.checked.meta.license
+    # plain words: a summary sentence, a type label without CURIEs, no language chips
+    summary = doc.xpath('//p[@class="summary"]')[0].text_content()
+    assert summary == (
+        "The Martin Ennals Award for Human Rights Defenders of 2013, conferred on "
+        "Joint Mobile Group."
+    )
+    text = doc.xpath("//main")[0].text_content()
+    assert "schema:" not in text.split("Identifier")[0]
+    assert not doc.xpath('//span[@class="lang"]')
 
 
-def test_index_page_lists_every_dump_with_size_and_checksum(built: Built) -> None:
-    doc = _doc(built.dist / "index.html")
+def test_laureate_page_opens_with_its_awards_linked(built: Built) -> None:
+    doc = _doc(built.dist / "id/organization/joint-mobile-group.html")
+    summary = doc.xpath('//p[@class="summary"]')[0]
+    assert summary.text_content().startswith(
+        "Laureate of the Front Line Defenders Award 2011 and Martin Ennals Award for Human "
+        "Rights Defenders 2013"
+    )
+    assert [a.get("href") for a in summary.xpath(".//a")][:2] == [
+        "../../id/conferral/jmg-front-line-defenders-award-2011.html",
+        "../../id/conferral/jmg-martin-ennals-award-2013.html",
+    ]
+    # one canonical link (the entity IRI), one alternate per media type
+    assert doc.xpath('//link[@rel="canonical"]/@href') == [
+        "https://w3id.org/hrd/id/organization/joint-mobile-group"
+    ]
+    types = doc.xpath('//link[@rel="alternate"]/@type')
+    assert sorted(types) == ["application/ld+json", "text/turtle"]
+
+
+def test_other_languages_are_marked_and_only_they(built: Built) -> None:
+    page_lang = built.checked.meta.language
+    marked = 0
+    for page in html_pages(built.dist):
+        doc = _doc(page)
+        assert doc.get("lang") == page_lang
+        for el in doc.xpath("//main//*[@lang]"):
+            assert el.get("lang") != page_lang, page
+            marked += 1
+    others = [
+        v
+        for r in built.checked.public
+        for vals in r.values.values()
+        for v in vals
+        if getattr(v, "lang", page_lang) != page_lang
+    ]
+    assert (marked > 0) == bool(others)
+
+
+def test_data_page_lists_every_dump_with_size_and_checksum(built: Built) -> None:
+    doc = _doc(built.dist / "data.html")
     rows = {}
-    for tr in doc.xpath('//table[@class="files"]/tbody/tr'):
-        cells = [td.text_content().strip() for td in tr.xpath("./td")]
-        rows[cells[0]] = (int(cells[2]), cells[3])
+    for li in doc.xpath('//ul[@class="files"]/li'):
+        path = li.xpath("./a")[0].text_content()
+        digest = li.xpath('./code[@class="hash"]')[0].text_content().split()[-1]
+        rows[path] = digest
     expected = [p for p in built.dist.iterdir() if p.is_file() and p.name.startswith("hrd.")]
     expected += list((built.dist / "ontology").glob("*.ttl"))
     expected += list((built.dist / "shapes").glob("*.ttl"))
     for path in expected:
         rel = path.relative_to(built.dist).as_posix()
-        data = path.read_bytes()
-        assert rows[rel] == (len(data), hashlib.sha256(data).hexdigest()), rel
+        assert rows[rel] == hashlib.sha256(path.read_bytes()).hexdigest(), rel
     assert "context.jsonld" in rows
     assert not any(r.startswith("id/") for r in rows)
     text = doc.text_content()
     meta = built.checked.meta
-    assert meta.version in text and meta.license in text and meta.title_text() in text
+    assert meta.version in text and meta.title_text() in text
+    assert doc.xpath('//a[@rel="license"]/@href')[0] == meta.license
+
+
+def test_home_page_starts_a_visitor_off(built: Built) -> None:
+    doc = _doc(built.dist / "index.html")
+    # no table of checksums here any more: they are on the data page
+    assert not doc.xpath('//code[@class="hash"]')
+    form = doc.xpath('//form[@role="search"]')[0]
+    assert form.get("action") == "search.html" and form.xpath('.//input[@name="q"]')
+    # each award's timeline, newest year first, laureates linked to their pages
+    public = built.checked.public
+    for award in public.of_type("Award"):
+        heading = doc.xpath(f'//h3[@id="award-{award.id}"]')[0]
+        timeline = heading.getparent().xpath('.//ol[@class="timeline"]/li')
+        years = [int(li.xpath('./span[@class="year"]')[0].text) for li in timeline]
+        assert years == sorted(years, reverse=True) and years
+        recorded = sorted(
+            {
+                int(str(c.first("year")))
+                for c in public.of_type("AwardConferral")
+                if getattr(c.first("award"), "id", None) == award.id
+            },
+            reverse=True,
+        )
+        assert years == recorded[: len(years)]
+        for a in timeline[0].xpath(".//a"):
+            assert (built.dist / a.get("href")).is_file()
+    assert doc.xpath('//h2[text()="Latest laureates"]') and doc.xpath('//h2[text()="Countries"]')
     counts = {
-        tr.xpath("./td")[0].text_content(): int(tr.xpath("./td")[1].text_content())
-        for tr in doc.xpath('//table[@class="counts"]/tbody/tr')
+        a.text_content(): int(a.tail.strip(" ()"))
+        for a in doc.xpath('//h2[text()="Browse"]/following-sibling::ul[1]/li/a')
     }
-    assert counts["Organizations"] == len(built.checked.public.of_type("Organization"))
-    assert sum(counts.values()) == len(built.checked.public)
+    assert counts["Organizations"] == len(public.of_type("Organization"))
+    assert sum(counts.values()) == len(public)
+
+
+def test_award_page_lists_every_year_with_laureates(built: Built) -> None:
+    public = built.checked.public
+    doc = _doc(built.dist / "id/award/front-line-defenders-award.html")
+    sections = doc.xpath('//div[@class="history"]/section')
+    mine = [
+        c
+        for c in public.of_type("AwardConferral")
+        if getattr(c.first("award"), "id", None) == "front-line-defenders-award"
+    ]
+    assert [int(s.get("id")[1:]) for s in sections] == sorted(
+        {int(str(c.first("year"))) for c in mine}, reverse=True
+    )
+    linked = {
+        a.get("href").rsplit("/", 1)[-1][: -len(".html")]
+        for a in doc.xpath('//div[@class="history"]//a')
+    }
+    for c in mine:
+        assert c.id in linked
+        for field in ("laureate", "finalist", "nominee"):
+            for ref in c.values.get(field, ()):
+                if public.get(ref.id) is not None:
+                    assert ref.id in linked, (c.id, field, ref.id)
+    # regional winners are named with their region
+    y2018 = doc.get_element_by_id("y2018").text_content()
+    assert "(global laureate)" in y2018 and "Africa" in y2018
 
 
 def test_type_pages_list_every_entity(built: Built) -> None:

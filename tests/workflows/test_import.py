@@ -88,7 +88,9 @@ def test_unmapped_country_column_is_explained(project: Path, tmp_path: Path) -> 
     )
     code, out = run(project, str(table), "--type", "AwardConferral")
     assert code == 2
-    assert "c.csv:1: row 1, column D 'country': 'country' is not a field of a AwardConferral" in out
+    assert (
+        "c.csv:1: row 1, column D 'country': 'country' is not a field of an AwardConferral" in out
+    )
     assert "--map 'country=FIELD' or --ignore 'country'" in out
 
 

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "export": "hrd_lod.cli.wikidata:export_group",
     "links": "hrd_lod.cli.wikidata:links_group",
     "status": "hrd_lod.cli.archive:status_cmd",
+    "fields": "hrd_lod.cli.reference:fields_cmd",
 }
 
 _HELP = {
@@ -45,6 +46,7 @@ _HELP = {
     "publish": "Push the built dataset to a SPARQL Graph Store Protocol endpoint.",
     "serve": "Serve dist/ as linked data with a read-only SPARQL endpoint.",
     "embed": "Print an entity's schema.org JSON-LD block for a web page.",
+    "fields": "List the record types and their fields, with examples.",
 }
 
 

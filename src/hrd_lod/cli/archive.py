@@ -17,7 +17,10 @@ from .common import CliError, debug_option, echo_err, handle_errors, project_opt
 
 
 class Progress:
-    """Progress on standard error: a bar with counts on a terminal, plain lines otherwise."""
+    """Progress on standard error: a bar with counts on a terminal, plain lines otherwise.
+
+    A total of 0 marks a stage rather than a count: only its name is shown.
+    """
 
     WIDTH = 24
 
@@ -29,6 +32,14 @@ class Progress:
 
     def __call__(self, label: str, done: int, total: int) -> None:
         if self.quiet:
+            return
+        if total == 0:  # a stage, not a count: its name only, as 'hrd-lod build' prints it
+            if self.tty:
+                click.echo(f"\r... {label}"[:78].ljust(78), nl=False, err=True)
+                self.open = True
+            elif self.last is None or self.last[0] != label:
+                echo_err(f"... {label}")
+            self.last = (label, 0)
             return
         if self.tty:
             filled = self.WIDTH * done // total if total else self.WIDTH
@@ -78,7 +89,8 @@ def init_cmd(directory: Path, date: str | None, title: str | None, debug: bool) 
     """Create a new dataset project in DIRECTORY (which must be new or empty).
 
     Writes data/dataset.yaml to fill in, one commented example record of each type citing an
-    example source with its archived file, and a README. 'hrd-lod build' works in it at once.
+    example source with its archived file, starter queries in queries/, and a README.
+    'hrd-lod build' works in it at once, then 'hrd-lod query laureates-by-year'.
     """
     from ..workflows.init import init_project
 
@@ -89,6 +101,10 @@ def init_cmd(directory: Path, date: str | None, title: str | None, debug: bool) 
     click.echo(
         f"next: fill in {result.root}/data/dataset.yaml, then run "
         f"'hrd-lod build --project {result.root}'"
+    )
+    click.echo(
+        f"then: 'hrd-lod query laureates-by-year --project {result.root}' runs a starter "
+        "query from queries/; 'hrd-lod fields' lists the record types and what each takes"
     )
 
 
@@ -366,7 +382,15 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
         if len(st.load_problems) > 10:
             click.echo(f"  ... and {len(st.load_problems) - 10} more: run 'hrd-lod validate'")
         return
-    click.echo(f"published: {st.public} records, {st.quads} quads")
+    if st.conforms:
+        click.echo(
+            f"to publish: {st.public} records, {st.quads} quads (what 'hrd-lod build' writes)"
+        )
+    else:
+        click.echo(
+            f"to publish once valid: {st.public} records, {st.quads} quads (nothing can be "
+            f"published until the {st.violations} violation(s) are fixed)"
+        )
     cited = [s for s in st.sources if not s.archived]
     click.echo(
         f"sources: {len(st.sources)} ({len(st.sources) - len(cited)} archived, "
@@ -402,5 +426,9 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
     )
     state = "valid" if st.conforms else "NOT valid"
     click.echo(f"validation: {state}: {st.violations} violation(s), {st.warnings} warning(s)")
+    if not st.conforms:
+        click.echo(
+            "to do: run 'hrd-lod validate' to see each violation, where it is and how to fix it"
+        )
     for item in st.todo:
         click.echo(f"to do: {item}")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -54,15 +55,20 @@ def release_cmd() -> None:
 @release_cmd.command("new", hidden=True)
 @click.argument("version")
 @date_option
+@click.option("--force", is_flag=True, help="Accept a --date in the future.")
 @project_option
 @debug_option
 @handle_errors
-def release_new_cmd(version: str, date: str | None, project: Path, debug: bool) -> None:
+def release_new_cmd(
+    version: str, date: str | None, force: bool, project: Path, debug: bool
+) -> None:
     """Release VERSION: stamp it into data/dataset.yaml, build, and keep the edition.
 
     Writes releases/VERSION/ (dumps, manifest, changes.json, CHANGES.md against the previous
     release, RO-Crate, DataCite, CITATION.cff), copied into dist/releases/, and its BagIt bag
     in bags/VERSION/. A released version is never overwritten.
+    The date (default: today) must not be before 'issued' in data/dataset.yaml nor before the
+    previous release; a future date needs --force.
     Exit codes: 0 released, 1 validation failed, 2 bad input or version already released.
     """
     from ..errors import ValidationFailed
@@ -72,7 +78,9 @@ def release_new_cmd(version: str, date: str | None, project: Path, debug: bool) 
 
     bar = Progress()
     try:
-        done = release(project, version, date=_date(date), progress=bar)
+        done = release(
+            project, version, date=_date(date), progress=bar, today=dt.date.today(), force=force
+        )
     except ValidationFailed as exc:
         bar.close()
         click.echo(render_text(exc.report), err=True)

@@ -86,7 +86,8 @@ def _read_query(query: str | None, file: Path | None, project: Path) -> tuple[st
             f"no query named {query!r} in {folder}",
             hint=("queries: " + ", ".join(names))
             if names
-            else "pass the SPARQL text in quotes, or --file FILE",
+            else f"save the query as {folder}/{path.name} (hrd-lod init writes starter queries "
+            "there), pass the SPARQL text in quotes, or use --file FILE",
         )
     return query, "query"
 

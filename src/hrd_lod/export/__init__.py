@@ -34,6 +34,7 @@ from .entities import entity_index, write_entities
 from .manifest import write_manifest
 from .releases import write_releases
 from .reuse import Kept
+from .search import write_search
 from .site import write_home_page, write_site
 
 Write = Callable[[ExportContext, Path], None]
@@ -107,6 +108,7 @@ EXPORTERS: list[Exporter] = [
         offload=Offload.WITH_SITE,
     ),
     Exporter("site", write_site, _reads("union", "records", "entities"), site=True),
+    Exporter("search index", write_search, _reads("records", "entities"), site=True),
     Exporter("statistics", prepare_statistics, _reads("union")),
     Exporter("home page", write_home_page, _reads("records", "files"), site=True),
     Exporter("dataset description", write_description, _reads("statistics", "files")),

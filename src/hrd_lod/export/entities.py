@@ -55,8 +55,14 @@ class EntityIndex:
         self.by_subject: dict[str, list[int]] = defaultdict(list)
         self.by_object: dict[str, list[int]] = defaultdict(list)
         self.labels: dict[str, list[int]] = defaultdict(list)
+        #: the subject IRI (or blank node label) of each triple (the dataset has no quoted triples)
+        self.subjects: list[str] = []
         for i, t in enumerate(self.triples):
-            s = t.subject.value
+            subject = t.subject
+            if isinstance(subject, ox.Triple):
+                raise ValueError(f"a quoted triple as a subject is not supported: {subject}")
+            s = subject.value
+            self.subjects.append(s)
             self.by_subject[s].append(i)
             if isinstance(t.object, ox.NamedNode):
                 self.by_object[t.object.value].append(i)
@@ -100,7 +106,7 @@ class EntityIndex:
         picked: set[int] = set()
         for i in self.by_object.get(iri, ()):
             t = self.triples[i]
-            s = t.subject.value
+            s = self.subjects[i]
             rec = self.records.get(s)
             if s.startswith(iri + "#") or (
                 rec is not None and rec.type in EMBEDDED_TYPES and t.predicate.value != _PROVENANCE

@@ -29,6 +29,7 @@ MEDIA_TYPES = {
     ".txt": "text/plain",
     ".rq": "application/sparql-query",
     ".css": "text/css",
+    ".js": "text/javascript",
     ".conf": "text/plain",
     ".png": "image/png",
     ".svg": "image/svg+xml",

@@ -12,9 +12,9 @@ mapped onto schema.org types and properties (and nothing else is written):
   ``subjectOf`` events, which is the inverse of the events' ``about``;
 - jury -> ``Organization`` with ``member``; laureates get ``award`` texts ("Martin Ennals Award
   for Human Rights Defenders 2013") and ``subjectOf`` the events and quotations about them;
-- quotation -> ``Quotation`` with ``text``, ``creator`` (with the role the source states as
-  ``jobTitle``), ``about``, ``recordedAt`` (the conferral it was said at) and ``citation``
-  (the sources that report it);
+- quotation -> ``Quotation`` with ``text``, ``creator`` (a ``Role`` whose ``roleName`` is the
+  role the source states, so that it stays on the quotation), ``about``, ``recordedAt`` (the
+  conferral it was said at) and ``citation`` (the sources that report it);
 - an award's history: a conferral's category (a ``DefinedTerm``) and distinction ("global
   laureate", "regional winner") are its ``keywords``; the person who accepted for a collective
   is an ``attendee``; a laureate's country is ``areaServed`` (an organisation) or
@@ -27,7 +27,9 @@ mapped onto schema.org types and properties (and nothing else is written):
 - risk type -> ``DefinedTerm`` in a ``DefinedTermSet`` (the SKOS concept scheme).
 
 Facts without a schema.org equivalent (a group's focus and methods, archived copies and
-checksums, risk regions) stay in the linked-data documents. The JSON is escaped for an HTML
+checksums, risk regions) stay in the linked-data documents. Every text keeps its language tag
+(``{"@value": ..., "@language": ...}``): the name in the dataset's language is ``name``, names
+in other languages are ``alternateName``s. The JSON is escaped for an HTML
 ``<script>`` block: ``<``, ``>`` and ``&`` (and U+2028/2029) are written as ``\\uXXXX``, so no
 text in the data can close the block or open a comment.
 """
@@ -141,7 +143,9 @@ class SchemaOrgMapper:
 
     def text(self, values: tuple[Value, ...]) -> list[str]:
         """Return plain strings, preferring the dataset language where a value has several."""
-        by_lang = [v for v in values if isinstance(v, LangString) and v.lang == self.language]
+        by_lang: list[Value] = [
+            v for v in values if isinstance(v, LangString) and v.lang == self.language
+        ]
         chosen = by_lang or list(values)
         return [v.value if isinstance(v, LangString) else str(v) for v in chosen]
 
@@ -150,12 +154,33 @@ class SchemaOrgMapper:
         names = self.text(rec.values.get("name", ()))
         return names[0] if names else rec.id
 
+    def tagged(self, values: tuple[Value, ...]) -> list[object]:
+        """Return the values in the dataset language (else all) as JSON-LD value objects that
+        keep their language tag (other values as they are)."""
+        by_lang: list[Value] = [
+            v for v in values if isinstance(v, LangString) and v.lang == self.language
+        ]
+        return [_literal(v) for v in (by_lang or list(values))]
+
+    def tagged_name(self, rec: Record) -> object:
+        """Return the name of a record in the dataset language, with its language tag."""
+        names = self.tagged(rec.values.get("name", ()))
+        return names[0] if names else rec.id
+
+    def other_names(self, rec: Record) -> list[object]:
+        """Return the record's names in other languages than the dataset's, tagged."""
+        return [
+            _literal(v)
+            for v in rec.values.get("name", ())
+            if isinstance(v, LangString) and v.lang != self.language
+        ]
+
     def ref(self, rec: Record, **extra: object) -> dict[str, object]:
         """Return a small node for a linked record: type, id, name (and ``extra``)."""
         node: dict[str, object] = {
             "@type": schema_type(rec),
             "@id": self.iri(rec),
-            "name": self.name(rec),
+            "name": self.tagged_name(rec),
         }
         node.update(extra)
         return node
@@ -168,13 +193,16 @@ class SchemaOrgMapper:
                 out.append(self.ref(target))
         return out
 
-    def award_texts(self, conferral: Record) -> list[str]:
-        """Return the schema.org ``award`` texts of a conferral ("<award name> <year>")."""
+    def award_texts(self, conferral: Record) -> list[object]:
+        """Return the schema.org ``award`` texts of a conferral ("<award name> <year>"), in
+        the language of the award's name."""
         award_ref, year = conferral.first("award"), conferral.first("year")
         award = self.records.get(award_ref.id) if isinstance(award_ref, Ref) else None
         if award is None or not isinstance(year, Year):
             return []
-        return [f"{n} {year}" for n in self.text(award.values.get("name", ()))]
+        names = [v for v in award.values.get("name", ()) if isinstance(v, LangString)]
+        chosen = [v for v in names if v.lang == self.language] or names
+        return [_literal(LangString(f"{n.value} {year}", n.lang)) for n in chosen]
 
     def _value(self, v: Value) -> object:
         if isinstance(v, Ref):
@@ -196,28 +224,30 @@ class SchemaOrgMapper:
             "@context": SCHEMA_CONTEXT,
             "@type": schema_type(rec),
             "@id": self.iri(rec),
-            "name": self.name(rec),
+            "name": self.tagged_name(rec),
         }
         props: dict[str, list[object]] = defaultdict(list)
+        props["alternateName"].extend(self.other_names(rec))
         for fname, prop in (("alternate_name", "alternateName"), ("description", "description")):
-            props[prop].extend(self.text(rec.values.get(fname, ())))
+            props[prop].extend(self.tagged(rec.values.get(fname, ())))
         props["sameAs"].extend(v.value for v in rec.values.get("same_as", ()) if isinstance(v, Url))
         props["url"].extend(v.value for v in rec.values.get("url", ()) if isinstance(v, Url))
         for fname, prop in _DIRECT.get(rec.type, {}).items():
             vals = rec.values.get(fname, ())
             if vals and isinstance(vals[0], LangString):
-                props[prop].extend(self.text(vals))
+                props[prop].extend(self.tagged(vals))
             else:
                 props[prop].extend(x for x in map(self._value, vals) if x is not None)
         getattr(self, "_" + rec.type, lambda r, p: None)(rec, props)
         for prop in sorted(props):
             # a record may link twice (a quotation about and spoken at the same conferral)
             seen: set[str] = set()
-            values = [
-                v
-                for v in props[prop]
-                if not ((key := json.dumps(v, sort_keys=True)) in seen or seen.add(key))
-            ]
+            values: list[object] = []
+            for v in props[prop]:
+                key = json.dumps(v, sort_keys=True)
+                if key not in seen:
+                    seen.add(key)
+                    values.append(v)
             if values:
                 doc[prop] = _one_or_many(values)
         return doc
@@ -249,7 +279,7 @@ class SchemaOrgMapper:
         if date is not None or year is not None:
             props["startDate"].append(self._value(date if date is not None else year))  # type: ignore[arg-type]
         if not props["description"]:
-            props["description"].extend(self.text(rec.values.get("rationale", ())))
+            props["description"].extend(self.tagged(rec.values.get("rationale", ())))
         award_ref = rec.first("award")
         award = self.records.get(award_ref.id) if isinstance(award_ref, Ref) else None
         if award is not None:
@@ -283,10 +313,12 @@ class SchemaOrgMapper:
         creator_ref = rec.first("creator")
         creator = self.records.get(creator_ref.id) if isinstance(creator_ref, Ref) else None
         if creator is not None:
-            role = self.text(rec.values.get("speaker_role", ()))
+            role = self.tagged(rec.values.get("speaker_role", ()))
+            # The role is the speaker's when they said it, as the source states it: it stays
+            # on the quotation (schema.org's Role pattern), never on the person's jobTitle.
             props["creator"].append(
-                self.ref(creator, jobTitle=role[0])
-                if role and creator.type == "Person"
+                {"@type": "Role", "roleName": role[0], "creator": self.ref(creator)}
+                if role
                 else self.ref(creator)
             )
         props["citation"].extend(self._refs(tuple(Ref(s) for s in rec.all_sources())))
@@ -295,6 +327,13 @@ class SchemaOrgMapper:
         for fname, other in self.incoming.get(rec.id, ()):
             if fname == "in_scheme":
                 props["hasDefinedTerm"].append(self.ref(other))
+
+
+def _literal(v: Value) -> object:
+    """Return a text as a JSON-LD value object with its language tag (else the plain text)."""
+    if isinstance(v, LangString):
+        return {"@value": v.value, "@language": v.lang}
+    return str(v)
 
 
 def embed_json(doc: object) -> str:

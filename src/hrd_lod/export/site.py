@@ -16,17 +16,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup
 
 from .. import vocab as V
-from ..records.model import Record
+from ..records.model import Record, Year
 from ..records.schema import TYPES
+from .awards import Entry, Histories
 from .context import ExportContext
+from .datasetld import dataset_document
 from .dumps import write_bytes
-from .entities import EntityIndex, Fact, entity_index, entity_path
+from .entities import EntityIndex, entity_index, entity_path
 from .manifest import MANIFEST, FileEntry, entry_cache, file_entry
 from .reuse import fingerprint
 from .schemaorg import SchemaOrgMapper, embed_json
@@ -44,6 +47,8 @@ _FIXED_LABELS = {
     V.SKOS + "prefLabel": "preferred label",
     V.RDFS_LABEL: "label",
 }
+#: The kinds of entity the site's menu lists (the others are reached from the pages).
+_NAV = ("award", "person", "organization", "place")
 _CURIE_PREFIXES = sorted(((ns, p) for p, ns in V.PREFIXES.items()), key=lambda x: -len(x[0]))
 
 
@@ -64,6 +69,16 @@ def _local(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
 
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def _term(node: object) -> Term:
+    """Return a subject or object as a plain term (the union holds no RDF-star triples)."""
+    if isinstance(node, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return node
+    raise TypeError(f"unexpected quoted triple {node!r} in the union")
+
+
 def template_env() -> jinja2.Environment:
     """Return the Jinja2 environment of the site (autoescaping HTML and XML)."""
     return jinja2.Environment(
@@ -81,25 +96,121 @@ def stylesheet() -> str:
     return resources.files("hrd_lod").joinpath("templates/style.css").read_text("utf-8").strip()
 
 
-def content_security_policy(css: str) -> str:
-    """Return the pages' CSP: nothing but the inline stylesheet (by hash) and own images."""
+def content_security_policy(
+    css: str, scripts: bool = False, sparql_endpoint: str | None = None
+) -> str:
+    """Return a page's CSP: the inline stylesheet (by hash), own images, forms sent to the
+    site; with ``scripts``, the site's own scripts, which may read the site and the endpoint."""
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
-    return (
-        f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'self'; "
-        "base-uri 'none'; form-action 'none'"
-    )
+    policy = f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'self'; "
+    if scripts:
+        connect = "'self'" + (f" {_origin(sparql_endpoint)}" if sparql_endpoint else "")
+        policy += f"script-src 'self'; connect-src {connect}; "
+    return policy + "base-uri 'none'; form-action 'self'"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @dataclass(frozen=True)
-class Link:
-    """A rendered value: text, optional relative link, language tag, and its sources."""
+class Shown:
+    """A value as a page shows it: text, optional relative link, language (only where it
+    differs from the page's) and the numbers of the source notes that state it."""
 
     text: str
     href: str | None = None
     lang: str | None = None
-    sources: tuple[dict[str, str], ...] = ()
-    label: str = ""
-    predicate: str = ""
+    notes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of an entity page's table: a readable label and its values."""
+
+    label: str
+    values: tuple[Shown, ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a summary sentence, linked or not."""
+
+    text: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class AwardLine:
+    """An award a laureate, finalist or nominee was named for."""
+
+    award: Entry
+    conferral: Entry
+    year: int
+    role: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A numbered source note of a page."""
+
+    n: int
+    label: str
+    href: str
+
+
+class Notes:
+    """The sources a page cites, numbered in the order they are first cited."""
+
+    def __init__(self) -> None:
+        self.by_graph: dict[str, Note] = {}
+
+    def cite(self, graphs: tuple[str, ...], site: Site, root: str) -> tuple[int, ...]:
+        """Return the note numbers of the sources (named graphs) of a fact."""
+        out = []
+        for g in graphs:
+            note = self.by_graph.get(g)
+            if note is None:
+                src = site.graph_source.get(g)
+                if src is None:
+                    continue
+                note = Note(
+                    len(self.by_graph) + 1,
+                    site.mapper.name(src),
+                    f"{root}{entity_path(src)}.html",
+                )
+                self.by_graph[g] = note
+            out.append(note.n)
+        return tuple(sorted(out))
+
+    def listed(self) -> list[Note]:
+        """Return the notes in order."""
+        return sorted(self.by_graph.values(), key=lambda n: n.n)
+
+
+#: Roles of an entity in a conferral, as an entity page names them.
+_ROLES = {"laureate": "laureate", "finalist": "finalist", "nominee": "nominee"}
+
+
+def license_name(url: str) -> str:
+    """Return "CC BY 4.0" for a Creative Commons licence URL, else the URL."""
+    m = re.search(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)", url)
+    if m:
+        return f"CC {m.group(1).upper()} {m.group(2)}"
+    if re.search(r"creativecommons\.org/publicdomain/zero/1\.0", url):
+        return "CC0 1.0"
+    return url
+
+
+def _and(parts: list[list[Part]]) -> list[Part]:
+    """Join groups of parts as "a", "a and b", "a, b and c"."""
+    out: list[Part] = []
+    for i, group in enumerate(parts):
+        if i:
+            out.append(Part(" and " if i == len(parts) - 1 else ", "))
+        out.extend(group)
+    return out
 
 
 class Site:
@@ -123,9 +234,22 @@ class Site:
             if any(r.type == spec.name for r in ctx.records)
         ]
 
+    @cached_property
+    def histories(self) -> Histories:
+        """Return the award histories of the public records."""
+        return Histories(self.ctx.records, self.mapper)
+
     # --- shared pieces -----------------------------------------------------------------
-    def common(self, root: str, title: str) -> dict[str, object]:
-        """Return the variables every page needs."""
+    @property
+    def site_url(self) -> str:
+        """Return the address the site is published at, ending with a slash."""
+        site = self.meta.homepage or self.meta.base_iri
+        return site if site.endswith("/") else site + "/"
+
+    def common(
+        self, root: str, title: str, canonical: str | None = None, scripts: bool = False
+    ) -> dict[str, object]:
+        """Return the variables every page needs (``canonical``: its path from dist/)."""
         m = self.meta
         return {
             "root": root,
@@ -133,12 +257,14 @@ class Site:
             "site_title": m.title_text(),
             "lang": m.language,
             "css": Markup(self.css),
-            "csp": content_security_policy(self.css),
-            "nav": [(kind, _plural(spec.name)) for kind, spec in self.kinds],
+            "csp": content_security_policy(self.css, scripts, m.sparql_endpoint),
+            "canonical": None if canonical is None else self.site_url + canonical,
+            "nav": [(kind, _plural(spec.name)) for kind, spec in self.kinds if kind in _NAV],
             "version": m.version,
             "modified": m.modified.isoformat(),
             "issued": m.issued.isoformat(),
             "license": m.license,
+            "license_name": license_name(m.license),
             "publisher": m.publisher,
             "publisher_url": m.publisher_url,
         }
@@ -162,91 +288,162 @@ class Site:
         rec = self.index.record_of(iri)
         return self.mapper.name(rec) if rec is not None else curie(iri)
 
-    def sources(self, fact: Fact, root: str) -> tuple[dict[str, str], ...]:
-        """Return the sources (named graphs) that state a fact, as links."""
-        out = []
-        for g in fact.graphs:
-            src = self.graph_source.get(g)
-            if src is not None:
-                out.append(
-                    {"label": self.mapper.name(src), "href": f"{root}{entity_path(src)}.html"}
-                )
-        return tuple(out)
-
-    def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal, root: str) -> Link:
+    def value(self, term: Term, root: str, notes: tuple[int, ...] = ()) -> Shown:
         """Return how an object is shown: a link to an entity or the web, or text."""
         if isinstance(term, ox.Literal):
-            return Link(term.value, lang=term.language)
+            lang = term.language if term.language and term.language != self.meta.language else None
+            return Shown(term.value, lang=lang, notes=notes)
         if isinstance(term, ox.NamedNode):
             href = self.entity_href(term.value, root)
             if href is not None:
-                return Link(self.name_of(term.value), href)
+                return Shown(self.name_of(term.value), href, notes=notes)
             if term.value.startswith(V.HRD):
-                return Link(curie(term.value), f"{root}ontology/index.html#{_local(term.value)}")
+                label = self.predicate_label(term.value)
+                return Shown(label, f"{root}ontology/index.html#{_local(term.value)}", notes=notes)
+            if term.value.startswith(V.SCHEMA):
+                return Shown(humanise(_local(term.value)), term.value, notes=notes)
             if term.value.startswith(("http://", "https://")):
-                return Link(curie(term.value), term.value)
-        return Link(str(term))
+                return Shown(term.value, term.value, notes=notes)
+        return Shown(str(term), notes=notes)
 
     # --- entity pages --------------------------------------------------------------------
+    def award_lines(self, rec: Record) -> list[AwardLine]:
+        """Return the conferrals that name ``rec`` (laureate, finalist, nominee), newest first."""
+        h = self.histories
+        out = []
+        for fname, other in self.mapper.incoming.get(rec.id, ()):
+            role = _ROLES.get(fname)
+            if role is None or other.type != "AwardConferral":
+                continue
+            award, year = h.ref(other.first("award")), other.first("year")
+            if award is None or not isinstance(year, Year):
+                continue
+            out.append(AwardLine(award, h.entry(other), year.value, role))
+        out.sort(key=lambda a: (-a.year, a.role != "laureate", a.award.name, a.conferral.id))
+        return out
+
+    def summary(self, rec: Record, root: str, awards: list[AwardLine]) -> list[Part]:
+        """Return the sentence that opens an entity page, in parts (empty if none applies)."""
+        h = self.histories
+        if rec.type == "AwardConferral":
+            award, year = h.ref(rec.first("award")), rec.first("year")
+            if award is None or not isinstance(year, Year):
+                return []
+            said = [Part("The "), Part(award.name, root + award.path), Part(f" of {year}")]
+            category = h.ref(rec.first("category"))
+            if category is not None:
+                said.append(Part(f" ({category.name})"))
+            laureates = h.refs(rec, "laureate")
+            if laureates:
+                said.append(Part(", conferred on "))
+                said += _and([[Part(e.name, root + e.path)] for e in laureates])
+            return said + [Part(".")]
+        if rec.type == "Award":
+            history = h.by_award.get(rec.id)
+            if history is None or history.span is None:
+                return []
+            n, first, last = history.laureate_count, *history.span
+            return [
+                Part(
+                    f"Conferred in {len(history.years)} year"
+                    f"{'' if len(history.years) == 1 else 's'} between {first} and {last}, "
+                    f"on {n} laureate{'' if n == 1 else 's'}."
+                )
+            ]
+        parts: list[Part] = []
+        for role in ("laureate", "finalist", "nominee"):
+            mine = [a for a in reversed(awards) if a.role == role]
+            if mine:
+                parts.append(
+                    Part(f"{role.capitalize()} of the " if not parts else f"; {role} of the ")
+                )
+                parts += _and(
+                    [[Part(f"{a.award.name} {a.year}", root + a.conferral.path)] for a in mine]
+                )
+        countries = h.countries_of(rec) if rec.type in ("Person", "Organization") else ()
+        if countries:
+            parts.append(Part(". From " if parts else "From "))
+            parts += _and([[Part(c.name, root + c.path)] for c in countries])
+        if rec.type == "Place":
+            country = h.country(rec.id)
+            people = country.laureates if country is not None else ()
+            if people:
+                parts.append(
+                    Part(f"Country of {len(people)} laureate{'' if len(people) == 1 else 's'}")
+                )
+        return parts + [Part(".")] if parts else []
+
     def entity_page(self, rec: Record) -> None:
         """Write ``id/{kind}/{slug}.html``."""
         root = "../../"
         iri = self.index.iri(rec)
-        outgoing = self.index.outgoing(iri)
-        facts, descriptions, types = [], [], []
-        for f in outgoing:
+        notes = Notes()
+        awards = self.award_lines(rec) if rec.type in ("Person", "Organization") else []
+        descriptions: list[Shown] = []
+        rows: dict[str, list[Shown]] = {}
+        for f in self.index.outgoing(iri):
             p = f.triple.predicate.value
-            if p == V.RDF_TYPE:
-                types.append(curie(f.triple.object.value))
+            if p in _HEADER_PREDICATES and p != V.schema("description"):
                 continue
-            shown = self.value(f.triple.object, root)
-            src = self.sources(f, root)
+            if p == V.schema("award") and awards:
+                continue  # the awards are listed, linked, in their own section
+            shown = self.value(_term(f.triple.object), root, notes.cite(f.graphs, self, root))
             if p == V.schema("description"):
-                descriptions.append({"text": shown.text, "sources": src})
-            elif p not in _HEADER_PREDICATES:
-                facts.append(
-                    Link(shown.text, shown.href, shown.lang, src, self.predicate_label(p), curie(p))
-                )
-        facts.sort(key=lambda x: (x.label, x.text))
-        incoming = []
+                descriptions.append(shown)
+            else:
+                rows.setdefault(self.predicate_label(p), []).append(shown)
+        facts = [
+            Row(label, tuple(sorted(vals, key=lambda v: (v.text, v.href or ""))))
+            for label, vals in sorted(rows.items())
+        ]
+        incoming_rows: dict[str, list[Shown]] = {}
         derivations = []
         for f in self.index.incoming(iri):
-            s = f.triple.subject.value
+            s = _term(f.triple.subject).value
             if s.startswith(iri + "#"):
                 derivations.extend(self._derivation(s))
                 continue
-            incoming.append(
-                Link(
+            label = self.predicate_label(f.triple.predicate.value)
+            incoming_rows.setdefault(label, []).append(
+                Shown(
                     self.name_of(s),
                     self.entity_href(s, root),
                     None,
-                    self.sources(f, root),
-                    self.predicate_label(f.triple.predicate.value),
-                    curie(f.triple.predicate.value),
+                    notes.cite(f.graphs, self, root),
                 )
             )
-        incoming.sort(key=lambda x: (x.label, x.text))
+        incoming = [
+            Row(label, tuple(sorted(vals, key=lambda v: (v.text, v.href or ""))))
+            for label, vals in sorted(incoming_rows.items())
+        ]
         stem = rec.id
         alternates = [
             {"href": f"{stem}.ttl", "media_type": "text/turtle", "label": "Turtle"},
             {"href": f"{stem}.jsonld", "media_type": "application/ld+json", "label": "JSON-LD"},
+        ]
+        downloads = alternates + [
             {
                 "href": f"{stem}.schema.jsonld",
                 "media_type": "application/ld+json",
-                "label": "schema.org JSON-LD (for embedding)",
+                "label": "schema.org JSON-LD (for embedding in another site)",
             },
         ]
         values = dict(
             **self.common(root, self.mapper.name(rec)),
             iri=iri,
             type_label=_plural(rec.type),
-            types=sorted(types),
+            summary=self.summary(rec, root, awards),
             descriptions=descriptions,
+            awards=awards,
+            history=self.histories.by_award.get(rec.id) if rec.type == "Award" else None,
             facts=facts,
             incoming=incoming,
             derivations=derivations,
+            notes=notes.listed(),
             alternates=alternates,
+            downloads=downloads,
         )
+        values["canonical"] = iri
         doc = self.mapper.document(rec)
 
         def page() -> bytes:
@@ -270,9 +467,9 @@ class Site:
         for f in self.index.outgoing(node):
             p = f.triple.predicate.value
             if p == V.hrd("derivedProperty"):
-                props.append(self.predicate_label(f.triple.object.value))
+                props.append(self.predicate_label(_term(f.triple.object).value))
             elif p == V.hrd("derivationMethod"):
-                methods.append(f.triple.object.value)
+                methods.append(_term(f.triple.object).value)
         return [
             {"label": ", ".join(sorted(props)) or "value", "method": m} for m in sorted(methods)
         ]
@@ -298,7 +495,7 @@ class Site:
             self.render(
                 "list.html",
                 path,
-                **self.common("../../", _plural(spec.name)),
+                **self.common("../../", _plural(spec.name), path),
                 help=spec.help[:1].upper() + spec.help[1:] + ".",
                 entities=entities,
             )
@@ -318,9 +515,9 @@ class Site:
                 out.append(file_entry(self.out, p, entry_cache(self.ctx)))
         return out
 
-    def index_page(self) -> None:
-        """Write ``index.html``: the dataset, its licence, counts and downloads."""
-        counts = [
+    def counts(self) -> list[dict[str, object]]:
+        """Return the number of entities of every kind in use, with the link to its list."""
+        return [
             {
                 "label": _plural(spec.name),
                 "href": f"id/{kind}/index.html",
@@ -328,17 +525,49 @@ class Site:
             }
             for kind, spec in self.kinds
         ]
+
+    def index_page(self) -> None:
+        """Write ``index.html``: what the dataset is, the awards' timelines, the latest
+        laureates, the countries, where to go next, and the schema.org ``Dataset`` block."""
         m = self.meta
+        h = self.histories
+        doc = dataset_document(m, self.site_url, h, self.downloads)
         self.render(
             "index.html",
             "index.html",
-            **self.common("", m.title_text()),
+            **{**self.common("", m.title_text()), "canonical": self.site_url},
+            intro=m.description_text(),
+            histories=h.histories,
+            timeline_years=TIMELINE_YEARS,
+            latest=h.latest(LATEST_COUNT),
+            countries=h.countries(),
+            country_count=COUNTRY_COUNT,
+            counts=self.counts(),
+            embedded=Markup(embed_json(doc)),
+        )
+
+    def data_page(self) -> None:
+        """Write ``data.html``: the downloads with what each is for, size and checksum."""
+        m = self.meta
+        files = [
+            {
+                "path": e.path,
+                "media_type": e.media_type,
+                "size": _size(e.bytes),
+                "sha256": e.sha256,
+                "what": _what(e.path, m.id),
+            }
+            for e in self.downloads
+        ]
+        self.render(
+            "data.html",
+            "data.html",
+            **self.common("", "Download the data", "data.html"),
             description=m.description_text(),
             contact_email=m.contact_email,
             sparql_endpoint=m.sparql_endpoint,
             triples=len(self.ctx.union),
-            counts=counts,
-            files=[e.__dict__ for e in self.downloads],
+            files=files,
         )
 
     def queries_page(self) -> None:
@@ -365,9 +594,52 @@ class Site:
         self.render(
             "queries.html",
             f"{QUERY_DIR}/index.html",
-            **self.common("../", "Example queries"),
+            **self.common("../", "Example queries", f"{QUERY_DIR}/index.html"),
             queries=queries,
             sparql_endpoint=self.meta.sparql_endpoint,
+        )
+
+    def example_queries(self) -> list[dict[str, str]]:
+        """Return the project's example queries (``queries/*.rq``): name, title, text."""
+        folder = self.ctx.project.root / QUERY_DIR
+        out = []
+        for path in sorted(folder.glob("*.rq")) if folder.is_dir() else []:
+            text = path.read_text("utf-8")
+            comments = [
+                re.sub(r"^(title|question|description):\s*", "", line.lstrip("#").strip())
+                for line in text.splitlines()
+                if line.startswith("#")
+            ]
+            out.append(
+                {
+                    "name": path.stem,
+                    "href": path.name,
+                    "text": text.rstrip(),
+                    "title": comments[0] if comments else path.stem,
+                    "description": " ".join(c for c in comments[1:] if c),
+                }
+            )
+        return out
+
+    def assets(self) -> None:
+        """Write the site's scripts (``assets/*.js``, from the package) as they are."""
+        folder = resources.files("hrd_lod").joinpath("templates/assets")
+        for item in sorted(folder.iterdir(), key=lambda i: i.name):
+            if item.name.endswith(".js"):
+                write_bytes(self.out / "assets" / item.name, item.read_bytes())
+
+    def sparql_page(self) -> None:
+        """Write ``sparql.html``: a query form whose results show as an HTML table (its
+        script asks the endpoint for SPARQL JSON), other formats as downloads, and the
+        example queries one click away."""
+        endpoint = self.meta.sparql_endpoint or "sparql"
+        self.render(
+            "sparql.html",
+            "sparql.html",
+            **self.common("", "SPARQL", "sparql.html", scripts=True),
+            endpoint=endpoint,
+            queries=self.example_queries(),
+            example=SPARQL_EXAMPLE,
         )
 
     def ontology_page(self) -> None:
@@ -381,7 +653,7 @@ class Site:
         self.render(
             "ontology.html",
             "ontology/index.html",
-            **self.common("../", doc["title"]),
+            **self.common("../", str(doc["title"]), "ontology/index.html"),
             files=files,
             **{k: v for k, v in doc.items() if k != "title"},
         )
@@ -403,14 +675,66 @@ class Site:
 
     def write(self) -> None:
         """Write every page of the site."""
-        pages = ["index.html", f"{QUERY_DIR}/index.html", "ontology/index.html"]
+        pages = ["index.html", "data.html", "search.html", "sparql.html"]
+        pages += [f"{QUERY_DIR}/index.html", "ontology/index.html"]
         for rec in self.ctx.records:
             self.entity_page(rec)
             pages.append(f"{entity_path(rec)}.html")
         pages += self.type_pages()
         self.queries_page()
+        self.sparql_page()
+        self.assets()
         self.ontology_page()
         self.sitemap(pages)
+
+
+#: The query the SPARQL page starts with.
+SPARQL_EXAMPLE = f"""PREFIX schema: <{V.SCHEMA}>
+PREFIX hrd: <{V.HRD}>
+
+SELECT ?year ?award ?laureate WHERE {{
+  ?conferral a hrd:AwardConferral ;
+    hrd:year ?year ;
+    hrd:award/schema:name ?award ;
+    hrd:laureate/schema:name ?laureate .
+}} ORDER BY DESC(?year) ?award ?laureate
+LIMIT 50
+"""
+
+#: How many years of each award the home page's timeline shows (the award page shows all).
+TIMELINE_YEARS = 12
+#: How many of the latest award years the home page lists.
+LATEST_COUNT = 6
+#: How many countries the home page lists (the rest are on the list of places).
+COUNTRY_COUNT = 40
+
+#: What each download is, by path or suffix.
+_WHAT = {
+    "{id}.ttl": "the whole dataset as Turtle",
+    "{id}.nt": "the whole dataset as N-Triples, one fact per line",
+    "{id}.jsonld": "the whole dataset as JSON-LD",
+    "{id}.trig": "the dataset with one named graph per source document (TriG)",
+    "{id}.nq": "the dataset with one named graph per source document (N-Quads)",
+    "{id}.nq.gz": "the N-Quads, gzip'd for a triple store's bulk loader",
+    "context.jsonld": "the JSON-LD context of the dumps",
+    "void.ttl": "the dataset description (VoID and DCAT)",
+    "ttl": "as Turtle",
+    "jsonld": "as JSON-LD",
+}
+
+
+def _what(path: str, dataset_id: str) -> str:
+    """Return what a download is, in a few words."""
+    key = "{id}" + path[len(dataset_id) :] if path.startswith(dataset_id + ".") else path
+    return _WHAT.get(key) or _WHAT.get(path.rsplit(".", 1)[-1], "a file")
+
+
+def _size(n: int) -> str:
+    """Return "1.2 MB" for a number of bytes."""
+    for unit, step in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= step:
+            return f"{n / step:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def _plural(type_name: str) -> str:
@@ -455,6 +779,11 @@ _KINDS = [
 ]
 
 
+def _node_key(node: object) -> tuple[str, str]:
+    """Sort rdflib nodes as rdflib does (by kind, then text) without comparing across kinds."""
+    return (type(node).__name__, str(node))
+
+
 def ontology_doc(files: list[Path]) -> dict[str, object]:
     """Return the template variables documenting the ontology (terms in the hrd namespace)."""
     import rdflib
@@ -485,7 +814,7 @@ def ontology_doc(files: list[Path]) -> dict[str, object]:
         href = iri if iri.startswith(("http://", "https://")) else None
         return [{"text": curie(iri), "href": href}]
 
-    onto = next(iter(sorted(g.subjects(R(V.RDF_TYPE), R(V.OWL + "Ontology")))), None)
+    onto = next(iter(sorted(g.subjects(R(V.RDF_TYPE), R(V.OWL + "Ontology")), key=str)), None)
     sections = []
     done: set[str] = set()
     for title, classes in _KINDS:
@@ -504,7 +833,7 @@ def ontology_doc(files: list[Path]) -> dict[str, object]:
                 (V.RDFS + "range", "range"),
                 *_ALIGNMENTS,
             ]:
-                vals = [v for o in sorted(g.objects(s, R(p))) for v in ref(o)]
+                vals = [v for o in sorted(g.objects(s, R(p)), key=_node_key) for v in ref(o)]
                 if vals:
                     rows.append({"label": label, "vals": vals})
             terms.append(
@@ -533,5 +862,7 @@ def write_site(ctx: ExportContext, out: Path) -> None:
 
 
 def write_home_page(ctx: ExportContext, out: Path) -> None:
-    """Write ``index.html``; it lists the dumps, so it runs after them."""
-    Site(ctx, out).index_page()
+    """Write ``index.html`` and ``data.html``; they list the dumps, so they run after them."""
+    site = Site(ctx, out)
+    site.index_page()
+    site.data_page()

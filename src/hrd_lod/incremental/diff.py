@@ -32,7 +32,7 @@ from ..project import Project
 from ..records.cache import ParseCache
 from ..records.checks import HIERARCHY_FIELDS, check_fixity, check_refs
 from ..records.csvfile import keep_rows, read_csv
-from ..records.load import read_raw
+from ..records.load import empty_notice, read_raw
 from ..records.model import Notice, Record, Records
 from ..records.parse import parse_record
 from ..store import predicate_of, subject_of
@@ -80,6 +80,8 @@ def _parse(path: Path, rel: str, text: str | None, lang: str) -> tuple[list[Reco
         raws = read_csv(path, rel, problems, lang, text=text)
     else:
         raws = read_raw(path, rel, problems, lang)
+        note = empty_notice(rel, raws, problems)
+        notices += [note] if note is not None else []
     records = [r for r in (parse_record(raw, lang, problems, notices) for raw in raws) if r]
     if problems:
         raise NotUpdatable(f"{rel} has problems to report")

@@ -105,8 +105,9 @@ def _validate(
             x for x in bytes(nt.data[start:end]).split(b"\n") if x and predicate_of(x) == _TYPE
         )
     store = ox.Store()
-    if lines:
-        store.load(b"\n".join(sorted(lines)), format=ox.RdfFormat.N_TRIPLES)
+    written = sorted(lines)
+    if written:
+        store.load(b"\n".join(written), format=ox.RdfFormat.N_TRIPLES)
     report = validate_store(
         store,
         Records(()),
@@ -114,6 +115,7 @@ def _validate(
         ontology_files=project.ontology_files(),
         base_iri=meta.base_iri,
         engine=engine,
+        written=written,
     )
     focus = {k[1:-1].decode() for k in changed}
     if any(r.focus in focus for r in report.results):

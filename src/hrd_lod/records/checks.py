@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import ProblemList
 from .model import Record, Ref
-from .parse import nearest
+from .parse import a_or_an, nearest
 from .schema import TYPES
 
 #: Fields whose references form a hierarchy, where a cycle is an error.
@@ -83,20 +83,32 @@ def _check_one(
     problems: ProblemList,
 ) -> None:
     other = types_of.get(target)
+    wanted = " or ".join(types)
     if other is None:
-        guess = nearest(target, ids)
+        # suggest only ids of the type the field takes: a Jury's field never gets an Award
+        guess = nearest(target, [i for i in ids if not types or types_of[i] in types])
+        if guess:
+            hint = f"did you mean '{guess}'?"
+        else:
+            nothing = not any(t in types for t in types_of.values())
+            why = (
+                f"there is no {wanted} record yet"
+                if nothing
+                else (f"no {wanted} record has a similar id")
+            )
+            where = f" ('hrd-lod fields {types[0]}' lists its fields)" if len(types) == 1 else ""
+            hint = f"{why}: add {a_or_an(wanted)} record with id '{target}'{where}"
         problems.add(
             rec.where(fname),
             f"'{target}' is not the id of any record",
-            f"did you mean '{guess}'?"
-            if guess
-            else f"add a {' or '.join(types)} record with id '{target}'",
+            hint,
             code="dangling-ref",
         )
     elif types and other not in types:
         problems.add(
             rec.where(fname),
-            f"'{target}' is a {other}, but '{fname}' takes a {' or '.join(types)}",
+            f"'{target}' is {a_or_an(other)}, but '{fname}' takes {a_or_an(wanted)}",
+            f"give the id of {a_or_an(wanted)} record here",
             code="wrong-ref-type",
         )
 

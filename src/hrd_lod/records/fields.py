@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import langcodes
 import pyoxigraph as ox
 
+from ..vocab import WD
 from .model import Enum, LangString, Money, Ref, Url, Value, Year
 from .schema import FieldSpec, Kind
 
@@ -21,6 +22,7 @@ YEAR_MIN, YEAR_MAX = 1000, 2100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+_QID = re.compile(r"^[Qq][1-9][0-9]*$")
 _MONEY = re.compile(r"^(\d{1,15}(?:\.\d{1,4})?) ([A-Z]{3})$")
 
 
@@ -171,7 +173,18 @@ def _one(spec: FieldSpec, item: object, default_lang: str, notes: list[str]) -> 
     if kind is Kind.YEAR:
         return [parse_year(item)]
     if kind is Kind.URL:
-        return [Url(parse_url(item))]
+        if spec.name == "same_as" and isinstance(item, str) and _QID.match(item.strip()):
+            return [Url(WD + item.strip().upper())]  # a bare Wikidata id: its entity URL
+        try:
+            return [Url(parse_url(item))]
+        except FieldError as exc:
+            if spec.name == "same_as" and exc.hint and "https://" in exc.hint:
+                raise FieldError(
+                    str(exc),
+                    "give the Wikidata item's id (Q42) or its full URL "
+                    "(http://www.wikidata.org/entity/Q42)",
+                ) from None
+            raise
     if kind is Kind.ENUM:
         if item not in spec.choices:
             raise FieldError(f"{item!r} is not one of: {', '.join(spec.choices)}")
@@ -260,9 +273,14 @@ def parse_url(item: object) -> str:
         parts = urlsplit(text)
     except ValueError as exc:  # e.g. an unclosed [IPv6] host
         raise FieldError(f"'{text}' is not a valid URL: {exc}", "check the host") from None
+    if not parts.scheme:
+        raise FieldError(
+            f"'{text}' is not a full URL: it does not start with http:// or https://",
+            "give the full address, starting with https://",
+        )
     if parts.scheme.lower() not in ("http", "https"):
         raise FieldError(
-            f"only http and https URLs are allowed, not {parts.scheme or 'none'!r}",
+            f"only http and https URLs are allowed, not {parts.scheme!r}",
             "give the full address, starting with https://",
         )
     if not parts.netloc or re.search(r"[\s<>\"{}|\\^`\x00-\x1f]", text):

@@ -7,7 +7,7 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import LoadError, Problem, ProblemList
+from ..errors import LoadError, Location, Problem, ProblemList
 from ..lanes import Lane, LaneFailed, can_fork
 from .cache import ParseCache, chunk
 from .checks import check_categories, check_cycles, check_fixity, check_ids, check_refs
@@ -43,6 +43,21 @@ def read_raw(
     return read_yaml(path, rel, problems)
 
 
+def empty_notice(rel: str, raws: list[RawRecord], problems: ProblemList) -> Notice | None:
+    """Return the note for a data file that holds no record and has nothing wrong, if so.
+
+    An empty file, or one with only comments (or only a CSV header), publishes nothing and
+    stops nothing: it is said, not refused.
+    """
+    if raws or problems:
+        return None
+    return Notice(
+        Location(rel, 1),
+        "the file holds no record (it is empty, or only comments), so nothing in it is "
+        "published; add records ('hrd-lod fields' shows what to write) or delete it",
+    )
+
+
 #: Bytes of data files to parse from which a second process parses some of them.
 PARALLEL_MIN_BYTES = 4_000_000
 
@@ -74,6 +89,9 @@ def parse_file(
         raws = read_csv(path, rel, problems, default_lang, part=part)
     else:
         raws = read_raw(path, rel, problems, default_lang)
+        note = empty_notice(rel, raws, problems)
+        if note is not None:
+            out.notices.append(note)
     for raw in raws:
         rec = parse_record(raw, default_lang, problems, out.notices)
         if rec is not None:

@@ -373,8 +373,12 @@ def _required(type_name: str) -> tuple[FieldSpec, ...]:
     return tuple(f for f in TYPES[type_name].fields if f.required)
 
 
-def _a(word: str) -> str:
+def a_or_an(word: str) -> str:
+    """Return ``word`` with its indefinite article: 'an Award', 'a Jury'."""
     return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
+_a = a_or_an
 
 
 def _id_list(

@@ -143,13 +143,7 @@ def read_yaml(path: Path, rel: str, problems: ProblemList) -> list[RawRecord]:
     if text is None:
         return []
     if not text.strip():
-        problems.add(
-            Location(rel, 1),
-            "the file is empty",
-            "add a record (id, type, name, sources) or delete the file",
-            code="empty",
-        )
-        return []
+        return []  # nothing wrong to publish: the loader notes it (records.load.empty_notice)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -167,8 +161,7 @@ def read_yaml(path: Path, rel: str, problems: ProblemList) -> list[RawRecord]:
     except yaml.YAMLError as exc:
         problems.add(Location(rel, None), f"not valid YAML: {exc}", code="yaml-syntax")
         return []
-    if root is None:
-        problems.add(Location(rel, 1), "the file holds no record", code="empty")
+    if root is None:  # only comments: noted by the loader, like an empty file
         return []
     if "*" in text and _report_aliases(text, rel, problems):
         return []

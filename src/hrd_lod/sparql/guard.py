@@ -83,6 +83,24 @@ def keywords(text: str) -> set[str]:
     return {value.upper() for kind, value in tokens(text) if kind == "word"}
 
 
+_OPEN = frozenset("{([")
+_CLOSE = frozenset("})]")
+
+
+def nesting_depth(text: str) -> int:
+    """Return how deeply ``{``, ``(`` and ``[`` nest in ``text`` (outside strings and IRIs)."""
+    depth = deepest = 0
+    for kind, value in tokens(text):
+        if kind != "other":
+            continue
+        if value in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif value in _CLOSE:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def check_read_only(text: str) -> str:
     """Return the query form of ``text``; raise QueryRefused for updates and SERVICE."""
     forms = {query_form(text), query_form(unescape(text))}
@@ -118,6 +136,9 @@ class Limits:
     workers: int = 2
     #: seconds a request waits for a free worker before 503
     queue_s: float = 10.0
+    #: how deeply groups, expressions and blank-node lists may nest (the engine's parser
+    #: recurses, and a few thousand levels crash it)
+    nesting: int = 128
 
     def check_query(self, text: str) -> str:
         """Return the query form; raise QueryRefused if the text is too long or not read-only."""
@@ -127,4 +148,12 @@ class Limits:
             )
         if not text.strip():
             raise QueryRefused("the query is empty")
-        return check_read_only(text)
+        form = check_read_only(text)
+        depth = nesting_depth(text)
+        if depth > self.nesting:
+            raise QueryRefused(
+                f"the query nests {{ }}, ( ) or [ ] {depth} levels deep; the limit is "
+                f"{self.nesting}",
+                hint="flatten the query",
+            )
+        return form

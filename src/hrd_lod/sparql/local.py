@@ -28,8 +28,10 @@ import pyoxigraph as ox
 from .. import vocab as V
 from ..errors import LoadError, Location, Problem, UsageError
 from .errors import QuerySyntaxError
+from .syntax import explain
 
 NQ = ox.RdfFormat.N_QUADS
+DESCRIPTION_FILE = "void.ttl"
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 _ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _MAX_DETAIL = 200
@@ -45,6 +47,13 @@ class BuiltDataset:
     sha256: str
     base_iri: str
     union: Path | None = None
+    #: the dataset description (``void.ttl``), queryable in its own named graph
+    description: Path | None = None
+
+    @property
+    def description_graph(self) -> str | None:
+        """Return the IRI of the named graph of the dataset description, if there is one."""
+        return V.description_graph_iri(self.base_iri) if self.description else None
 
     def graph_iri(self, graph: str) -> str:
         """Return the IRI of a named graph given as an IRI or as a source id."""
@@ -102,6 +111,11 @@ def open_dist(dist: Path) -> BuiltDataset:
     union = dist / f"{dataset_id}.nt"
     if union_entry is not None and union.is_file():
         key = hashlib.sha256(f"{key} {union_entry['sha256']}".encode()).hexdigest()
+    void_entry = files.get(DESCRIPTION_FILE)
+    void = dist / DESCRIPTION_FILE
+    has_void = void_entry is not None and void.is_file()
+    if void_entry is not None and has_void:
+        key = hashlib.sha256(f"{key} void {void_entry['sha256']}".encode()).hexdigest()
     return BuiltDataset(
         dist,
         dataset_id,
@@ -109,6 +123,7 @@ def open_dist(dist: Path) -> BuiltDataset:
         key,
         base,
         union if union_entry is not None and union.is_file() else None,
+        void if has_void else None,
     )
 
 
@@ -125,7 +140,13 @@ def ensure_disk_store(dataset: BuiltDataset, cache_dir: Path, keep: int = 2) -> 
     """
     final = store_dir(cache_dir, dataset)
     if not (final / "READY").is_file():
-        build_disk_store(dataset.nquads, final, dataset.sha256, dataset.union)
+        build_disk_store(
+            dataset.nquads,
+            final,
+            dataset.sha256,
+            dataset.union,
+            _described(dataset),
+        )
     others = sorted(
         (p for p in final.parent.glob(f"{dataset.id}-*") if p != final and (p / "READY").is_file()),
         key=lambda p: (p / "READY").stat().st_mtime,
@@ -136,13 +157,24 @@ def ensure_disk_store(dataset: BuiltDataset, cache_dir: Path, keep: int = 2) -> 
     return final
 
 
-def build_disk_store(nquads: Path, final: Path, tag: str = "", union: Path | None = None) -> Path:
+def _described(dataset: BuiltDataset) -> tuple[Path, str] | None:
+    graph = dataset.description_graph
+    return (dataset.description, graph) if dataset.description and graph else None
+
+
+def build_disk_store(
+    nquads: Path,
+    final: Path,
+    tag: str = "",
+    union: Path | None = None,
+    description: tuple[Path, str] | None = None,
+) -> Path:
     """Bulk-load an N-Quads file into a new on-disk store at ``final`` (built aside, renamed)."""
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=final.parent))
     try:
         store = ox.Store(str(tmp / "db"))
-        fill(store, nquads, union, tmp)
+        fill(store, nquads, union, tmp, description)
         store.flush()
         del store  # closes the database so that readers may open it
         (tmp / "READY").write_text(tag + "\n", encoding="utf-8")
@@ -170,16 +202,40 @@ def load_store(dist: Path, cache_dir: Path | None = None) -> tuple[BuiltDataset,
         return dataset, open_disk_store(ensure_disk_store(dataset, cache_dir))
     store = ox.Store()
     with tempfile.TemporaryDirectory(prefix="hrd-lod-union-") as tmp:
-        fill(store, dataset.nquads, dataset.union, Path(tmp))
+        fill(store, dataset.nquads, dataset.union, Path(tmp), _described(dataset))
     return dataset, store
 
 
-def fill(store: ox.Store, nquads: Path, union: Path | None, scratch: Path) -> None:
+def fill(
+    store: ox.Store,
+    nquads: Path,
+    union: Path | None,
+    scratch: Path,
+    description: tuple[Path, str] | None = None,
+) -> None:
     """Bulk-load the quads of ``nquads`` and their union (as a set) into the default graph.
 
     ``union`` is an N-Triples file of the union if the build wrote one; otherwise it is made
-    from the quads in ``scratch``.
+    from the quads in ``scratch``. ``description`` (a Turtle file and a graph IRI) goes into
+    that named graph only: it describes the dataset and is not part of its union.
     """
+    if description is not None:
+        path, graph = description
+        try:
+            store.bulk_load(
+                path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph)
+            )
+        except SyntaxError as exc:
+            raise LoadError(
+                [
+                    Problem(
+                        Location(str(path)),
+                        f"unreadable Turtle: {exc}",
+                        "rebuild with 'hrd-lod build'",
+                        "dist",
+                    )
+                ]
+            ) from None
     try:
         store.bulk_load(path=str(nquads), format=NQ)
         if union is None:
@@ -212,12 +268,17 @@ def run_query(
     default_graphs: list[str] | None = None,
     named_graphs: list[str] | None = None,
     source: str = "query",
+    *,
+    dataset_given: bool = False,
+    base_iri: str | None = None,
 ) -> QueryResult:
     """Return the result of a SPARQL query over the store's default graph (or the given graphs).
 
     The default graph of a store made here is the union of the named graphs (see :func:`fill`).
     ``graph`` restricts the default graph to one named graph (and fails if the store lacks
-    it); ``default_graphs``/``named_graphs`` are the SPARQL Protocol's dataset parameters.
+    it); ``default_graphs``/``named_graphs`` are the SPARQL Protocol's dataset parameters:
+    with ``dataset_given`` the dataset is exactly those graphs (either list may be empty).
+    ``base_iri`` resolves relative IRIs in the query.
     """
     kwargs: dict[str, object] = {}
     if graph is not None:
@@ -228,10 +289,12 @@ def run_query(
                 hint="graphs: " + ", ".join(known) if known else None,
             )
         kwargs["default_graph"] = [ox.NamedNode(graph)]
-    elif default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    elif default_graphs or dataset_given:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+    if named_graphs or dataset_given:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+    if base_iri:
+        kwargs["base_iri"] = base_iri
     try:
         return store.query(text, **kwargs)  # type: ignore[arg-type]
     except SyntaxError as exc:
@@ -252,6 +315,16 @@ def syntax_error(text: str, message: str, source: str = "query") -> QuerySyntaxE
     # pyoxigraph counts columns in bytes (1-based); people count characters
     col = len(line.encode("utf-8")[: max(byte_col - 1, 0)].decode("utf-8", "ignore")) + 1
     excerpt = f"  {line_no:>3} | {line}\n      | {' ' * (col - 1)}^"
+    plain = explain(text, line_no, col, detail)
+    if plain is not None:  # plain words first, the parser's own after them
+        said = "Prefix not found" if "Prefix not found" in detail else _short(detail)
+        return QuerySyntaxError(
+            f"{plain}\n  (the parser: {said})",
+            line=line_no,
+            column=col,
+            excerpt=excerpt,
+            source=source,
+        )
     return QuerySyntaxError(
         _short(detail), line=line_no, column=col, excerpt=excerpt, source=source
     )

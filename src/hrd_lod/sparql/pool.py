@@ -8,6 +8,7 @@ A request waits a bounded time for a free worker and otherwise gets "busy".
 
 from __future__ import annotations
 
+import io
 import logging
 import multiprocessing as mp
 import queue
@@ -33,6 +34,10 @@ class Job:
     graph_format: str = "turtle"
     max_bytes: int = 16 * 1024 * 1024
     prefixes: tuple[tuple[str, str], ...] = ()
+    #: the request gave a dataset (default-graph-uri, named-graph-uri): exactly those graphs
+    dataset_given: bool = False
+    #: the base of relative IRIs in the query (the request URL)
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,26 +61,17 @@ class ResultTooLarge(Exception):
     """The serialised result passed the byte limit."""
 
 
-class _Bounded:
-    """A binary writer that refuses to grow past a limit (serialisers stream into it)."""
+class _Bounded(io.BytesIO):
+    """A binary buffer that refuses to grow past a limit (serialisers stream into it)."""
 
     def __init__(self, limit: int) -> None:
+        super().__init__()
         self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
 
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise ResultTooLarge(self.size)
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+    def write(self, data: Any) -> int:  # noqa: D102 (io.BytesIO's)
+        if self.tell() + len(data) > self.limit:
+            raise ResultTooLarge(self.tell() + len(data))
+        return super().write(data)
 
 
 def execute(store: Any, job: Job) -> Answer:
@@ -92,6 +88,8 @@ def execute(store: Any, job: Job) -> Answer:
             job.query,
             default_graphs=list(job.default_graphs),
             named_graphs=list(job.named_graphs),
+            dataset_given=job.dataset_given,
+            base_iri=job.base_iri,
         )
         out = _Bounded(job.max_bytes)
         if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
@@ -99,7 +97,7 @@ def execute(store: Any, job: Job) -> Answer:
             result.serialize(out, format=fmt)
             media = fmt.media_type
         else:
-            g = GRAPH_FORMATS[job.graph_format]
+            g = {**GRAPH_FORMATS, "rdfxml": ox.RdfFormat.RDF_XML}[job.graph_format]
             prefixes = dict(job.prefixes) if g == ox.RdfFormat.TURTLE else None
             ox.serialize(iter(result), out, format=g, prefixes=prefixes)
             media = g.media_type

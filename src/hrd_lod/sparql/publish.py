@@ -64,6 +64,10 @@ class Verified:
     found: int
 
 
+def _iri(node: ox.NamedNode) -> str:
+    return node.value
+
+
 def _count_lines(path: Path) -> int:
     n = 0
     with path.open("rb") as fh:
@@ -94,10 +98,9 @@ def plan(dist: Path) -> Iterator[list[GraphPush]]:
     with tempfile.TemporaryDirectory(prefix="hrd-lod-publish-") as tmp:
         work = Path(tmp)
         pushes: list[GraphPush] = []
-        graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-        graphs += sorted(
-            (g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value
-        )
+        named = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+        named.sort(key=_iri)
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph(), *named]
         for i, g in enumerate(graphs):
             path = work / f"graph-{i:05d}.nt"
             store.dump(str(path), format=NT, from_graph=g)
@@ -155,7 +158,7 @@ def push(
                     method,
                     p.url(gsp_url),
                     body=body,
-                    rewind=lambda fh=fh: fh.seek(0),
+                    rewind=_rewinder(fh),
                     headers=headers,
                 )
         except RemoteError as exc:
@@ -168,6 +171,13 @@ def push(
             ) from None
         written.append(p)
     return written
+
+
+def _rewinder(fh: BinaryIO) -> Callable[[], None]:
+    def rewind() -> None:
+        fh.seek(0)
+
+    return rewind
 
 
 def count_gsp(client: Client, gsp_url: str, graph: GraphPush) -> int:

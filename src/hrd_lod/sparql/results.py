@@ -107,7 +107,7 @@ def render(
         if fmt == "table":
             return Rendered(b"true\n" if bool(result) else b"false\n", "text/plain", None)
         f = RESULT_FORMATS[fmt]
-        return Rendered(result.serialize(format=f), f.media_type, None)
+        return Rendered(_bytes(result.serialize(format=f)), f.media_type, None)
     if isinstance(result, ox.QuerySolutions):
         if fmt in GRAPH_FORMATS:
             raise UsageError(
@@ -117,7 +117,7 @@ def render(
         if fmt == "table":
             return table(result, prefixes)
         f = RESULT_FORMATS[fmt]
-        return Rendered(result.serialize(format=f), f.media_type, None)
+        return Rendered(_bytes(result.serialize(format=f)), f.media_type, None)
     if fmt in RESULT_FORMATS:
         raise UsageError(
             f"--format {fmt} is for SELECT and ASK; a CONSTRUCT or DESCRIBE "
@@ -134,8 +134,14 @@ def render(
 
         data = serialize_sorted(triples, g, used)
     else:
-        data = ox.serialize(triples, format=g)
+        data = _bytes(ox.serialize(triples, format=g))
     return Rendered(data, g.media_type, len(triples))
+
+
+def _bytes(data: bytes | None) -> bytes:
+    # pyoxigraph returns the bytes when given no output (its stubs say "or None")
+    assert data is not None
+    return data
 
 
 def _uses(triple: ox.Triple, ns: str) -> bool:

@@ -10,16 +10,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
-from ..errors import UsageError
+from ..errors import ShapesError, UsageError
 from ..records.model import Records
 from .locate import locate
 from .report import Report, Result
 from .shapes import load_graph, shapes_graph
 
-__all__ = ["ENGINES", "Report", "Result", "check_engine", "validate_store"]
+__all__ = ["ENGINES", "Report", "Result", "check_engine", "run_engine", "validate_store"]
 
 ENGINES = ("auto", "fast", "reference")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def check_engine(engine: str) -> None:
@@ -38,30 +46,59 @@ def validate_store(
     ontology_files: list[Path],
     base_iri: str,
     engine: str = "auto",
+    written: list[bytes] | None = None,
 ) -> Report:
-    """Return the SHACL report for the union of the store's graphs."""
+    """Return the SHACL report for the union of the store's graphs.
+
+    ``written``: the union as sorted N-Triples lines with the literals as the encoder wrote
+    them (see :func:`run_engine`).
+    """
     check_engine(engine)
     shapes = shapes_graph(shapes_files, base_iri)
     ontology = load_graph(ontology_files)
-    reason = None
+    try:
+        results, used, reason = run_engine(engine, store, shapes, ontology, written=written)
+    except ShapesError as exc:
+        files = ", ".join(_shown(p) for p in shapes_files)
+        raise ShapesError(
+            f"{files}: {exc.message}",
+            hint=exc.hint
+            or "fix or remove the shape named above; `hrd-lod validate "
+            "--engine reference` runs pyshacl alone",
+        ) from exc
+    located = locate(results, records, base_iri, store)
+    return Report(
+        tuple(sorted(set(located), key=Result.sort_key)), engine=used, fallback_reason=reason
+    )
+
+
+def run_engine(
+    engine: str,
+    store: ox.Store,
+    shapes: rdflib.Graph,
+    ontology: rdflib.Graph,
+    *,
+    written: list[bytes] | None = None,
+) -> tuple[list[Result], str, str | None]:
+    """Return (results, the engine that ran, why auto fell back) for the data of ``store``.
+
+    ``written`` is the union graph as sorted N-Triples lines with every literal as written (the
+    store keeps some typed literals in a canonical form: "01"^^xsd:int comes back as
+    "1"^^xsd:integer); the reference reads those lines, and the fast engine refuses when a
+    literal it would check differs in the store. Without it, the store's own lines are used.
+    """
+    check_engine(engine)
     if engine == "reference":
         from ..store import to_rdflib, union_lines
         from .reference import run_pyshacl
 
-        results = run_pyshacl(to_rdflib(union_lines(store)), shapes, ontology)
-        used = "pyshacl"
-    elif engine == "fast":
+        data = to_rdflib(written if written is not None else union_lines(store))
+        return run_pyshacl(data, shapes, ontology), "pyshacl", None
+    if engine == "fast":
         from .fast import validate_fast
 
-        results, used = validate_fast(store, shapes, ontology), "fast"
-    elif engine == "auto":
-        from .fast import validate_auto
+        return validate_fast(store, shapes, ontology, written=written), "fast", None
+    from .fast import validate_auto
 
-        outcome = validate_auto(store, shapes, ontology)
-        results, used, reason = outcome.results, outcome.engine, outcome.fallback_reason
-    else:  # pragma: no cover - check_engine refused it above
-        raise AssertionError(engine)
-    located = locate(results, records, base_iri)
-    return Report(
-        tuple(sorted(set(located), key=Result.sort_key)), engine=used, fallback_reason=reason
-    )
+    outcome = validate_auto(store, shapes, ontology, written=written)
+    return outcome.results, outcome.engine, outcome.fallback_reason

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import XSD
 
+from ..errors import ShapesError
 from .compile import (
     ROW_DATATYPE,
     ROW_PATTERN,
@@ -29,6 +30,7 @@ from .compile import (
     compile_shapes,
     sparql_string,
 )
+from .literals import rewrites
 from .reference import _s as value_string
 from .report import Result
 
@@ -93,6 +95,32 @@ def check_literals(store: ox.Store, predicates: frozenset[str] | None = None) ->
             continue
         if str(rdflib.Literal(lex, datatype=iri)) != lex:
             bad.append(("data", f"the literal {lex!r}^^<{iri}> is not in canonical form"))
+    if bad:
+        raise Unsupported(bad)
+
+
+def check_queries(checks: list[Check]) -> None:
+    """Raise UnsupportedShape naming every shape whose compiled query pyoxigraph refuses to
+    parse (a SPARQL constraint with a prefix it does not declare, say), before any runs."""
+    empty = ox.Store()
+    bad = []
+    for check in checks:
+        try:
+            empty.query(check.query)
+        except SyntaxError as exc:
+            bad.append((check.shape, f"a SPARQL query pyoxigraph cannot parse ({exc})"))
+    if bad:
+        raise UnsupportedShape(bad)
+
+
+def check_written(lines: list[bytes], predicates: frozenset[str] | None = None) -> None:
+    """Raise Unsupported if the store keeps a literal the checks read in another form than
+    ``lines`` (as written) hold it: the queries would check the store's form."""
+    bad = [
+        ("data", f"the store keeps {r.written} as {r.stored} (on <{r.predicate}>)")
+        for r in rewrites(lines)
+        if predicates is None or r.predicate in predicates
+    ]
     if bad:
         raise Unsupported(bad)
 
@@ -168,9 +196,9 @@ def _run_check(store: ox.Store, check: Check, out: list[Result]) -> None:
     for row in solutions:
         focus = to_rdflib_term(row["this"])
         value = to_rdflib_term(row["v"]) if check.has_value else None
-        if check.kind == ROW_DATATYPE and _datatype_ok(value, check.param):  # type: ignore[arg-type]
+        if check.datatype is not None and value is not None and _datatype_ok(value, check.datatype):
             continue
-        if check.kind == ROW_PATTERN and _pattern_ok(value, *check.param):  # type: ignore[arg-type, misc]
+        if check.pattern is not None and value is not None and _pattern_ok(value, *check.pattern):
             continue
         assert check.kind in (ROW_PLAIN, ROW_DATATYPE, ROW_PATTERN)
         out.append(_result(check, focus, value))
@@ -197,21 +225,30 @@ def _sparql_rows(check: Check, solutions: ox.QuerySolutions, out: list[Result]) 
         messages = {_format(m, fdict) for m in check.messages + check.extra_messages}
         path = value_string(p) if isinstance(p, rdflib.URIRef) else None
         assert t is not None
-        out.append(_result(check, t, v, message=sorted(messages)[0], path=path))
+        out.append(_result(check, t, v, message=min(messages) if messages else None, path=path))
 
 
 def validate_fast(
-    store: ox.Store, shapes: rdflib.Graph, ontology: rdflib.Graph, checks: list[Check] | None = None
+    store: ox.Store,
+    shapes: rdflib.Graph,
+    ontology: rdflib.Graph,
+    checks: list[Check] | None = None,
+    *,
+    written: list[bytes] | None = None,
+    require_messages: bool = True,
 ) -> list[Result]:
     """Return pyshacl's results for the union of ``store``'s graphs plus ``ontology``, sorted.
 
     The ontology sits in a temporary named graph while the queries run, so ``sh:class`` and
     class targets follow its ``rdfs:subClassOf`` as pyshacl does with ``ont_graph``; the store
     is left as it was. Raises UnsupportedShape (before running anything) for shapes outside
-    the compiled subset, and Unsupported for data the two engines would read differently.
+    the compiled subset, and Unsupported for data the two engines would read differently,
+    or (given ``written``, the union as N-Triples lines with the literals as written) for a
+    checked literal the store keeps in another form than written.
     """
     if checks is None:
-        checks = compile_shapes(shapes)
+        checks = compile_shapes(shapes, require_messages=require_messages)
+    check_queries(checks)
     if ONTOLOGY_GRAPH in set(store.named_graphs()):
         raise Unsupported([("data", f"the store already has a graph {ONTOLOGY_GRAPH.value}")])
     store.extend(
@@ -228,6 +265,8 @@ def validate_fast(
             else:
                 needed |= c.predicates | ({c.path} if c.path else set())
         check_literals(store, frozenset(needed) if needed is not None else None)
+        if written is not None:
+            check_written(written, frozenset(needed) if needed is not None else None)
         out: list[Result] = []
         for check in checks:
             _run_check(store, check, out)
@@ -251,16 +290,31 @@ class Outcome(NamedTuple):
     fallback_reason: str | None = None
 
 
-def validate_auto(store: ox.Store, shapes: rdflib.Graph, ontology: rdflib.Graph) -> Outcome:
-    """Return the results of the fast validator, or of pyshacl where the fast one refuses."""
+def validate_auto(
+    store: ox.Store,
+    shapes: rdflib.Graph,
+    ontology: rdflib.Graph,
+    *,
+    written: list[bytes] | None = None,
+) -> Outcome:
+    """Return the results of the fast validator, or of pyshacl where the fast one refuses
+    (on ``written``, the lines as written, when given)."""
     try:
-        return Outcome(validate_fast(store, shapes, ontology), "fast")
+        return Outcome(validate_fast(store, shapes, ontology, written=written), "fast")
     except Unsupported as exc:
         from ..store import to_rdflib, union_lines
         from .reference import run_pyshacl
 
-        data = to_rdflib(union_lines(store))
-        return Outcome(sort_results(run_pyshacl(data, shapes, ontology)), "pyshacl", str(exc))
+        data = to_rdflib(written if written is not None else union_lines(store))
+        try:
+            results = run_pyshacl(data, shapes, ontology)
+        except ShapesError as failed:
+            raise ShapesError(
+                f"no engine can run the shapes: the fast engine refuses them ({exc}); "
+                f"{failed.message}",
+                hint=failed.hint,
+            ) from failed
+        return Outcome(sort_results(results), "pyshacl", str(exc))
 
 
 # Re-exported for callers that build their own queries in tests.

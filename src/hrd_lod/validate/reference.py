@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import rdflib
 from rdflib.namespace import SH
 
+from ..errors import ShapesError
 from .report import Result
 
 
@@ -43,22 +44,43 @@ def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph
     """Return the results of validating ``data`` with pyshacl (SHACL core and SPARQL)."""
     import pyshacl
 
-    _conforms, results_graph, _text = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        advanced=False,
-        meta_shacl=False,
-    )
+    try:
+        _conforms, results_graph, _text = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+            advanced=False,
+            meta_shacl=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - pyshacl and rdflib raise bare Exceptions too
+        # A shape pyshacl cannot load or run (an unknown prefix in a SPARQL query, an
+        # unsupported feature): the caller names the shapes files.
+        raise ShapesError(_failure_text(exc)) from exc
+    if not isinstance(results_graph, rdflib.Graph):
+        # pyshacl reports some failures (unsupported SPARQL, a bad pre-binding) as a
+        # ValidationFailure in place of the results graph.
+        raise ShapesError(_failure_text(results_graph))
     return list(results_from_graph(results_graph, shapes))
 
 
+def _failure_text(failure: object) -> str:
+    text = str(getattr(failure, "message", None) or failure).strip() or type(failure).__name__
+    return f"pyshacl cannot run the shapes: {' '.join(text.split())}"
+
+
 def results_from_graph(g: rdflib.Graph, shapes: rdflib.Graph) -> Iterable[Result]:
-    """Yield a Result for every sh:ValidationResult in a SHACL results graph."""
-    for res in g.subjects(rdflib.RDF.type, SH.ValidationResult):
+    """Yield a Result for every result of the report in a SHACL results graph.
+
+    Only the report's own ``sh:result`` values: pyshacl also types the nested results it
+    gives as ``sh:detail`` (why an ``sh:node`` failed) ``sh:ValidationResult``, and those are
+    not results of the data graph.
+    """
+    reports = list(g.subjects(rdflib.RDF.type, SH.ValidationReport))
+    nodes = {r for report in reports for r in g.objects(report, SH.result)}
+    for res in sorted(nodes, key=lambda n: n.n3()):
         severity = _local(str(g.value(res, SH.resultSeverity)))
         path = g.value(res, SH.resultPath)
         source_shape = g.value(res, SH.sourceShape)

@@ -47,4 +47,9 @@ def render_text(report: Report, *, show_warnings: bool = True) -> str:
     nv, nw = len(report.violations), len(report.warnings)
     summary = f"{nv} error{'s' if nv != 1 else ''}, {nw} warning{'s' if nw != 1 else ''}"
     lines.append(("valid: " if report.conforms else "not valid: ") + summary)
+    if report.conforms and not report.shacl_conforms:
+        lines.append(
+            "  (warnings do not stop the build; by SHACL's own sh:conforms, which counts "
+            "every result, the data does not conform)"
+        )
     return "\n".join(lines)

@@ -68,7 +68,11 @@ class Result:
 
 @dataclass(frozen=True)
 class Report:
-    """All results of one validation, sorted; ``conforms`` ignores warnings."""
+    """All results of one validation, sorted.
+
+    ``conforms`` is the build's decision (no violation; warnings do not count);
+    ``shacl_conforms`` is SHACL's ``sh:conforms`` (no result of any severity).
+    """
 
     results: tuple[Result, ...]
     engine: str = "pyshacl"
@@ -86,13 +90,21 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        """Return True when there is no violation."""
+        """Return the build's decision: True when there is no violation (warnings and infos
+        are reported but do not count)."""
         return not self.violations
 
+    @property
+    def shacl_conforms(self) -> bool:
+        """Return SHACL's ``sh:conforms``: True only when there is no result of any severity."""
+        return not self.results
+
     def to_dict(self) -> dict[str, object]:
-        """Return the report as a JSON-ready dict."""
+        """Return the report as a JSON-ready dict: ``conforms`` is the build's decision
+        (warnings do not count), ``shacl_conforms`` SHACL's (every result counts)."""
         return {
             "conforms": self.conforms,
+            "shacl_conforms": self.shacl_conforms,
             "engine": self.engine,
             "fallback_reason": self.fallback_reason,
             "violations": len(self.violations),

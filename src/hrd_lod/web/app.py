@@ -52,12 +52,13 @@ VARIANTS: list[tuple[str, str]] = [
     ("application/n-triples", ".nt"),
 ]
 SECURITY_HEADERS = {
-    # Pages carry their own meta CSP (inline CSS allowed by hash); this header is the outer
-    # bound: never scripts, frames, plugins or forms, styles only inline or from here.
+    # Pages carry their own meta CSP (inline CSS allowed by hash, scripts only on the search
+    # and SPARQL pages); this header is the outer bound: scripts, data requests and forms only
+    # from here, never frames or plugins, styles only inline or from here.
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self'; base-uri 'none'; form-action 'none'; "
-        "frame-ancestors 'none'"
+        "default-src 'none'; script-src 'self'; connect-src 'self'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -67,6 +68,9 @@ SECURITY_HEADERS = {
     "Access-Control-Allow-Origin": "*",
 }
 ALLOWED = ("GET", "HEAD")
+#: ``/.well-known/void`` (RFC 8615; VoID section 7.2) answers with the dataset description.
+WELL_KNOWN_VOID = [".well-known", "void"]
+VOID_FILE = "void.ttl"
 _SMALL = 4 * 1024 * 1024  # files up to this size are cached in memory
 
 
@@ -110,8 +114,23 @@ class LinkedDataApp:
         segments = self.segments(request.path)
         if segments is None:
             return _error(400, "Bad path.")
+        if segments == WELL_KNOWN_VOID:
+            void = self.root / VOID_FILE
+            if not void.is_file():
+                return _error(404, "Not found.")
+            return self.file_response(request, void, ".ttl", {"Content-Location": "/" + VOID_FILE})
         target = self.resolve(segments)
         if target is None:
+            return _error(404, "Not found.")
+        if not target.is_dir() and (
+            (request.path.endswith("/") and segments)
+            or (request.query_string and self.has_variants(target))
+        ):
+            # One address per page: ``/x/`` and ``/x?anything`` are ``/x`` (relative links on
+            # the page would resolve under ``/x/`` and caches would split on the query).
+            canonical = "/" + "/".join(segments)
+            if target.is_file() or self.has_variants(target):
+                return Response(status=301, headers={"Location": canonical})
             return _error(404, "Not found.")
         if target.is_dir():
             if not request.path.endswith("/"):
@@ -148,6 +167,12 @@ class LinkedDataApp:
         return candidate
 
     # --- negotiation ----------------------------------------------------------------------
+    def has_variants(self, target: Path) -> bool:
+        """Return True when an extensionless path names an entity (it has a document)."""
+        if target.is_file():
+            return False
+        return any(self._inside(target.with_name(target.name + sfx)) for _, sfx in VARIANTS)
+
     def negotiate(self, request: Request, target: Path) -> Response:
         """Answer an extensionless path with the best of its variants (200, Vary: Accept)."""
         base = target.name

@@ -14,7 +14,8 @@ reads the clock (dates come in as arguments) and every write is atomic:
 
 from collections.abc import Callable
 
-#: Progress callback: (label, done, total). The CLI draws it as a bar or as plain lines.
+#: Progress callback: (label, done, total). The CLI draws it as a bar or as plain lines. A total
+#: of 0 marks a stage (a step without a count): the CLI shows its name only.
 Progress = Callable[[str, int, int], None]
 
 __all__ = ["Progress"]

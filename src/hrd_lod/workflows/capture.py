@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -76,18 +77,44 @@ def suffix_for(media_type: str) -> str:
     return suffix
 
 
+#: Words left out of an id made from a long title: they rarely tell two documents apart.
+_STOP_WORDS = frozenset("a an and at by for from in its of on the to with".split())
+#: Where a title's clauses end: "Title | Site", "Title - Site", "Title: subtitle", "a, b".
+_CLAUSE_END = re.compile(r"\s+[|\u2013\u2014-]\s+|[:;,]\s+")
+
+
 def slug_for(title: str | None, url: str) -> str:
-    """Return an id for a source: from its title, else from its URL, at most MAX_ID long."""
-    if title:
-        base = suggest_slug(title)
-    else:
+    """Return an id for a source: from its title, else from its URL, at most MAX_ID long.
+
+    A long title is shortened by whole words only, never cut inside a word or a name: first
+    its small words (the, of, ...) are left out, then whole clauses from the end ("... |
+    Site name", "..., City") while half the length is left, then words from the end.
+    """
+    if not title:
         parts = urlsplit(url)
         host = (parts.hostname or "").removeprefix("www.")
-        base = suggest_slug(f"{host} {parts.path}")
-    if len(base) > MAX_ID:
-        cut = base[:MAX_ID]
-        base = cut.rsplit("-", 1)[0] if "-" in cut else cut
-    return base.strip("-") or "source"
+        title = f"{host} {parts.path}"
+    base = suggest_slug(title)
+    if len(base) <= MAX_ID:
+        return base.strip("-") or "source"
+
+    def words(text: str) -> list[str]:
+        return [w for w in suggest_slug(text).split("-") if w not in _STOP_WORDS]
+
+    whole = words(title)
+    if len("-".join(whole)) <= MAX_ID:
+        return "-".join(whole)
+    clauses = [c for c in _CLAUSE_END.split(title) if suggest_slug(c) != "record"]
+    for n in range(len(clauses) - 1, 0, -1):
+        kept = words(" ".join(clauses[:n]))
+        if len("-".join(kept)) <= MAX_ID and len("-".join(kept)) >= MAX_ID // 2:
+            return "-".join(kept)
+    out: list[str] = []
+    for word in whole:
+        if len("-".join([*out, word])) > MAX_ID:
+            break
+        out.append(word)
+    return "-".join(out) or base[:MAX_ID].strip("-") or "source"
 
 
 def unique_id(base: str, taken: set[str]) -> str:

@@ -27,7 +27,7 @@ from ..project import load_metadata, open_project
 from ..records.csvfile import LIST_KEYS, SEPARATOR, sniff_delimiter
 from ..records.fields import suggest_slug
 from ..records.model import Notice, RawRecord
-from ..records.parse import nearest, parse_record
+from ..records.parse import a_or_an, nearest, parse_record
 from ..records.schema import META_KEYS, TYPES, Kind, TypeSpec
 from ..records.textfile import MAX_FILE_BYTES, read_text
 from . import Progress
@@ -119,11 +119,12 @@ class _Index:
                 f"'{cell}' names several records: {', '.join(found)}; write the id of the one meant"
             )
         if cell in self.types:
-            return None, f"'{cell}' is a {self.types[cell]}, not a {want}"
+            return None, f"'{cell}' is {a_or_an(self.types[cell])}, not {a_or_an(want)}"
         other = sorted(self.names.get(norm_name(cell), ()))
         if other:
             return None, (
-                f"'{cell}' is the name of a {self.types[other[0]]} ({other[0]}), not of a {want}"
+                f"'{cell}' is the name of {a_or_an(self.types[other[0]])} ({other[0]}), "
+                f"not of {a_or_an(want)}"
             )
         choices = [r for r, t in self.types.items() if t in types]
         labels = {norm_name(self.label(r)): self.label(r) for r in choices}
@@ -273,7 +274,7 @@ def import_csv(
             )
             if same:
                 notices.append(
-                    f"row {n}: a {spec.name} named '{names[0]}' already exists "
+                    f"row {n}: {a_or_an(spec.name)} named '{names[0]}' already exists "
                     f"({', '.join(same)}); this row makes another one, '{rid}'"
                 )
         taken.add(rid)
@@ -425,7 +426,7 @@ def _columns(
             guess = nearest(key, allowed)
             problems.add(
                 Location(display, 1),
-                f"{col}: '{key}' is not a field of a {spec.name}",
+                f"{col}: '{key}' is not a field of {a_or_an(spec.name)}",
                 (f"did you mean '{guess}'? " if guess else "")
                 + f"rename the column, or pass --map '{raw_h.strip()}=FIELD' or "
                 f"--ignore '{raw_h.strip()}'",

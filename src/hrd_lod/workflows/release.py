@@ -33,8 +33,8 @@ from ..export.manifest import MANIFEST, file_entry, write_manifest
 from ..export.releases import RELEASES, copy_releases, release_dirs
 from ..fsutil import staging, swap_in, write_atomic
 from ..pipeline import Built, build
-from ..preserve import bag_folder, describe_release, make_bag
-from ..project import METADATA_FILE, check_version, open_project
+from ..preserve import BAGS, bag_folder, describe_release, make_bag
+from ..project import METADATA_FILE, Project, check_version, load_metadata, open_project
 from ..records.fields import FieldError
 from . import Progress
 from .diff import Diff, diff_editions, empty_edition, read_edition, summary_lines, to_json
@@ -105,9 +105,20 @@ def previous_release(root: Path) -> tuple[str, str | None, Path] | None:
 
 
 def release(
-    project_dir: Path | str, version: str, *, date: dt.date, progress: Progress | None = None
+    project_dir: Path | str,
+    version: str,
+    *,
+    date: dt.date,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    force: bool = False,
 ) -> Released:
-    """Make release ``version`` dated ``date`` and return it; refuse an existing version."""
+    """Make release ``version`` dated ``date`` and return it; refuse an existing version.
+
+    The date must not be before the dataset's ``issued`` date nor before the previous release;
+    given ``today``, a date after it is refused unless ``force`` (a release is dated the day it
+    is published, and a future date would hold back every later release until that day).
+    """
     project = open_project(project_dir)
     try:
         version = check_version(version)
@@ -120,32 +131,27 @@ def release(
             "a release is never changed",
             hint="give the next version number",
         )
-    prev = previous_release(project.root)
-    if prev and prev[1] and prev[1] > date.isoformat():
-        raise UsageError(
-            f"the release date {date} is before that of the previous release {prev[0]} ({prev[1]})"
-        )
     meta_path = project.data_dir / METADATA_FILE
     if not meta_path.is_file():
         raise UsageError(f"{project.rel(meta_path)} is missing")
+    prev = previous_release(project.root)
+    check_release_date(project, date, prev, today, force)
     original = meta_path.read_bytes()
     stamped = stamp_metadata(original.decode("utf-8"), version, date).encode("utf-8")
-    steps = 5
     work = Path(tempfile.mkdtemp(prefix=".release-", dir=project.root))
     created = False
     bag = bag_folder(project.root, version)
     try:
         write_atomic(meta_path, stamped)
-        _tick(progress, "build", 0, steps)
         built = build(
             project.root,
             dist=work / "dist",
-            progress=(lambda stage: _tick(progress, f"build: {stage}", 0, steps)),
+            progress=(lambda stage: _tick(progress, stage)),
         )
-        _tick(progress, "changelog", 1, steps)
+        _tick(progress, "changelog")
         edition = read_edition(built.dist)
         diff = diff_editions(read_edition(prev[2]) if prev else empty_edition(), edition)
-        _tick(progress, "release folder", 2, steps)
+        _tick(progress, f"release folder {RELEASES}/{version}")
         (project.root / RELEASES).mkdir(exist_ok=True)
         with staging(target) as tmp:
             _write_release(built.dist, tmp, diff, version, date, prev[0] if prev else None)
@@ -153,9 +159,9 @@ def release(
                 tmp, built.checked.meta, data_dir=project.data_dir, trust_manifest=True
             )
             created = True
-        _tick(progress, "bag", 3, steps)
+        _tick(progress, f"bag {BAGS}/{version}")
         make_bag(target, bag, info, source=f"{RELEASES}/{version}")
-        _tick(progress, "dist", 4, steps)
+        _tick(progress, "dist")
         ctx = ExportContext(
             built.checked.store,
             built.checked.public,
@@ -166,7 +172,6 @@ def release(
         copy_releases(project.root, built.dist)
         write_manifest(ctx, built.dist)
         swap_in(built.dist, project.dist_dir)
-        _tick(progress, "done", 5, steps)
     except BaseException:
         write_atomic(meta_path, original)
         if created:
@@ -186,9 +191,44 @@ def release(
     )
 
 
-def _tick(progress: Progress | None, label: str, done: int, total: int) -> None:
+def check_release_date(
+    project: Project,
+    date: dt.date,
+    prev: tuple[str, str | None, Path] | None,
+    today: dt.date | None,
+    force: bool,
+) -> None:
+    """Raise UsageError, saying what to do, if ``date`` cannot date the next release."""
+    # the previous release first: its date is the later bound of the two
+    if prev and prev[1] and prev[1] > date.isoformat():
+        hint = f"releases are dated in order: give --date {prev[1]} or later"
+        if today is not None and prev[1] > today.isoformat():
+            hint += f" (with --force until {prev[1]}: release {prev[0]} is dated in the future)"
+        raise UsageError(
+            f"the release date {date} is before that of the previous release {prev[0]} ({prev[1]})",
+            hint=hint,
+        )
+    issued = load_metadata(project).issued
+    meta = f"data/{METADATA_FILE}"
+    if date < issued:
+        raise UsageError(
+            f"the release date {date} is before the dataset was first published: 'issued' is "
+            f"{issued} in {meta}",
+            hint=f"date the release {issued} or later (--date {issued}, or leave --date out for "
+            f"today), or correct 'issued' in {meta} if the dataset was published earlier",
+        )
+    if today is not None and date > today and not force:
+        raise UsageError(
+            f"the release date {date} is in the future (today is {today})",
+            hint="a release is dated the day it is published, and no later release can be "
+            "dated before it: leave --date out for today, or pass --force to date it "
+            f"{date} anyway",
+        )
+
+
+def _tick(progress: Progress | None, stage: str) -> None:
     if progress:
-        progress(label, done, total)
+        progress(stage, 0, 0)  # a stage, not a count (see workflows.Progress)
 
 
 def _write_release(
