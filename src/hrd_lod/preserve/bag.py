@@ -132,23 +132,27 @@ def validate_bag(bag_dir: Path, shown: str) -> list[FileProblem]:
     (``bag-info.txt``, a manifest) whose checksum no longer matches the tag manifests.
     """
     bag = open_bag(bag_dir)
-    problems = compare(bag_dir / "data", payload_entries(bag), f"{shown}/data")
     try:
         bag.validate(processes=1)
+        return []
     except bagit.BagValidationError as exc:
-        named = {p.path for p in problems}
-        for d in exc.details:
-            path = f"{shown}/{str(d.path).replace(os.sep, '/')}"
-            if path in named:
-                continue
-            status = (
-                "changed"
-                if isinstance(d, bagit.ChecksumMismatch)
-                else "missing"
-                if isinstance(d, bagit.FileMissing)
-                else "unexpected"
-            )
-            problems.append(FileProblem(path, status, str(d)))
-        if not problems:
-            problems.append(FileProblem(shown, "bag", exc.message))
+        failure = exc
+    # bagit stops at the first kind of problem (a payload size or count that changed is
+    # reported without naming a file): name every payload file that differs ourselves
+    problems = compare(bag_dir / "data", payload_entries(bag), f"{shown}/data")
+    named = {p.path for p in problems}
+    for d in failure.details:
+        path = f"{shown}/{str(d.path).replace(os.sep, '/')}"
+        if path in named:
+            continue
+        status = (
+            "changed"
+            if isinstance(d, bagit.ChecksumMismatch)
+            else "missing"
+            if isinstance(d, bagit.FileMissing)
+            else "unexpected"
+        )
+        problems.append(FileProblem(path, status, str(d)))
+    if not problems:
+        problems.append(FileProblem(shown, "bag", failure.message))
     return problems
