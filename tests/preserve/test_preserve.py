@@ -248,3 +248,22 @@ def test_package_a_release_made_before_bags(released: Path) -> None:
     package_release(released, "1.0.0")
     assert (folder / "ro-crate-metadata.json").is_file() and (folder / "archive").is_dir()
     assert verify_release(released, "1.0.0").ok
+
+
+def test_a_source_that_left_the_release_leaves_its_archive_and_crate(released: Path) -> None:
+    # as a withdrawal does: the release's dump no longer describes the example source
+    folder = released / "releases/1.0.0"
+    nt = folder / "ds.nt"
+    nt.write_text(
+        "".join(
+            line
+            for line in nt.read_text().splitlines(keepends=True)
+            if not line.startswith("<https://example.org/ds/id/source/example-source>")
+        )
+    )
+    assert (folder / "archive/sources/example-source.txt").is_file()
+    package_release(released, "1.0.0")
+    assert not (folder / "archive").exists()
+    crate = (folder / "ro-crate-metadata.json").read_text()
+    assert "https://example.org/ds/id/source/example-source" not in crate
+    assert verify_release(released, "1.0.0").ok

@@ -263,3 +263,47 @@ def test_on_the_repository_dataset_every_award_line_has_a_reference_url(
     # the restricted 2022 Front Line laureate is in no line and no table
     assert not result.unlinked
     shutil.rmtree(repo_project / ".hrd-cache", ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (
+            "  same_as: [https://viaf.org/viaf/1]  # VIAF\n",
+            f"  same_as: [https://viaf.org/viaf/1, {WD}Q9]  # VIAF\n",
+        ),
+        ("  same_as: https://viaf.org/viaf/1\n", f"  same_as: [https://viaf.org/viaf/1, {WD}Q9]\n"),
+        (
+            "  same_as:\n    - https://viaf.org/viaf/1\n",
+            f"  same_as:\n    - https://viaf.org/viaf/1\n    - {WD}Q9\n",
+        ),
+    ],
+)
+def test_links_import_extends_an_existing_same_as(
+    wd_project: Path, written: str, expected: str
+) -> None:
+    data = wd_project / "data" / "prize.yaml"
+    text = data.read_text().replace("  name: Eve Example\n", "  name: Eve Example\n" + written)
+    data.write_text(text)
+    table = wd_project / "links.csv"
+    table.write_text("id,wikidata\neve,Q9\n")
+    res = CliRunner().invoke(main, ["links", "import", str(table), "-p", str(wd_project)])
+    assert res.exit_code == 0, res.output
+    assert data.read_text() == text.replace(written, expected)
+
+
+def test_links_import_fills_a_csv_table(new_project: Path) -> None:
+    table = new_project / "data" / "people.csv"
+    table.write_text(
+        "id,name,sources\nfay,Fay Example,example-source\ngus,Gus Example,example-source\n"
+    )
+    links = new_project / "links.csv"
+    links.write_text("id,wikidata\ngus,Q77\n")
+    res = CliRunner().invoke(main, ["links", "import", str(links), "-p", str(new_project)])
+    assert res.exit_code == 0, res.output
+    assert table.read_text() == (
+        "id,name,sources,same_as\nfay,Fay Example,example-source,\n"
+        f"gus,Gus Example,example-source,{WD}Q77\n"
+    )
+    res = CliRunner().invoke(main, ["validate", "-p", str(new_project)])
+    assert res.exit_code == 0, res.output

@@ -67,6 +67,8 @@ def copy_archived_sources(folder: Path, info: ReleaseInfo, data_dir: Path | None
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
+        if not any(archive.iterdir()):
+            archive.rmdir()
 
 
 def refresh_manifest(folder: Path, *, trust: bool = False) -> None:
