@@ -123,17 +123,23 @@ def _layered(name: str, root: Path) -> list[Path]:
     return files
 
 
+#: The problem code of a folder without data/ (the CLI shows it as one plain line).
+NO_PROJECT = "no-project"
+
+
 def open_project(root: Path | str) -> Project:
     """Return the project at ``root``; raise LoadError if it has no data/ folder."""
     project = Project(Path(root))
     if not project.data_dir.is_dir():
+        where = "this folder" if str(root) in ("", ".") else str(root)
         raise LoadError(
             [
-                _problem(
+                Problem(
                     Location(str(project.root)),
-                    "no data/ folder here",
+                    f"{where} is not a dataset project: there is no data/ folder here",
                     "run hrd-lod in a dataset folder, pass --project DIR, or "
                     "create one with 'hrd-lod init DIR'",
+                    code=NO_PROJECT,
                 )
             ]
         )

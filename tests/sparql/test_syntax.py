@@ -77,6 +77,14 @@ CASES = [
         "SELECT * WHERE { ?s ?p ?o } ORDER ?s",
         "1:37: write ORDER BY, then what to sort by: ORDER BY ?variable",
     ),
+    (
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY",
+        "1:37: ORDER BY needs what to sort by, e.g. ORDER BY ?variable",
+    ),
+    (
+        "SELECT * WHERE { ?s ?p ?o } LIMIT",
+        "1:34: LIMIT needs a whole number after it, e.g. LIMIT 10",
+    ),
 ]
 
 
@@ -92,7 +100,7 @@ def test_common_mistakes_in_plain_words(query: str, said: str) -> None:
 
 def test_the_parser_detail_is_kept_after_the_plain_line() -> None:
     lines = error_of("SELECT * WHERE { ?s ?p }").message.splitlines()
-    assert lines[1] == "  (the parser: expected one of LATERAL, SERVICE, [_])"
+    assert lines[1].startswith("  (the parser: expected ") and "LATERAL" in lines[1]
     assert lines[2:] == ["    1 | SELECT * WHERE { ?s ?p }", "      |                         ^"]
 
 

@@ -128,7 +128,45 @@ ex:c ex:award ex:a .
 ex:b a ex:Award ; ex:jury ex:k .
 """
 
+LEXICAL_DATATYPE = """
+ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property ex:S-t, ex:S-d .
+ex:S-t sh:path ex:t ; sh:datatype xsd:boolean ; sh:message "not a boolean" .
+ex:S-d sh:path ex:d ; sh:datatype xsd:decimal ; sh:message "not a decimal" .
+ex:good a ex:Thing ; ex:t "1"^^xsd:boolean ; ex:d "1.0"^^xsd:decimal .
+ex:bad a ex:Thing ; ex:t "true"^^xsd:boolean ; ex:d "1,5"^^xsd:decimal .
+"""
+
+LEXICAL_PATTERN = """
+ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property ex:S-d .
+ex:S-d sh:path ex:d ; sh:pattern "^[0-9]+[.][0-9]$" ; sh:message "one decimal digit" .
+ex:a a ex:Thing ; ex:d "1.0"^^xsd:decimal .
+ex:b a ex:Thing ; ex:d "2.50"^^xsd:decimal .
+"""
+
+MERGED = """
+ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property ex:S-d .
+ex:S-d sh:path ex:d ; sh:maxCount 1 ; sh:message "one amount" .
+ex:a a ex:Thing ; ex:d "1.0"^^xsd:decimal, "1.00"^^xsd:decimal .
+"""
+
 CASES = [
+    Own(
+        "same-datatype-rewrites-with-datatype-checks-stay-fast",
+        LEXICAL_DATATYPE,
+        [v("ex:bad", "DatatypeConstraintComponent", "ex:S-d", f'"1,5"^^<{XSD}decimal>', "ex:d")],
+    ),
+    Own(
+        "lexical-form-read-by-a-pattern",
+        LEXICAL_PATTERN,
+        [v("ex:b", "PatternConstraintComponent", "ex:S-d", f'"2.50"^^<{XSD}decimal>', "ex:d")],
+        refusal="a check reads the lexical form",
+    ),
+    Own(
+        "two-values-kept-as-one",
+        MERGED,
+        [v("ex:a", "MaxCountConstraintComponent", "ex:S-d", path="ex:d")],
+        refusal="two values kept as one",
+    ),
     Own(
         "custom-component-select",
         CUSTOM_SELECT,

@@ -259,6 +259,9 @@ def test_award_page_lists_every_year_with_laureates(built: Built) -> None:
             for ref in c.values.get(field, ()):
                 if public.get(ref.id) is not None:
                     assert ref.id in linked, (c.id, field, ref.id)
+    # the conferrals are listed once, in the history, not again under "Mentioned in"
+    labels = [th.text_content() for th in doc.xpath('//table[@class="facts"]//th[@scope="row"]')]
+    assert "award" not in labels
     # regional winners are named with their region
     y2018 = doc.get_element_by_id("y2018").text_content()
     assert "(global laureate)" in y2018 and "Africa" in y2018

@@ -118,3 +118,13 @@ def test_readme_adding_a_record_points_at_fields() -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     section = readme.split("## Adding a record")[1].split("\n## ")[0]
     assert "`hrd-lod fields`" in section and "docs/fields.md" in section
+
+
+def test_all_shows_every_type_in_full() -> None:
+    code, out = run("fields", "--all")
+    assert code == 0
+    for name, spec in TYPES.items():
+        assert f"\n{name}: {spec.help}\n" in f"\n{out}"
+        for f in spec.fields:
+            assert f"\n  {f.name}" in out
+    assert "\non every record:\n" in out

@@ -98,3 +98,11 @@ def test_a_missing_query_says_where_queries_live(tmp_path: Path, built: Path) ->
     assert code == 2
     assert out.splitlines()[0] == f"Error: no query named 'quotations' in {built / 'queries'}"
     assert out.splitlines()[1] == "  hint: queries: " + ", ".join(sorted(STARTERS))
+
+
+def test_the_sites_queries_page_shows_the_starters(built: Path) -> None:
+    page = (built / "dist" / "queries" / "index.html").read_text("utf-8")
+    assert "ships no example queries" not in page
+    for name in STARTERS:
+        assert f'href="{name}.rq"' in page
+        assert (built / "dist" / "queries" / f"{name}.rq").is_file()

@@ -403,7 +403,9 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
         click.echo("conferrals by year (years without a recorded conferral are gaps):")
     for award in st.award_years:
         click.echo(
-            f"  {award.id}: {award.first}-{award.last}, {len(award.with_conferral)} year(s) "
+            f"  {award.id}: "
+            + (f"{award.first}" if award.first == award.last else f"{award.first}-{award.last}")
+            + f", {len(award.with_conferral)} year(s) "
             f"with a conferral, {len(award.without)} without"
             + (": " + _years(award.without) if award.without else "")
         )
@@ -421,6 +423,7 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
     )
     click.echo(
         f"without a Wikidata link: {len(st.no_wikidata)}"
+        + (" (link one with same_as: Q-id)" if st.no_wikidata else "")
         + (": " + ", ".join(i for i, _ in st.no_wikidata[:20]) if st.no_wikidata else "")
         + (" ..." if len(st.no_wikidata) > 20 else "")
     )

@@ -50,7 +50,9 @@ def parse_record(
         problems.add(
             raw.where("type"),
             f"unknown type {type_name!r}",
-            f"did you mean '{guess}'?" if guess else f"use one of: {', '.join(TYPES)}",
+            f"did you mean '{guess}'?"
+            if guess
+            else f"use one of: {', '.join(TYPES)} ('hrd-lod fields' says what each is for)",
             code="unknown-type",
         )
     if spec is None:
@@ -71,7 +73,8 @@ def parse_record(
                 f"unknown field '{key}' for {_a(spec.name)}",
                 f"did you mean '{guess}'?"
                 if guess
-                else f"the fields of {_a(spec.name)} are: {', '.join(spec.by_name)}",
+                else f"the fields of {_a(spec.name)} are: {', '.join(spec.by_name)} "
+                f"('hrd-lod fields {spec.name}' explains each)",
                 code="unknown-field",
             )
             continue
@@ -104,7 +107,9 @@ def parse_record(
             problems.add(
                 raw.where(),
                 f"{_a(spec.name)} needs '{fspec.name}'",
-                fspec.help or None,
+                f"add '{fspec.name}:'"
+                + (f" ({fspec.help})" if fspec.help else "")
+                + f"; 'hrd-lod fields {spec.name}' shows what it takes",
                 code="missing-field",
             )
 

@@ -328,6 +328,19 @@ def _media_type(header: str) -> tuple[str, str | None]:
     return fields[0].strip().lower(), charset
 
 
+def wants_page(method: str, query_string: str, accept: str) -> bool:
+    """Return True for a GET without a query string from a client that prefers HTML (a
+    browser), which ``hrd-lod serve`` sends to the site's SPARQL page."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    if method not in ("GET", "HEAD") or query_string:
+        return False
+    parsed = parse_accept_header(accept, MIMEAccept)
+    # a browser names text/html; "*/*" alone (curl, SPARQL clients) is not a preference
+    return parsed["text/html"] > parsed["application/sparql-results+json"]
+
+
 def describe(req: ProtocolRequest, service: Service) -> Reply:
     """Return the HTML form or the service description, as the Accept header prefers."""
     offered = (_HTML, *_SD_TYPES)

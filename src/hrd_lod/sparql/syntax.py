@@ -130,6 +130,12 @@ def _form(text: str, before: list[_Tok], nxt: _Tok | None, detail: str) -> str |
 
 
 def _by(text: str, before: list[_Tok], nxt: _Tok | None, detail: str) -> str | None:
+    last = [t.text.upper() for t in before[-2:]]
+    if last[-1:] in (["LIMIT"], ["OFFSET"]) and (nxt is None or nxt.kind != "number"):
+        return f"{last[-1]} needs a whole number after it, e.g. {last[-1]} 10"
+    if last in (["ORDER", "BY"], ["GROUP", "BY"]) and (nxt is None or nxt.text == "}"):
+        what = "sort" if last[0] == "ORDER" else "group"
+        return f"{last[0]} BY needs what to {what} by, e.g. {last[0]} BY ?variable"
     if "BY" not in detail:
         return None
     for t in reversed(before[-3:]):

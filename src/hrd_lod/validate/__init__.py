@@ -30,6 +30,25 @@ def _shown(path: Path) -> str:
         return path.as_posix()
 
 
+def _culprits(shapes: rdflib.Graph, files: list[Path]) -> str:
+    """Return the files (and shapes) to blame when no engine runs the shapes: the shapes the
+    fast compiler refuses, each with the file that describes it, else every shapes file."""
+    from .compile import UnsupportedShape, compile_shapes
+    from .fast import check_queries
+
+    try:
+        check_queries(compile_shapes(shapes))
+        refused: list[str] = []
+    except UnsupportedShape as exc:
+        refused = sorted({name for name, _why in exc.items})
+    out = []
+    for path in files:
+        names = [n for n in refused if (rdflib.URIRef(n), None, None) in load_graph([path])]
+        if names:
+            out.append(f"{_shown(path)} ({', '.join(names)})")
+    return "; ".join(out) if out else ", ".join(_shown(p) for p in files)
+
+
 def check_engine(engine: str) -> None:
     """Raise UsageError unless ``engine`` is one of :data:`ENGINES`."""
     if engine not in ENGINES:
@@ -56,12 +75,19 @@ def validate_store(
     check_engine(engine)
     shapes = shapes_graph(shapes_files, base_iri)
     ontology = load_graph(ontology_files)
+    from .compile import Unsupported
+
     try:
-        results, used, reason = run_engine(engine, store, shapes, ontology, written=written)
+        try:
+            results, used, reason = run_engine(engine, store, shapes, ontology, written=written)
+        except Unsupported as refused:  # --engine fast, asked for by name
+            raise ShapesError(
+                f"the fast engine cannot check these shapes or data exactly: {refused}",
+                hint="run with --engine auto (which falls back to pyshacl) or --engine reference",
+            ) from refused
     except ShapesError as exc:
-        files = ", ".join(_shown(p) for p in shapes_files)
         raise ShapesError(
-            f"{files}: {exc.message}",
+            f"{_culprits(shapes, shapes_files)}: {exc.message}",
             hint=exc.hint
             or "fix or remove the shape named above; `hrd-lod validate "
             "--engine reference` runs pyshacl alone",

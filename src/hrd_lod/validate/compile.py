@@ -173,6 +173,8 @@ class Check:
     order: int = 0
     #: the predicates whose values the check reads; None: it may read any
     predicates: frozenset[str] | None = frozenset()
+    #: the predicates whose subjects or objects are the check's focus nodes (read as they are)
+    focus_predicates: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,8 @@ class Focus:
 
     join: str
     test: str
+    #: the predicates whose subjects or objects are focus nodes (sh:targetSubjectsOf/ObjectsOf)
+    predicates: frozenset[str] = frozenset()
 
 
 def _boolean(node: rdflib.term.Node) -> bool:
@@ -356,6 +360,11 @@ class _Compiler:
         return Focus(
             "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }",
             "(" + " || ".join(tests) + ")",
+            frozenset(
+                str(p)
+                for pred in (SH.targetSubjectsOf, SH.targetObjectsOf)
+                for p in self.g.objects(node, pred)
+            ),
         )
 
     # -- shapes ------------------------------------------------------------------------------
@@ -380,10 +389,13 @@ class _Compiler:
             focus = self.focus(shape)
             if focus is None or self.deactivated(shape):
                 continue
+            start = len(self.checks)
             if (shape, SH.path, None) in g:
                 self.property_shape(shape, focus)
             else:
                 self.node_shape(shape, focus)
+            for check in self.checks[start:]:
+                check.focus_predicates = focus.predicates
         if self.problems:
             raise UnsupportedShape(self.problems)
         for i, c in enumerate(self.checks):

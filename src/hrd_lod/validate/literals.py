@@ -10,9 +10,13 @@ validator (which queries the store) can refuse exactly when a literal it checks 
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+
+from ..store import object_of, split_line
 
 _TYPED = b'"^^<'
 _SUBJECT = "urn:x-hrd-lod:literal:"
@@ -21,11 +25,20 @@ _PREDICATE = ox.NamedNode("urn:x-hrd-lod:literal")
 
 @dataclass(frozen=True)
 class Rewrite:
-    """One literal the store does not keep as written: where, as written, and as kept."""
+    """One triple whose literal the store does not keep as written."""
 
+    subject: str
     predicate: str
     written: str
     stored: str
+    #: another literal of the same subject and predicate has the same stored form: the store
+    #: holds one value where two were written
+    merged: bool = False
+
+    @property
+    def datatype_changed(self) -> bool:
+        """Return True when the store keeps another datatype ("01"^^xsd:int as xsd:integer)."""
+        return self.written.rsplit("^^", 1)[-1] != self.stored.rsplit("^^", 1)[-1]
 
 
 def typed_objects(lines: list[bytes]) -> set[bytes]:
@@ -33,7 +46,7 @@ def typed_objects(lines: list[bytes]) -> set[bytes]:
     out: set[bytes] = set()
     for line in lines:
         if _TYPED in line:
-            obj = line.split(b" ", 2)[2][:-2]
+            obj = object_of(line)
             if obj.startswith(b'"') and obj.endswith(b">"):
                 out.add(obj)
     return out
@@ -66,15 +79,23 @@ def store_forms(literals: set[bytes]) -> dict[bytes, str]:
 
 
 def rewrites(lines: list[bytes]) -> list[Rewrite]:
-    """Return every (predicate, literal) of ``lines`` that the store keeps in another form."""
+    """Return every triple of ``lines`` (sorted N-Triples) whose literal the store keeps in
+    another form, sorted."""
     changed = store_forms(typed_objects(lines))
     if not changed:
         return []
-    found: set[tuple[str, str, str]] = set()
+    found: list[tuple[bytes, bytes, bytes, str]] = []
     for line in lines:
         if _TYPED in line:
-            _s, p, rest = line.split(b" ", 2)
-            stored = changed.get(rest[:-2])
+            s, p, obj = split_line(line)
+            stored = changed.get(obj)
             if stored is not None:
-                found.add((p.decode()[1:-1], rest[:-2].decode(), stored))
-    return [Rewrite(p, w, s) for p, w, s in sorted(found)]
+                found.append((s, p, obj, stored))
+    seen = Counter((s, p, stored) for s, p, _w, stored in found)
+    out = []
+    for s, p, w, stored in sorted(set(found)):
+        as_line = b" ".join((s, p, stored.encode("utf-8"))) + b" ."
+        at = bisect_left(lines, as_line)
+        merged = seen[(s, p, stored)] > 1 or (at < len(lines) and lines[at] == as_line)
+        out.append(Rewrite(s.decode()[1:-1], p.decode()[1:-1], w.decode(), stored, merged))
+    return out

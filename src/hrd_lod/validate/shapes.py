@@ -24,7 +24,7 @@ def _parse(files: tuple[tuple[Path, int, int], ...]) -> rdflib.Graph:
     for path, _mtime, _size in files:
         data = path.read_bytes()
         _check_syntax(path, data)
-        g.parse(data=data, format="turtle", publicID=path.as_uri())
+        g.parse(data=data, format="turtle", publicID=path.resolve().as_uri())
     return g
 
 

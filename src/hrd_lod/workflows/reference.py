@@ -17,6 +17,7 @@ from functools import lru_cache
 import yaml
 
 from ..errors import UsageError
+from ..records.csvfile import SEPARATOR
 from ..records.schema import META_KEYS, TYPES, FieldSpec, Kind, TypeSpec
 from .files import yaml_scalar
 from .init import SKELETON
@@ -250,6 +251,11 @@ def render_summary_text(docs: tuple[TypeDoc, ...]) -> str:
     lines += ["", "on every record:"]
     for key, text in meta_help():
         lines.append(f"  {key}: {text}")
+    lines += [
+        "",
+        f"in a CSV table: one column per field; several values in a cell separated by "
+        f"'{SEPARATOR}'; a column name@fr holds the French name",
+    ]
     return "\n".join(lines)
 
 
@@ -276,6 +282,10 @@ def render_markdown(docs: tuple[TypeDoc, ...]) -> str:
         "lists each type's fields: which are required, what value each takes with an example,",
         "and which are personal data, withheld from every output unless the record lists the",
         "field in `public_fields`. `hrd-lod fields TYPE` prints the same in a terminal.",
+        "",
+        "In a CSV table each field is a column named after it (the type comes from a `type`",
+        f"column or the file name); a cell with several values separates them with `{SEPARATOR}`,",
+        "and a column `name@fr` holds the French name.",
         "",
         "Types: " + ", ".join(f"[{d.name}](#{d.name.lower()})" for d in docs) + ".",
         "",

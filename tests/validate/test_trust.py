@@ -1,0 +1,145 @@
+"""What a person sees from validation: clean errors, both meanings of "conforms", results at the
+field's line, and literals as the archivist wrote them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hrd_lod.cli import main
+from hrd_lod.errors import ShapesError
+from hrd_lod.pipeline import check
+from hrd_lod.validate.report import Report, Result
+
+from ..conftest import write
+
+BAD_CONFERRAL = (
+    "id: bad\ntype: AwardConferral\nname: Bad\naward: example-award\n"
+    "laureate: [example-group]\nyear: 2019\ndate: 2020-01-01\nsources: [doc]\n"
+)
+
+SHAPES_HEAD = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix schema: <http://schema.org/> .
+@prefix ex: <https://example.org/shapes#> .
+"""
+
+UNRUNNABLE = (
+    SHAPES_HEAD
+    + """
+ex:Minus a sh:NodeShape ; sh:targetClass schema:Place ;
+    sh:sparql [ sh:message "m" ;
+        sh:select "SELECT $this WHERE { $this ?p ?o MINUS { $this a schema:Thing } }" ] .
+"""
+)
+
+UNDECLARED_PREFIX = (
+    SHAPES_HEAD
+    + """
+ex:Prefix a sh:NodeShape ; sh:targetClass schema:Place ;
+    sh:sparql [ sh:message "m" ; sh:select "SELECT $this WHERE { $this nope:name ?o }" ] .
+"""
+)
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("shapes", [UNRUNNABLE, UNDECLARED_PREFIX], ids=["minus", "prefix"])
+@pytest.mark.parametrize("engine", ["auto", "reference"])
+def test_shapes_no_engine_can_run_exit_2_naming_file_and_shape(
+    project: Path, shapes: str, engine: str
+) -> None:
+    write(project / "shapes" / "extra.ttl", shapes)
+    for command in ("validate", "build"):
+        res = run(command, "-p", str(project), "--engine", engine)
+        assert res.exit_code == 2, res.output
+        assert "Traceback" not in res.output
+        assert "shapes/extra.ttl (https://example.org/shapes#" in res.output
+        assert "pyshacl cannot run the shapes" in res.output
+        assert "hrd-shapes.ttl" not in res.output  # only the file that holds the shape
+    assert not (project / "dist").exists()
+    with pytest.raises(ShapesError):
+        check(project, engine=engine)
+
+
+def test_fast_engine_refuses_a_shape_it_cannot_parse(project: Path) -> None:
+    write(project / "shapes" / "extra.ttl", UNDECLARED_PREFIX)
+    res = run("validate", "-p", str(project), "--engine", "fast")
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "https://example.org/shapes#Prefix" in res.output
+    assert "cannot parse" in res.output
+
+
+def test_json_carries_the_builds_decision_and_shacls(project: Path) -> None:
+    res = run("validate", "-p", str(project), "--format", "json")
+    doc = json.loads(res.output)
+    assert doc["conforms"] is (doc["violations"] == 0)
+    assert doc["shacl_conforms"] is (not doc["results"])
+    write(project / "data" / "bad.yaml", BAD_CONFERRAL)
+    doc = json.loads(run("validate", "-p", str(project), "--format", "json").output)
+    assert doc["conforms"] is False and doc["shacl_conforms"] is False
+
+
+def _result(severity: str) -> Result:
+    return Result(severity, "https://x/a", None, "C", "https://x/S", None, "m")
+
+
+def test_warnings_do_not_count_for_the_build_but_do_for_shacl() -> None:
+    from hrd_lod.validate.render import render_text
+
+    only_warning = Report((_result("Warning"),))
+    assert only_warning.conforms and not only_warning.shacl_conforms
+    assert only_warning.to_dict()["shacl_conforms"] is False
+    text = render_text(only_warning)
+    assert "valid: 0 errors, 1 warning" in text and "sh:conforms" in text
+    assert Report(()).conforms and Report(()).shacl_conforms
+    assert "sh:conforms" not in render_text(Report(()))
+    violation = Report((_result("Violation"),))
+    assert not violation.conforms and not violation.shacl_conforms
+
+
+def test_a_sparql_result_points_at_the_fields_line(project: Path) -> None:
+    write(project / "data" / "bad.yaml", BAD_CONFERRAL)
+    [res] = [r for r in check(project).report.results if r.record_id == "bad"]
+    assert res.path is None  # a SPARQL constraint: the field comes from the value's triple
+    assert res.field_name == "date"
+    assert res.location is not None and res.location.line == 7
+    assert res.to_dict()["line"] == 7
+
+
+def test_a_csv_result_points_at_the_row(project: Path) -> None:
+    write(
+        project / "data" / "conferrals.csv",
+        "id,name,award,laureate,year,date,sources\n"
+        "ok-2020,OK,example-award,example-group,2020,2020-02-01,doc\n"
+        "bad-2019,Bad,example-award,example-group,2019,2020-01-01,doc\n",
+    )
+    [res] = [r for r in check(project).report.results if r.record_id == "bad-2019"]
+    assert res.location is not None
+    assert (res.location.file, res.location.line, res.field_name) == (
+        "data/conferrals.csv",
+        3,
+        "date",
+    )
+
+
+def test_prize_amounts_stay_as_written_in_validation_and_dumps(project: Path) -> None:
+    records = project / "data" / "records.yaml"
+    text = records.read_text(encoding="utf-8").replace(
+        "  name: Example Award\n", '  name: Example Award\n  prize: ["1000.50 CHF"]\n', 1
+    )
+    records.write_text(text, encoding="utf-8")
+    report = check(project).report
+    # The store keeps "1000.50"^^xsd:decimal as "1000.5"; the datatype check gives the same
+    # verdict on both, so the fast engine still runs.
+    assert report.engine == "fast", report.fallback_reason
+    assert not report.violations
+    res = run("build", "-q", "-p", str(project))
+    assert res.exit_code == 0, res.output
+    nt = (project / "dist" / "test.nt").read_text(encoding="utf-8")
+    assert '"1000.50"^^<http://www.w3.org/2001/XMLSchema#decimal>' in nt
+    assert '"1000.5"^^' not in nt
