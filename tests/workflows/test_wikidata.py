@@ -4,8 +4,11 @@ the publication policy, and the reconciliation round trip."""
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -307,3 +310,35 @@ def test_links_import_fills_a_csv_table(new_project: Path) -> None:
     )
     res = CliRunner().invoke(main, ["validate", "-p", str(new_project)])
     assert res.exit_code == 0, res.output
+
+
+def test_links_import_dry_run_writes_nothing(wd_project: Path) -> None:
+    table = wd_project / "links.csv"
+    table.write_text("id,wikidata\neve,Q9\n")
+    before = snapshot(wd_project / "data")
+    res = CliRunner().invoke(
+        main, ["links", "import", str(table), "--dry-run", "-p", str(wd_project)]
+    )
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0].startswith("would add Q9 to 'eve' (data/prize.yaml:")
+    assert snapshot(wd_project / "data") == before
+
+
+def test_the_batch_is_the_same_whatever_the_hash_seed(wd_project: Path) -> None:
+    outs = []
+    for seed in ("1", "4242"):
+        code = (
+            "import sys; from hrd_lod.workflows.wikidata import wikidata_export, "
+            "reconciliation_csv; r = wikidata_export(sys.argv[1]); "
+            "sys.stdout.write(r.quickstatements() + reconciliation_csv(r.unlinked))"
+        )
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(wd_project)],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        outs.append(done.stdout)
+    assert outs[0] == outs[1] and b"P166" in outs[0]
