@@ -155,6 +155,11 @@ def test_policy_nothing_withheld_and_people_at_risk_left_out(wd_project: Path) -
     text = wikidata_export(wd_project).quickstatements()
     assert "Q203\tP166\tQ100\tP585\t+2021-00-00T00:00:00Z/9\tS854" in text
     assert "Q204" not in text
+    # an at-risk person without an item is not offered for reconciliation either
+    data.write_text(
+        data.read_text().replace("  name: Eve Example\n", "  name: Eve Example\n  at_risk: true\n")
+    )
+    assert "eve" not in {u.id for u in wikidata_export(wd_project).unlinked}
 
 
 def test_the_cli_writes_the_batch_and_the_reconciliation_table(wd_project: Path) -> None:
