@@ -216,6 +216,8 @@ def test_verify_bad_input(released: Path) -> None:
     shutil.rmtree(released / "bags")
     code, out = cli(released, "verify", "1.0.0")
     assert code == 2 and "bags/1.0.0 is not a bag (no bagit.txt)" in out
+    code, out = cli(released, "verify", "--all")
+    assert code == 1 and "release 1.0.0: NOT verified: " in out and "no bagit.txt" in out
 
 
 def test_package_is_repeatable_and_follows_a_rewritten_release(released: Path) -> None:

@@ -119,13 +119,22 @@ def release_verify_cmd(version: str | None, every: bool, project: Path, debug: b
 
     Validates the bag with bagit (payload and tag manifests, SHA-256 and SHA-512) and checks
     every file of releases/VERSION/ against the bag's manifest, naming each file that changed,
-    went missing or appeared. Exit codes: 0 intact, 1 a file differs, 2 no such release or bag.
+    went missing or appeared. Exit codes: 0 intact, 1 a file differs (or, with --all, a release
+    has no bag), 2 no such release or bag.
     """
+    from ..errors import UsageError
     from ..preserve import verify_release
 
     bad = 0
     for v in _versions(project, version, every):
-        result = verify_release(project, v)
+        try:
+            result = verify_release(project, v)
+        except UsageError as exc:
+            if not every:
+                raise
+            bad += 1  # with --all, one release without a bag does not hide the others
+            click.echo(f"release {v}: NOT verified: {exc}")
+            continue
         for p in result.problems:
             click.echo(f"{p.path}: {p.status}" + (f" ({p.detail})" if p.detail else ""))
         if result.ok:
