@@ -269,3 +269,11 @@ def test_a_source_that_left_the_release_leaves_its_archive_and_crate(released: P
     crate = (folder / "ro-crate-metadata.json").read_text()
     assert "https://example.org/ds/id/source/example-source" not in crate
     assert verify_release(released, "1.0.0").ok
+
+
+def test_an_archived_copy_path_outside_data_is_refused(released: Path) -> None:
+    nt = released / "releases/1.0.0/ds.nt"
+    nt.write_text(nt.read_text().replace('"sources/example-source.txt"', '"../../outside.txt"'))
+    code, out = cli(released, "package", "1.0.0", "--force")
+    assert code == 2 and "'../../outside.txt': not a path inside data/" in out
+    assert not (released / "outside.txt").exists()

@@ -40,6 +40,13 @@ def copy_archived_sources(folder: Path, info: ReleaseInfo, data_dir: Path | None
     is taken from ``data_dir`` when its SHA-256 is the recorded one. Copies of sources the
     release no longer cites (after a withdrawal) are removed.
     """
+    for s in info.sources:  # paths come from the release's dump: never outside the folders
+        parts = Path(s.archived_copy or "").parts
+        if s.archived_copy and (Path(s.archived_copy).is_absolute() or ".." in parts):
+            raise UsageError(
+                f"source '{s.id}' gives the archived copy {s.archived_copy!r}: "
+                "not a path inside data/"
+            )
     wanted = {f"{ARCHIVE}/{s.archived_copy}": s for s in info.sources if s.archived_copy}
     for rel, s in sorted(wanted.items()):
         dest = folder / rel
