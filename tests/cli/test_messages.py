@@ -183,7 +183,12 @@ def test_release_progress_names_the_stages_without_counters(project: Path) -> No
     assert res.exit_code == 0, res.output
     stages = [line for line in res.output.splitlines() if line.startswith("... ")]
     assert stages[:3] == ["... load", "... policy", "... encode"]
-    assert stages[-3:] == ["... changelog", "... release folder releases/1.0.0", "... dist"]
+    assert stages[-4:] == [
+        "... changelog",
+        "... release folder releases/1.0.0",
+        "... bag bags/1.0.0",
+        "... dist",
+    ]
     assert not any("(" in line for line in stages)
 
 

@@ -38,6 +38,10 @@ META_HELP: dict[str, str] = {
     "claims": "values on which sources disagree, each with its own sources: {established: "
     "[{value: 1993, sources: [a], preferred: why}, {value: 1983, sources: [b]}]}",
     "note": "a note for archivists; never published",
+    "at_risk": "true for a person or group at risk: their facts stay out of exports to other "
+    "platforms such as Wikidata ('hrd-lod export wikidata')",
+    "wikidata_consent": "true when an at-risk person or group agreed that their award facts "
+    "go to Wikidata",
 }
 
 _KIND_WORDS: dict[Kind, str] = {
