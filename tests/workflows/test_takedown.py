@@ -157,7 +157,7 @@ def test_no_marker_anywhere_after_a_withdrawal(
     project = new_project
     first_push = publish(project, oxigraph)
     # before: the marker is everywhere (so the searches below can fail)
-    assert marked_files(project / "dist", project / "releases")
+    assert marked_files(project / "dist", project / "releases", project / "bags")
     before = responses(served, project)
     assert with_marker(before)
     sparql_keys = [k for k in before if k.startswith("/sparql ")]
@@ -197,7 +197,7 @@ def test_no_marker_anywhere_after_a_withdrawal(
     assert "deleted 1 graph(s) the edition no longer has" in pushed, pushed
     assert "withdrawn records: 1; triples mentioning them in the store: 0" in pushed
 
-    assert marked_files(project / "dist", project / "releases") == []
+    assert marked_files(project / "dist", project / "releases", project / "bags") == []
     for text in outputs:
         assert MARK not in text.lower().encode(), text
     after = responses(served, project)

@@ -60,7 +60,9 @@ def add_marked(project: Path) -> None:
 
 
 def marked_files(*folders: Path) -> list[str]:
-    """Return every file under ``folders`` whose bytes hold the marker (any case)."""
+    """Return every file under ``folders`` whose bytes hold the marker (any case); the
+    folders must exist (a test that looks in a folder never written proves nothing)."""
+    assert all(f.is_dir() for f in folders), folders
     return [
         str(p)
         for folder in folders
@@ -75,7 +77,9 @@ def released_twice(project: Path) -> None:
     ex = project / "data" / "examples.yaml"
     ex.write_text(ex.read_text().replace("name: Example Foundation", "name: The Example Fund"))
     assert cli(project, "release", "1.1.0", "--date", "2025-03-06")[0] == 0
-    assert marked_files(project / "dist", project / "releases")  # the test can fail
+    assert marked_files(
+        project / "dist", project / "releases", project / "bags"
+    )  # the test can fail
 
 
 def check_manifest(folder: Path) -> None:
@@ -168,7 +172,7 @@ def test_withdrawal_reaches_the_edition_and_every_release(new_project: Path) -> 
     assert code == 0, out
     assert "2 release(s) made again" in out
     assert "example-prize-2024 (AwardConferral) depended on it: kept, reference removed" in out
-    assert marked_files(new_project / "dist", new_project / "releases") == []
+    assert marked_files(new_project / "dist", new_project / "releases", new_project / "bags") == []
     # the kept conferral is still published, without its presenter
     assert (new_project / "dist/id/conferral/example-prize-2024.ttl").is_file()
     assert not (new_project / "dist/id/conferral/example-prize-2023.ttl").exists()
@@ -182,6 +186,11 @@ def test_withdrawal_reaches_the_edition_and_every_release(new_project: Path) -> 
         assert "zqxmk" not in md.lower()
         check_manifest(folder)
         assert (new_project / "dist/releases" / version / "CHANGES.md").read_text() == md
+        # its bag was made again from it, and is valid
+        bag = new_project / "bags" / version
+        assert (bag / "data" / "CHANGES.md").read_text() == md
+        code, out = cli(new_project, "release", "verify", version)
+        assert code == 0, out
     check_manifest(new_project / "dist")
     # the register keeps id, type, date and reason; status shows ids and dates, never names
     assert [(w.id, w.type, str(w.date)) for w in load_register(new_project)] == [
@@ -246,7 +255,7 @@ def test_restricted_record_leaves_past_releases_at_the_next_build(new_project: P
     assert code == 0, out
     assert "release 1.0.0 made again" in out and "release 1.1.0 made again" in out
     assert "zqxmk" not in out.lower()
-    assert marked_files(new_project / "dist", new_project / "releases") == []
+    assert marked_files(new_project / "dist", new_project / "releases", new_project / "bags") == []
 
 
 def test_release_without_inputs_cannot_be_remade(new_project: Path) -> None:
@@ -329,7 +338,7 @@ def test_a_new_release_first_remakes_releases_holding_a_restricted_record(
     code, out = cli(new_project, "release", "1.2.0", "--date", "2025-03-07")
     assert code == 0, out
     assert "release 1.0.0 made again" in out and "release 1.1.0 made again" in out
-    assert marked_files(new_project / "dist", new_project / "releases") == []
+    assert marked_files(new_project / "dist", new_project / "releases", new_project / "bags") == []
     assert (new_project / "dist/releases/1.2.0/CHANGES.md").is_file()
     code, out = cli(new_project, "status", "--format", "json")
     assert json.loads(out)["withdrawn"] == []  # restricted, not withdrawn
@@ -351,7 +360,7 @@ def test_a_record_removed_from_the_data_is_withdrawn_from_the_releases_that_hold
     code, out = cli(new_project, "withdraw", "zqxmk-person", "--reason", "asked")
     assert code == 0, out
     assert "2 release(s) made again" in out
-    assert marked_files(new_project / "dist", new_project / "releases") == []
+    assert marked_files(new_project / "dist", new_project / "releases", new_project / "bags") == []
     assert [(w.id, w.type) for w in load_register(new_project)] == [("zqxmk-person", "Person")]
     code, out = cli(new_project, "withdraw", "nobody-anywhere", "--reason", "asked")
     assert code == 2 and "no record has the id 'nobody-anywhere', in data/ or in a release" in out

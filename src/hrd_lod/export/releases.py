@@ -12,6 +12,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import ExportContext
 
 from ..records.model import Records
 from ..records.schema import TYPES
@@ -103,6 +107,6 @@ def copy_releases(root: Path, out: Path) -> None:
         shutil.copytree(rel_dir, dest, copy_function=_link_or_copy)
 
 
-def write_releases(ctx, out: Path) -> None:  # type: ignore[no-untyped-def]
+def write_releases(ctx: ExportContext, out: Path) -> None:
     """Exporter: copy the project's released editions into ``out/releases/``."""
     copy_releases(ctx.project.root, out)

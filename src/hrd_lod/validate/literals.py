@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..store import object_of, split_line
+
 _TYPED = b'"^^<'
 _SUBJECT = "urn:x-hrd-lod:literal:"
 _PREDICATE = ox.NamedNode("urn:x-hrd-lod:literal")
@@ -44,7 +46,7 @@ def typed_objects(lines: list[bytes]) -> set[bytes]:
     out: set[bytes] = set()
     for line in lines:
         if _TYPED in line:
-            obj = line.split(b" ", 2)[2][:-2]
+            obj = object_of(line)
             if obj.startswith(b'"') and obj.endswith(b">"):
                 out.add(obj)
     return out
@@ -85,10 +87,10 @@ def rewrites(lines: list[bytes]) -> list[Rewrite]:
     found: list[tuple[bytes, bytes, bytes, str]] = []
     for line in lines:
         if _TYPED in line:
-            s, p, rest = line.split(b" ", 2)
-            stored = changed.get(rest[:-2])
+            s, p, obj = split_line(line)
+            stored = changed.get(obj)
             if stored is not None:
-                found.append((s, p, rest[:-2], stored))
+                found.append((s, p, obj, stored))
     seen = Counter((s, p, stored) for s, p, _w, stored in found)
     out = []
     for s, p, w, stored in sorted(set(found)):

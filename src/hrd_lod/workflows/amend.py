@@ -5,7 +5,9 @@ project's own ``ontology/``, ``shapes/`` and ``queries/``) in ``release-inputs/V
 at the project root: outside ``releases/`` and ``dist/``, never published. When a record is
 withdrawn or restricted, every release whose files hold it is rebuilt from those inputs with
 the record (and everything that needs it) kept out, exactly as the current edition is: dumps,
-per-entity files, pages, changelogs, manifests and checksums are all made again. The release's
+per-entity files, pages, changelogs, manifests and checksums, the preservation metadata
+(archived source copies, RO-Crate, DataCite, CITATION.cff) and its BagIt bag in
+``bags/VERSION/`` are all made again. The release's
 changelog records that it was amended by a withdrawal on a date, never what was withdrawn.
 
 A release made before inputs were kept cannot be remade: that is an error naming the release,
@@ -33,6 +35,7 @@ from ..fsutil import staging, write_atomic
 from ..incremental.state import StateKeeper
 from ..pipeline import Built, build
 from ..policy import apply_policy
+from ..preserve import bag_folder, describe_release, make_bag
 from ..project import Project, load_metadata, open_project
 from ..records.load import load_records
 from ..records.schema import TYPES
@@ -213,6 +216,13 @@ def _remake(project: Project, folder: Path, hidden: dict[str, str], date: dt.dat
                 str(prev_name) if prev_name else None,
                 amended=amended,
             )
+            # its preservation metadata (archived copies of the sources it still cites,
+            # RO-Crate, DataCite, CITATION.cff) described again from what it now holds
+            info = describe_release(
+                out, built.checked.meta, data_dir=src / "data", trust_manifest=True
+            )
+        # and its BagIt bag made again from it: a bag never keeps what the release dropped
+        make_bag(folder, bag_folder(project.root, version), info, source=f"{RELEASES}/{version}")
         move_reuse_state(project.cache_dir, work / "dist", [folder])
     finally:
         shutil.rmtree(work, ignore_errors=True)
