@@ -111,6 +111,10 @@ class Record:
     derived: Mapping[str, str] = field(default_factory=dict)
     #: field -> the values sources disagree on, each with its own sources (``claims:``)
     claims: Mapping[str, tuple[Claim, ...]] = field(default_factory=dict)
+    #: the person or group is at risk: left out of exports to Wikidata unless consenting
+    at_risk: bool = False
+    #: the record says its award facts may go to Wikidata even though it is at risk
+    wikidata_consent: bool = False
 
     def where(self, field_name: str | None = None) -> Location:
         """Return the location of a field of this record (or of the record)."""
