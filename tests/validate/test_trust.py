@@ -111,7 +111,7 @@ def test_a_sparql_result_points_at_the_fields_line(project: Path) -> None:
     assert res.to_dict()["line"] == 7
 
 
-def test_a_csv_result_points_at_the_row(project: Path) -> None:
+def test_a_csv_result_points_at_the_row_and_column(project: Path) -> None:
     write(
         project / "data" / "conferrals.csv",
         "id,name,award,laureate,year,date,sources\n"
@@ -120,14 +120,19 @@ def test_a_csv_result_points_at_the_row(project: Path) -> None:
     )
     [res] = [r for r in check(project).report.results if r.record_id == "bad-2019"]
     assert res.location is not None
-    assert (res.location.file, res.location.line, res.field_name) == (
+    assert (res.location.file, res.location.line, res.location.column, res.field_name) == (
         "data/conferrals.csv",
         3,
+        6,
         "date",
     )
+    assert res.to_dict()["column"] == 6
+    from hrd_lod.validate.render import render_text
+
+    assert "[line 3, column 6, field 'date']" in render_text(check(project).report)
 
 
-def test_prize_amounts_stay_as_written_in_validation_and_dumps(project: Path) -> None:
+def test_prize_amounts_stay_as_written_in_validation_dumps_and_publish(project: Path) -> None:
     records = project / "data" / "records.yaml"
     text = records.read_text(encoding="utf-8").replace(
         "  name: Example Award\n", '  name: Example Award\n  prize: ["1000.50 CHF"]\n', 1
@@ -140,6 +145,15 @@ def test_prize_amounts_stay_as_written_in_validation_and_dumps(project: Path) ->
     assert not report.violations
     res = run("build", "-q", "-p", str(project))
     assert res.exit_code == 0, res.output
-    nt = (project / "dist" / "test.nt").read_text(encoding="utf-8")
-    assert '"1000.50"^^<http://www.w3.org/2001/XMLSchema#decimal>' in nt
-    assert '"1000.5"^^' not in nt
+    written = '"1000.50"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    for dump in ("test.nt", "test.nq"):
+        text = (project / "dist" / dump).read_text(encoding="utf-8")
+        assert written in text and '"1000.5"^^' not in text, dump
+    # publish sends the graphs as written (not through a Store, which would send "1000.5",
+    # and xsd:integer for the description's xsd:nonNegativeInteger byte sizes)
+    from hrd_lod.sparql.publish import plan
+
+    with plan(project / "dist") as pushes:
+        sent = "".join(p.path.read_text(encoding="utf-8") for p in pushes)
+    assert written in sent and '"1000.5"^^' not in sent
+    assert "XMLSchema#nonNegativeInteger>" in sent
