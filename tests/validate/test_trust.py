@@ -157,3 +157,23 @@ def test_prize_amounts_stay_as_written_in_validation_dumps_and_publish(project: 
         sent = "".join(p.path.read_text(encoding="utf-8") for p in pushes)
     assert written in sent and '"1000.5"^^' not in sent
     assert "XMLSchema#nonNegativeInteger>" in sent
+
+
+BAD_REGEX = (
+    SHAPES_HEAD
+    + """
+ex:Regex a sh:NodeShape ; sh:targetClass schema:Place ;
+    sh:property [ sh:path schema:name ; sh:pattern "[a-" ; sh:message "m" ] .
+"""
+)
+
+
+def test_a_pattern_that_is_not_a_regex_is_refused_never_passed(project: Path) -> None:
+    write(project / "shapes" / "extra.ttl", BAD_REGEX)
+    for engine in ("fast", "auto", "reference"):
+        res = run("validate", "-p", str(project), "--engine", engine)
+        assert res.exit_code == 2, (engine, res.output)
+        assert "Traceback" not in res.output
+        assert "shapes/extra.ttl (https://example.org/shapes#Regex)" in res.output
+    res = run("validate", "-p", str(project), "--engine", "fast")
+    assert "is not a regular expression" in res.output
