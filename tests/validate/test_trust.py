@@ -177,3 +177,40 @@ def test_a_pattern_that_is_not_a_regex_is_refused_never_passed(project: Path) ->
         assert "shapes/extra.ttl (https://example.org/shapes#Regex)" in res.output
     res = run("validate", "-p", str(project), "--engine", "fast")
     assert "is not a regular expression" in res.output
+
+
+def test_store_literals_of_one_form_were_written_so() -> None:
+    """The fast engine compares the lines as written only when a checked store literal may
+    have been written otherwise; dates YYYY-MM-DD and years YYYY never were (the store keeps
+    invalid ones as written, and writes valid ones back the same)."""
+    import pyoxigraph as ox
+
+    from hrd_lod.validate.fast import may_be_rewritten
+    from hrd_lod.validate.literals import store_forms
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    one_form = [
+        ("2014-01-01", "date"),
+        ("2013-02-30", "date"),
+        ("2014-13-01", "date"),
+        ("0000-01-01", "date"),
+        ("2014", "gYear"),
+        ("0000", "gYear"),
+        ("x", "http://example.org/custom"),
+    ]
+    other = [
+        ("2014-01-01+00:00", "date"),
+        (" 2014", "gYear"),
+        ("1", "boolean"),
+        ("01", "int"),
+        ("1.0", "decimal"),
+        ("1", "integer"),
+    ]
+
+    def lit(value: str, dt: str) -> ox.Literal:
+        return ox.Literal(value, datatype=ox.NamedNode(dt if ":" in dt else xsd + dt))
+
+    assert not store_forms({str(lit(v, d)).encode() for v, d in one_form})
+    assert not any(may_be_rewritten(lit(v, d)) for v, d in one_form)
+    assert all(may_be_rewritten(lit(v, d)) for v, d in other)
+    assert len(store_forms({str(lit(v, d)).encode() for v, d in other})) == 4

@@ -40,13 +40,27 @@ class Rewrite:
 
 
 def typed_objects(lines: list[bytes]) -> set[bytes]:
-    """Return the distinct typed literals (N-Triples) that are objects of ``lines``."""
+    """Return the distinct typed literals (N-Triples) that are objects of ``lines``.
+
+    One pass of ``bytes.find`` over the joined lines (a Python test per line costs ten times
+    more at 1.7M lines). An object's literal starts at its line's first quote: subjects and
+    predicates are IRIs or blank nodes, which hold none. A plain literal that happens to
+    contain the text ``"^^<`` is taken too; the store keeps it as written, so it is not
+    reported.
+    """
+    blob = b"\n".join(lines)
     out: set[bytes] = set()
-    for line in lines:
-        if _TYPED in line:
-            obj = line.split(b" ", 2)[2][:-2]
-            if obj.startswith(b'"') and obj.endswith(b">"):
-                out.add(obj)
+    find, rfind, index = blob.find, blob.rfind, blob.index
+    at = find(_TYPED)
+    while at >= 0:
+        start = index(b'"', rfind(b"\n", 0, at) + 1)
+        end = find(b"\n", at)
+        if end < 0:
+            end = len(blob)
+        obj = blob[start : end - 2]  # without the line's " ."
+        if obj.endswith(b">"):
+            out.add(obj)
+        at = find(_TYPED, end)
     return out
 
 
@@ -95,5 +109,7 @@ def rewrites(lines: list[bytes]) -> list[Rewrite]:
         as_line = b" ".join((s, p, stored.encode("utf-8"))) + b" ."
         at = bisect_left(lines, as_line)
         merged = seen[(s, p, stored)] > 1 or (at < len(lines) and lines[at] == as_line)
-        out.append(Rewrite(s.decode()[1:-1], p.decode()[1:-1], w.decode(), stored, merged))
+        subject = s.decode()
+        subject = subject[1:-1] if subject.startswith("<") else subject
+        out.append(Rewrite(subject, p.decode()[1:-1], w.decode(), stored, merged))
     return out
