@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import vocab as V
 from .errors import LoadError, Location, Problem, ProblemList
@@ -123,17 +125,23 @@ def _layered(name: str, root: Path) -> list[Path]:
     return files
 
 
+#: The problem code of a folder without data/ (the CLI shows it as one plain line).
+NO_PROJECT = "no-project"
+
+
 def open_project(root: Path | str) -> Project:
     """Return the project at ``root``; raise LoadError if it has no data/ folder."""
     project = Project(Path(root))
     if not project.data_dir.is_dir():
+        where = "this folder" if str(root) in ("", ".") else str(root)
         raise LoadError(
             [
-                _problem(
+                Problem(
                     Location(str(project.root)),
-                    "no data/ folder here",
+                    f"{where} is not a dataset project: there is no data/ folder here",
                     "run hrd-lod in a dataset folder, pass --project DIR, or "
                     "create one with 'hrd-lod init DIR'",
+                    code=NO_PROJECT,
                 )
             ]
         )
@@ -185,10 +193,12 @@ def load_metadata(project: Project) -> DatasetMeta:
             )
     if problems:
         raise LoadError(problems.items)
-    values: dict[str, object] = {}
+    # field -> its checked value, of the type DatasetMeta declares for it (each checker returns
+    # that type), handed to DatasetMeta as keywords
+    values: dict[str, Any] = {}
     language = "en"
 
-    def conv(key: str, fn):  # type: ignore[no-untyped-def]
+    def conv(key: str, fn: Callable[[Any], object]) -> None:
         if d.get(key) is None:
             return
         try:
@@ -226,7 +236,7 @@ def load_metadata(project: Project) -> DatasetMeta:
     conv("keywords", lambda v: tuple(_text(x) for x in (v if isinstance(v, list) else [v])))
     if problems:
         raise LoadError(problems.items)
-    if values["modified"] < values["issued"]:  # type: ignore[operator]
+    if values["modified"] < values["issued"]:
         raise LoadError(
             [
                 _problem(
@@ -237,7 +247,7 @@ def load_metadata(project: Project) -> DatasetMeta:
                 )
             ]
         )
-    return DatasetMeta(location=raw.location, **values)  # type: ignore[arg-type]
+    return DatasetMeta(location=raw.location, **values)
 
 
 def _text(v: object) -> str:

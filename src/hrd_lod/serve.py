@@ -1,31 +1,25 @@
 """``hrd-lod serve``: the linked-data pages of ``dist/`` and the SPARQL endpoint, on one port.
 
-``/sparql`` goes to the read-only SPARQL 1.1 Protocol endpoint (hrd_lod.sparql.endpoint); every
+``/sparql`` goes to the read-only SPARQL 1.1 Protocol endpoint (hrd_lod.sparql.protocol); every
 other path to the linked-data app (hrd_lod.web.app: static files of dist/ with content
-negotiation). Waitress serves both with a thread pool; its limits bound header and body sizes
-and close idle or slow connections (slowloris).
+negotiation). :func:`make_site` prepares both for the prefork server of
+:mod:`hrd_lod.httpserver` (what ``hrd-lod serve`` runs); :func:`make_app` combines them as one
+WSGI app for any WSGI server (queries then run in the worker processes of
+hrd_lod.sparql.pool).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .httpserver import ServerLimits, Site
+
+__all__ = ["Dispatcher", "ServerLimits", "Site", "make_app", "make_site", "run"]
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-@dataclass(frozen=True)
-class ServerLimits:
-    """Limits of the HTTP server itself (the endpoint has its own query limits)."""
-
-    threads: int = 16
-    header_bytes: int = 16 * 1024
-    body_bytes: int = 1024 * 1024
-    idle_timeout_s: int = 20
 
 
 class Dispatcher:
@@ -53,16 +47,42 @@ class Dispatcher:
         return self.pages(environ, start_response)
 
 
+def make_site(dist: Path, limits: object | None = None, cache_dir: Path | None = None) -> Site:
+    """Return what ``hrd-lod serve`` serves over a built ``dist/``: pages, store, endpoint.
+
+    The on-disk store is kept under ``cache_dir`` (default: ``dist/../.hrd-cache``) and keyed
+    by the dumps' checksums, so a restart over an unchanged dataset starts in about a second.
+    """
+    from . import vocab as V
+    from .sparql.guard import Limits
+    from .sparql.local import ensure_disk_store, open_dist
+    from .sparql.protocol import Service, example_query
+    from .web.app import LinkedDataApp
+
+    if not (dist / "manifest.json").is_file():
+        raise UsageError(f"{dist} holds no built dataset", hint="run 'hrd-lod build' first")
+    dataset = open_dist(dist)
+    folder = ensure_disk_store(dataset, cache_dir or dist.parent / ".hrd-cache")
+    service = Service(
+        limits if isinstance(limits, Limits) else Limits(),
+        f"dataset {dataset.id}",
+        example_query(),
+        dataset.description_graph,
+        tuple(sorted(V.PREFIXES.items())),
+    )
+    page = "/sparql.html" if (dist / "sparql.html").is_file() else None
+    return Site(LinkedDataApp(dist), str(folder), service, sparql_page=page)
+
+
 def _wants_page(environ: dict[str, Any]) -> bool:
     """Return True for a GET without a query string from a client that prefers HTML."""
-    from werkzeug.datastructures import MIMEAccept
-    from werkzeug.http import parse_accept_header
+    from .sparql.protocol import wants_page
 
-    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
-        return False
-    accept = parse_accept_header(environ.get("HTTP_ACCEPT", ""), MIMEAccept)
-    # a browser names text/html; "*/*" alone (curl, SPARQL clients) is not a preference
-    return accept["text/html"] > accept["application/sparql-results+json"]
+    return wants_page(
+        str(environ.get("REQUEST_METHOD", "")),
+        str(environ.get("QUERY_STRING", "")),
+        str(environ.get("HTTP_ACCEPT", "")),
+    )
 
 
 def make_app(
@@ -84,8 +104,9 @@ def make_app(
     return Dispatcher(pages, endpoint, page), close
 
 
-def run(app: WSGIApp, host: str, port: int, limits: ServerLimits = ServerLimits()) -> None:
-    """Serve ``app`` until interrupted."""
+def run(app: WSGIApp, host: str, port: int, limits: ServerLimits | None = None) -> None:
+    """Serve a WSGI app (such as :func:`make_app`'s) with waitress until interrupted."""
+    limits = limits or ServerLimits()
     import waitress
 
     waitress.serve(
@@ -95,9 +116,9 @@ def run(app: WSGIApp, host: str, port: int, limits: ServerLimits = ServerLimits(
         threads=limits.threads,
         max_request_header_size=limits.header_bytes,
         max_request_body_size=limits.body_bytes,
-        channel_timeout=limits.idle_timeout_s,
+        channel_timeout=int(limits.idle_timeout_s),
         # how often idle channels are looked for: often enough for the timeout to bite
-        cleanup_interval=max(1, limits.idle_timeout_s // 2),
+        cleanup_interval=max(1, int(limits.idle_timeout_s) // 2),
         ident="hrd-lod",
         clear_untrusted_proxy_headers=True,
     )

@@ -27,6 +27,10 @@ from tests.conftest import REPO
 
 Edit = Callable[[Path], None]
 
+#: Four builds per test (two of them in one process, with nothing kept): more than the suite's
+#: default limit per test on a shared machine.
+pytestmark = pytest.mark.timeout(900)
+
 
 def digests(root: Path) -> dict[str, str]:
     """Return every file under ``root``: relative path -> SHA-256 of its bytes."""
@@ -154,6 +158,7 @@ def test_generated_1k(generated_1k: Path, tmp_path: Path, site: bool) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # about 2 minutes on two idle cores with the site, 10 when loaded
 @pytest.mark.parametrize("site", [False, True], ids=["no-site", "site"])
 def test_generated_10k(generated_10k: Path, tmp_path: Path, site: bool) -> None:
     project = tmp_path / "project"

@@ -67,8 +67,21 @@ def test_the_parse_cache_follows_the_one_fingerprint(monkeypatch: pytest.MonkeyP
     from hrd_lod.records import cache
 
     before = cache.ParseCache(None).key("data/x.csv", b"id\n", "en")
-    monkeypatch.setattr(cache, "fingerprint", lambda: "other code")
+    assert cache.ParseCache(None).key("data/x.csv", b"id\n", "en") == before
+    assert cache.ParseCache(None).key("data/y.csv", b"id\n", "en") != before
+    monkeypatch.setattr(S, "fingerprint", lambda tool_version="": "other code")
     assert cache.ParseCache(None).key("data/x.csv", b"id\n", "en") != before
+
+
+def test_the_parse_cache_is_kept_by_the_state_keeper(tmp_path: Path) -> None:
+    from hrd_lod.records.cache import ParseCache
+
+    parse_cache = ParseCache(tmp_path / "cache")
+    key = parse_cache.key("data/x.yaml", b"[]", "en")
+    parse_cache.put(key, [], [])
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert [p.relative_to(tmp_path / "cache").parts[:2] for p in entries] == [("state", "records")]
+    assert ParseCache(tmp_path / "cache").get(key) == ([], [])
 
 
 def test_states_of_earlier_versions_are_removed(tmp_path: Path) -> None:
@@ -78,4 +91,4 @@ def test_states_of_earlier_versions_are_removed(tmp_path: Path) -> None:
         (cache / name / "0123.pickle").write_bytes(b"old")
     (cache / "records").mkdir()
     StateKeeper(cache).save("edition", tmp_path / "dist", {"a": 1})
-    assert sorted(p.name for p in cache.iterdir()) == ["records", "state"]
+    assert sorted(p.name for p in cache.iterdir()) == ["state"]  # the old parse cache too

@@ -17,7 +17,7 @@ def test_cache_gives_the_same_records_and_sees_changes(project: Path) -> None:
     first = load_records(project, project / "data", cache_dir=cache)
     second = load_records(project, project / "data", cache_dir=cache)
     assert plain.items == first.items == second.items
-    assert list((cache / "records").rglob("*")), "nothing was cached"
+    assert list((cache / "state" / "records").rglob("*")), "nothing was cached"
     path = project / "data" / "records.yaml"
     path.write_text(path.read_text().replace("Example Land", "Other Land"))
     changed = load_records(project, project / "data", cache_dir=cache)
@@ -36,7 +36,7 @@ def test_files_with_problems_are_not_cached(project: Path) -> None:
 def test_corrupt_cache_entry_is_ignored(project: Path) -> None:
     cache = project / ".hrd-cache"
     load_records(project, project / "data", cache_dir=cache)
-    for entry in (cache / "records").rglob("*"):
+    for entry in (cache / "state" / "records").rglob("*"):
         if entry.is_file():
             entry.write_bytes(b"not a pickle")
     again = load_records(project, project / "data", cache_dir=cache)

@@ -183,3 +183,151 @@ def endpoint(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     finally:
         served.close()
         close_app()
+
+
+def serve_lean(site: object, workers: int = 2, threads: int = 4, idle_s: float = 10.0) -> Served:
+    """Serve a ``hrd_lod.httpserver.Site`` with the server of ``hrd-lod serve`` in a child
+    process on a free loopback port; return its /sparql URL and the function that stops it."""
+    import multiprocessing as mp
+
+    from hrd_lod.httpserver import ServerLimits, bind, serve
+
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    limits = ServerLimits(threads=threads, idle_timeout_s=idle_s)
+    # fork: the child inherits the listening socket and the site as they are
+    proc = mp.get_context("fork").Process(
+        target=serve, args=(sock, site, limits, workers), daemon=False
+    )
+    proc.start()
+    sock.close()
+    url = f"http://127.0.0.1:{port}/sparql"
+
+    def up() -> bool:
+        try:
+            return requests.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    wait_until(up, 30, "hrd-lod's server")
+
+    def close() -> None:
+        proc.terminate()  # SIGTERM: the supervisor stops its workers
+        proc.join(15)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(5)
+        assert proc.exitcode is not None
+
+    return Served(url, close)
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = virtuoso.db
+ErrorLogFile = virtuoso.log
+LockFile = virtuoso.lck
+TransactionFile = virtuoso.trx
+xa_persistent_file = virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = virtuoso-temp.db
+TransactionFile = virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ThreadsPerQuery = 2
+DirsAllowed = .
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = .
+ServerThreads = 4
+MaxClientConnections = 4
+EnabledDavVSP = 0
+HTTPProxyEnabled = 0
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+@dataclass
+class Virtuoso:
+    """A running Virtuoso 7 (Debian's virtuoso-t) in a temporary folder on loopback ports."""
+
+    folder: Path
+    http_port: int
+    proc: subprocess.Popen[bytes] | None = None
+    #: the database administrator created with every new Virtuoso database
+    user: str = "dba"
+    password: str = "dba"
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def gsp_auth_url(self) -> str:
+        """The Graph Store endpoint that needs HTTP Digest authentication."""
+        return self.base + "/sparql-graph-crud-auth"
+
+    @property
+    def sparql_url(self) -> str:
+        return self.base + "/sparql"
+
+    def _up(self) -> bool:
+        try:
+            r = requests.get(self.sparql_url, params={"query": "ASK {}"}, timeout=2)
+            return r.status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    def start(self) -> None:
+        exe = need_tool("virtuoso-t")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        ini = self.folder / "virtuoso.ini"
+        ini.write_text(VIRTUOSO_INI.format(sql_port=free_port(), http_port=self.http_port))
+        self.proc = subprocess.Popen(
+            [exe, "-f", "-c", str(ini)],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until(self._up, 120, "virtuoso")
+        except AssertionError:
+            self.stop()
+            log = self.folder / "virtuoso.log"
+            raise AssertionError(log.read_text()[-2000:] if log.exists() else "no log") from None
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self.proc = None
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """Yield a fresh Virtuoso server (a new database), stopped afterwards."""
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"), free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

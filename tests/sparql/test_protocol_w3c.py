@@ -10,18 +10,21 @@ they are listed and left out (the ``bad_update_*`` tests, which expect a refusal
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 import pytest
 import requests
 
+from hrd_lod.httpserver import Site
 from hrd_lod.sparql.endpoint import SparqlEndpoint
 from hrd_lod.sparql.guard import Limits
+from hrd_lod.sparql.local import build_disk_store
+from hrd_lod.sparql.protocol import Service
 from tests.conftest import require_shared
 
-from .conftest import Served, serve_wsgi
+from .conftest import Served, serve_lean, serve_wsgi
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 HT = "http://www.w3.org/2011/http#"
@@ -149,8 +152,11 @@ def _ids() -> list[str]:
 READ_ONLY_SKIPS = {n for n in _ids() if n.startswith("update_")}
 
 
-@pytest.fixture(scope="module")
-def suite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+@pytest.fixture(scope="module", params=["hrd-lod serve", "wsgi"])
+def suite_endpoint(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    """The endpoint over the suite's data, served by hrd-lod's own server and as WSGI."""
     folder = require_shared(SUITE).parent
     store = ox.Store()
     graphs = {g for c in cases() for g in c.graphs}
@@ -159,13 +165,30 @@ def suite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]
         store.load(
             path=str(folder / data), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri)
         )
-    app = SparqlEndpoint(store, Limits(time_s=10.0, workers=2))
-    served = serve_wsgi(app)
+    limits = Limits(time_s=10.0, workers=2)
+    if request.param == "wsgi":
+        app = SparqlEndpoint(store, limits)
+        served = serve_wsgi(app)
+        try:
+            yield served
+        finally:
+            served.close()
+            app.close()
+        return
+    tmp = tmp_path_factory.mktemp("w3c-store")
+    nq = tmp / "suite.nq"
+    store.dump(str(nq), format=ox.RdfFormat.N_QUADS)
+    site = Site(_no_pages, str(build_disk_store(nq, tmp / "store")), Service(limits))
+    served = serve_lean(site)
     try:
         yield served
     finally:
         served.close()
-        app.close()
+
+
+def _no_pages(environ: dict[str, object], start_response: Callable[..., object]) -> list[bytes]:
+    start_response("404 Not Found", [("Content-Type", "text/plain")])
+    return [b"not found\n"]
 
 
 def test_the_suite_has_its_query_tests() -> None:

@@ -12,8 +12,12 @@ from pathlib import Path
 import pytest
 
 from hrd_lod.pipeline import Built, build
+from tests.conftest import require_module, require_tool
 
 REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTEFACTS = REPO / "test-artefacts"
 
 #: Text that would break out of a <script> block, an HTML comment, an attribute or a template.
 HOSTILE = "</script><script>alert(1)</script><!-- & \"q\" 'a' ]]> {{ 7*7 }} </SCRIPT >"
@@ -123,3 +127,35 @@ def server(hostile: Built) -> Iterator[Server]:
 def html_pages(dist: Path) -> list[Path]:
     """Return every HTML page of a built site, sorted."""
     return sorted(dist.rglob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A real headless Debian Chromium driven by Selenium (one per test module)."""
+    require_module("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    for tool in (CHROMIUM, CHROMEDRIVER):
+        if not tool.exists():
+            require_tool(tool.name)
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,1400",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        opts.add_argument(arg)
+    drv = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=opts)
+    drv.set_page_load_timeout(30)
+    try:
+        yield drv
+    finally:
+        drv.quit()

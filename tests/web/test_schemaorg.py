@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import extruct
 import lxml.html
@@ -17,8 +16,10 @@ from hrd_lod.errors import UsageError
 from hrd_lod.export.entities import entity_path
 from hrd_lod.export.schemaorg import SchemaOrgMapper, embed_json, find_record
 from hrd_lod.pipeline import Built
+from tests.conftest import require_shared
 
-SCHEMA_TTL = Path("/work/shared/vocab/schemaorg-current-https-30.0.ttl")
+#: the schema.org vocabulary, in ``../shared/vocab/`` beside the repository (never copied here)
+SCHEMA_TTL = "vocab/schemaorg-current-https-30.0.ttl"
 S = "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
@@ -27,12 +28,11 @@ SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 @lru_cache(maxsize=1)
 def vocabulary() -> tuple[set[str], dict[str, set[str]], dict[str, set[str]]]:
     """Return (classes, property -> domainIncludes, class -> superclasses incl. itself)."""
-    if not SCHEMA_TTL.is_file():
-        pytest.fail(f"{SCHEMA_TTL} is missing")
+    path = require_shared(SCHEMA_TTL)  # a clear skip where it is missing, a failure in CI
     classes: set[str] = set()
     domains: dict[str, set[str]] = {}
     parents: dict[str, set[str]] = {}
-    for q in ox.parse(path=str(SCHEMA_TTL), format=ox.RdfFormat.TURTLE):
+    for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         s, p, o = q.subject, q.predicate.value, q.object
         if not (isinstance(s, ox.NamedNode) and s.value.startswith(S)):
             continue

@@ -84,6 +84,13 @@ def test_pages_forbid_scripts_and_hostile_text_stays_text(hostile: Built) -> Non
             assert all(s.get("type") == "application/ld+json" for s in scripts), page
         assert not doc.xpath("//img | //iframe | //body//style | //b | //object"), page
         assert len(doc.xpath("//title")) == 1
+    # the SPARQL page asks the configured endpoint, and its CSP allows exactly that origin
+    sparql = _doc(hostile.dist / "sparql.html")
+    assert sparql.get_element_by_id("sparql-form").get("data-endpoint") == (
+        "https://example.org/sparql"
+    )
+    csp = sparql.xpath('//meta[@http-equiv="Content-Security-Policy"]/@content')[0]
+    assert "connect-src 'self' https://example.org;" in csp
     page = hostile.dist / "id/organization/hostile-org.html"
     doc = _doc(page)
     assert doc.xpath("//h1")[0].text_content() == HOSTILE
@@ -259,6 +266,9 @@ def test_award_page_lists_every_year_with_laureates(built: Built) -> None:
             for ref in c.values.get(field, ()):
                 if public.get(ref.id) is not None:
                     assert ref.id in linked, (c.id, field, ref.id)
+    # the conferrals are listed once, in the history, not again under "Mentioned in"
+    labels = [th.text_content() for th in doc.xpath('//table[@class="facts"]//th[@scope="row"]')]
+    assert "award" not in labels
     # regional winners are named with their region
     y2018 = doc.get_element_by_id("y2018").text_content()
     assert "(global laureate)" in y2018 and "Africa" in y2018

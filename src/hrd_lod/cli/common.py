@@ -75,6 +75,11 @@ def handle_errors(f: F) -> F:
 def format_error(exc: HrdLodError) -> str:
     """Return the text shown for a library error."""
     if isinstance(exc, LoadError):
+        if len(exc.problems) == 1 and exc.problems[0].location.line is None:
+            # a missing folder or file, not "1 problem in the data": one plain line
+            p = exc.problems[0]
+            text = p.message if p.code == "no-project" else f"{p.location}: {p.message}"
+            return text + (f"\n  hint: {p.hint}" if p.hint else "")
         return f"{exc.message}:\n" + "\n".join(str(p) for p in exc.problems)
     text = exc.message
     if exc.hint:

@@ -44,10 +44,14 @@ from .common import debug_option, echo_err, handle_errors, project_option
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="SPARQL worker processes.",
+    help="Server processes (each answers pages and queries).",
 )
 @click.option(
-    "--threads", default=16, show_default=True, type=click.IntRange(1, 256), help="HTTP threads."
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Query threads per process.",
 )
 @click.option(
     "--idle-timeout",
@@ -74,16 +78,17 @@ def serve_cmd(
 
     GET /id/{kind}/{id} answers HTML, Turtle, JSON-LD or N-Triples by the Accept header;
     /sparql is a SPARQL 1.1 Protocol endpoint with time, size and body limits. Updates, LOAD
-    and SERVICE are refused.
+    and SERVICE are refused. Exit codes: 0 stopped, 2 nothing built or bad options, 3 the
+    address cannot be listened on (for example, the port is taken).
     """
-    from ..serve import ServerLimits, make_app, run
+    from ..httpserver import ServerLimits, bind, serve
+    from ..serve import make_site
     from ..sparql.guard import Limits
 
     target = dist or project / "dist"
     limits = Limits(time_s=query_timeout, result_bytes=max_result_bytes, workers=workers)
-    app, close = make_app(target, limits, cache_dir=project / ".hrd-cache")
-    echo_err(f"serving {target} on http://{host}:{port}/ (SPARQL endpoint: /sparql); Ctrl-C stops")
-    try:
-        run(app, host, port, ServerLimits(threads=threads, idle_timeout_s=idle_timeout))
-    finally:
-        close()
+    site = make_site(target, limits, cache_dir=project / ".hrd-cache")
+    sock = bind(host, port)
+    bound = sock.getsockname()[1]
+    echo_err(f"serving {target} on http://{host}:{bound}/ (SPARQL endpoint: /sparql); Ctrl-C stops")
+    serve(sock, site, ServerLimits(threads=threads, idle_timeout_s=idle_timeout), workers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import sys
@@ -40,11 +41,11 @@ def _network_options(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
-def _client(timeout: float, retries: int):  # type: ignore[no-untyped-def]
+def _client(timeout: float, retries: int, auth: str = "basic"):  # type: ignore[no-untyped-def]
     from ..sparql.remote import Client, auth_from_env
 
     return Client(
-        auth=auth_from_env(os.environ),
+        auth=auth_from_env(os.environ, auth),
         timeout=timeout,
         retries=retries,
         on_retry=lambda line: echo_err(f"... {line}"),
@@ -82,9 +83,11 @@ def _read_query(query: str | None, file: Path | None, project: Path) -> tuple[st
         if path.is_file():
             return path.read_text(encoding="utf-8"), str(path)
         names = sorted(p.stem for p in folder.glob("*.rq")) if folder.is_dir() else []
+        close = difflib.get_close_matches(query.removesuffix(".rq"), names, n=1, cutoff=0.6)
         raise UsageError(
             f"no query named {query!r} in {folder}",
-            hint=("queries: " + ", ".join(names))
+            hint=(f"did you mean '{close[0]}'? " if close else "")
+            + ("queries: " + ", ".join(names))
             if names
             else f"save the query as {folder}/{path.name} (hrd-lod init writes starter queries "
             "there), pass the SPARQL text in quotes, or use --file FILE",
@@ -198,7 +201,20 @@ def query_cmd(
 @click.option(
     "--sparql-endpoint",
     metavar="URL",
-    help="Count the stored triples with SPARQL here (default: Graph Store GET).",
+    help="Count the stored triples with SPARQL here (default: Graph Store GET, which some "
+    "stores cap).",
+)
+@click.option(
+    "--default-graph-as",
+    metavar="IRI",
+    help="Send the default graph as this named graph (for stores that refuse ?default).",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(["basic", "digest"]),
+    default="basic",
+    show_default=True,
+    help="How HRD_LOD_SPARQL_USER and HRD_LOD_SPARQL_PASSWORD are sent.",
 )
 @_network_options
 @debug_option
@@ -210,16 +226,20 @@ def publish_cmd(
     replace: bool,
     dry_run: bool,
     sparql_endpoint: str | None,
+    default_graph_as: str | None,
+    auth: str,
     timeout: float,
     retries: int,
     debug: bool,
 ) -> None:
     """Push the built dataset to a SPARQL 1.1 Graph Store Protocol endpoint.
 
-    GSP_URL is the store's graph store address (Oxigraph: http://HOST:7878/store). Every
-    source's graph, the default graph and the dataset description are sent as their own
-    graphs, then the triples in each are counted. Exit codes: 0 ok, 2 bad input, 3 the push
-    or the check failed (the message lists which graphs were written).
+    GSP_URL is the store's graph store address (Oxigraph: http://HOST:7878/store; Virtuoso:
+    http://HOST:8890/sparql-graph-crud-auth with --auth digest). Every source's graph, the
+    default graph and the dataset description are sent as their own graphs, then the triples
+    in each are counted. Credentials come from HRD_LOD_SPARQL_TOKEN, or HRD_LOD_SPARQL_USER
+    and HRD_LOD_SPARQL_PASSWORD, or ~/.netrc. Exit codes: 0 ok, 2 bad input, 3 the push or
+    the check failed (the message lists which graphs were written).
     """
     from ..sparql.publish import plan, push, verify
     from ..sparql.remote import check_url, redact_url
@@ -229,7 +249,7 @@ def publish_cmd(
         check_url(sparql_endpoint)
     method = "PUT" if replace else "POST"
     shown = redact_url(gsp_url)
-    with plan(dist or project / "dist") as pushes:
+    with plan(dist or project / "dist", default_graph_as) as pushes:
         total_t = sum(p.triples for p in pushes)
         total_b = sum(p.bytes for p in pushes)
         if dry_run:
@@ -242,7 +262,7 @@ def publish_cmd(
                 f"{total_b} bytes) to {shown}"
             )
             return
-        client = _client(timeout, retries)
+        client = _client(timeout, retries, auth)
         push(
             client, gsp_url, pushes, replace=replace, progress=lambda line: echo_err(f"... {line}")
         )

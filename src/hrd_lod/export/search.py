@@ -24,6 +24,16 @@ INDEX_PATH = "search/index.json"
 PAGE_PATH = "search.html"
 #: Index format version, read by the script (a change of shape changes it).
 FORMAT = 1
+#: How much a match on an entity of each type counts, besides its words: a visitor looking for
+#: "martin ennals" wants the award before a source document whose title names it.
+WEIGHTS = {
+    "Award": 3,
+    "Person": 2,
+    "Organization": 2,
+    "Place": 1,
+    "AwardConferral": 1,
+    "Source": -1,
+}
 #: Characters of the description kept for the result's snippet and the text match.
 SNIPPET = 200
 
@@ -40,6 +50,7 @@ class Document:
     countries: tuple[str, ...]
     other_names: tuple[str, ...]
     snippet: str
+    weight: int
 
 
 def documents(histories: Histories) -> list[Document]:
@@ -67,6 +78,7 @@ def documents(histories: Histories) -> list[Document]:
                 countries,
                 other,
                 _cut(description),
+                WEIGHTS.get(rec.type, 0),
             )
         )
     out.sort(key=lambda d: (d.name.casefold(), d.path))
@@ -160,12 +172,23 @@ def index_bytes(docs: list[Document], f: Facets) -> bytes:
             [c[x] for x in d.countries],
             list(d.other_names),
             d.snippet,
+            d.weight,
         ]
         for d in docs
     ]
     data = {
         "format": FORMAT,
-        "fields": ["name", "path", "type", "awards", "years", "countries", "other", "snippet"],
+        "fields": [
+            "name",
+            "path",
+            "type",
+            "awards",
+            "years",
+            "countries",
+            "other",
+            "snippet",
+            "weight",
+        ],
         "types": list(f.types),
         "awards": list(f.awards),
         "countries": list(f.countries),

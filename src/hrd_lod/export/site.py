@@ -191,6 +191,8 @@ class Notes:
 
 #: Roles of an entity in a conferral, as an entity page names them.
 _ROLES = {"laureate": "laureate", "finalist": "finalist", "nominee": "nominee"}
+_ROLE_PREDICATES = frozenset(V.hrd(r) for r in _ROLES)
+_AWARD_PREDICATE = frozenset({V.hrd("award")})
 
 
 def license_name(url: str) -> str:
@@ -398,10 +400,14 @@ class Site:
         ]
         incoming_rows: dict[str, list[Shown]] = {}
         derivations = []
+        # what the awards section or the award's history already lists, linked
+        listed = _ROLE_PREDICATES if awards else _AWARD_PREDICATE if rec.type == "Award" else ()
         for f in self.index.incoming(iri):
             s = _term(f.triple.subject).value
             if s.startswith(iri + "#"):
                 derivations.extend(self._derivation(s))
+                continue
+            if f.triple.predicate.value in listed:
                 continue
             label = self.predicate_label(f.triple.predicate.value)
             incoming_rows.setdefault(label, []).append(
@@ -539,6 +545,7 @@ class Site:
             intro=m.description_text(),
             histories=h.histories,
             timeline_years=TIMELINE_YEARS,
+            year_names=YEAR_NAMES,
             latest=h.latest(LATEST_COUNT),
             countries=h.countries(),
             country_count=COUNTRY_COUNT,
@@ -573,24 +580,9 @@ class Site:
     def queries_page(self) -> None:
         """Write ``queries/index.html`` and a copy of each example query of the project."""
         folder = self.ctx.project.root / QUERY_DIR
-        queries = []
-        files = sorted(folder.glob("*.rq")) if folder.is_dir() else []
-        for path in files:
-            data = path.read_bytes()
-            text = data.decode("utf-8")
-            comments = [
-                line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")
-            ]
-            write_bytes(self.out / QUERY_DIR / path.name, data)
-            queries.append(
-                {
-                    "name": path.stem,
-                    "href": path.name,
-                    "text": text.rstrip(),
-                    "title": comments[0] if comments else path.stem,
-                    "description": " ".join(c for c in comments[1:] if c),
-                }
-            )
+        queries = self.example_queries()
+        for q in queries:
+            write_bytes(self.out / QUERY_DIR / q["href"], (folder / q["href"]).read_bytes())
         self.render(
             "queries.html",
             f"{QUERY_DIR}/index.html",
@@ -703,6 +695,8 @@ LIMIT 50
 
 #: How many years of each award the home page's timeline shows (the award page shows all).
 TIMELINE_YEARS = 12
+#: How many laureates of one year the home page names (the award page names them all).
+YEAR_NAMES = 8
 #: How many of the latest award years the home page lists.
 LATEST_COUNT = 6
 #: How many countries the home page lists (the rest are on the list of places).

@@ -1,12 +1,14 @@
 """What is kept between builds: one owner, one format version, one fingerprint.
 
-Everything a build keeps for the next one lives in the project's ``.hrd-cache/`` (never
-published; deleting it only costs time): the parsed records of each data file (the parse
-cache), the per-entity files of an edition (``entities``), and what a ``--no-site`` build
-needs to patch its edition (``edition``, with copies of its CSV tables). Each item is stored
-with :data:`FORMAT_VERSION` and the :func:`fingerprint` of the code that wrote it; an item of
-another version or code is not read (the build does the work again). Items are pickles, so the
-folder must be as trusted as ``data/`` itself.
+Everything a build keeps for the next one lives in the project's ``.hrd-cache/state/`` (never
+published; deleting it only costs time), written and read through :class:`StateKeeper`: the
+per-entity files of an edition (``entities``), what a ``--no-site`` build needs to patch its
+edition (``edition``, with copies of its CSV tables), and the parsed records of each data file
+by content (``records``, the parse cache: :class:`~hrd_lod.records.cache.ParseCache`). Each
+item is stored with :data:`FORMAT_VERSION` and the :func:`fingerprint` of the code that wrote
+it (an entry of the parse cache is keyed by them); an item of another version or code is not
+read (the build does the work again). Items are pickles, so the folder must be as trusted as
+``data/`` itself.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ..fsutil import write_atomic
 FORMAT_VERSION = 4
 
 #: Folders of ``.hrd-cache/`` that earlier versions kept their states in (removed on save).
-LEGACY_FOLDERS = ("update", "entities")
+LEGACY_FOLDERS = ("update", "entities", "records")
 
 T = TypeVar("T")
 
@@ -160,6 +162,31 @@ class StateKeeper:
             old = self.cache_dir / name
             if old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
+
+    def entry_key(self, *parts: bytes | str) -> str:
+        """Return the key of a content-addressed entry made from ``parts`` (their digest with
+        the format version and the code's fingerprint: other code never reads the entry)."""
+        h = hashlib.sha256(self.fingerprint.encode() + b"\0")
+        for part in parts:
+            data = part.encode("utf-8") if isinstance(part, str) else part
+            h.update(len(data).to_bytes(8, "little") + data)
+        return h.hexdigest()
+
+    def entry_path(self, kind: str, key: str) -> Path | None:
+        """Return where the content-addressed entry ``key`` of ``kind`` is kept (None: no
+        cache)."""
+        return self.folder / kind / key[:2] / key if self.folder is not None else None
+
+    def write_entry(self, kind: str, key: str, data: bytes) -> None:
+        """Keep the entry ``key`` of ``kind`` (atomically; a failure only costs time later)."""
+        path = self.entry_path(kind, key)
+        if path is None:
+            return
+        try:
+            write_atomic(path, data, durable=False)
+        except OSError:
+            return
+        self._drop_legacy()
 
     def forget(self, kind: str, dist: Path) -> None:
         """Drop the item ``kind`` of ``dist``."""

@@ -1,47 +1,43 @@
 """A cache of parsed data files keyed by their content, so a rebuild re-reads only what changed.
 
-An entry is the records one file gave (with their notices) when it loaded without problems,
-stored under the SHA-256 of (the state fingerprint, default language, path, bytes): the
-fingerprint (:func:`hrd_lod.incremental.state.fingerprint`, one for everything kept between
-builds) covers the format version, the code (the data model included) and the tool version.
-Files with problems are never cached: their errors are reported afresh every time. The cache
-lives in the project's ``.hrd-cache/`` (never published); deleting it only costs time. Entries
-are pickles, so the folder must be as trusted as ``data/`` itself.
+An entry is the records one file gave (with their notices) when it loaded without problems. It
+is one item of what builds keep for each other (:class:`~hrd_lod.incremental.state.StateKeeper`,
+kind ``records``, in ``.hrd-cache/state/records/``), keyed by the SHA-256 of the keeper's one
+fingerprint (format version, code, tool version), the default language, the file's path and its
+bytes. Files with problems are never cached: their errors are reported afresh every time.
+Deleting the cache only costs time. Entries are pickles, so the folder must be as trusted as
+``data/`` itself.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import pickle
 from pathlib import Path
 
-from ..fsutil import write_atomic
-from ..incremental.state import UNREADABLE, fingerprint
+from ..incremental.state import UNREADABLE, StateKeeper
 from .model import Notice, Record
+
+#: The kind of the parse cache's entries in the :class:`StateKeeper`.
+KIND = "records"
 
 
 class ParseCache:
-    """Parsed records of data files, by content."""
+    """Parsed records of data files, by content (``cache_dir`` None: nothing is kept)."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder / "records" if folder is not None else None
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.keeper = StateKeeper(cache_dir)
         self.hits = 0
         self.misses = 0
 
     def key(self, rel: str, data: bytes, default_lang: str) -> str:
         """Return the cache key of one file's content."""
-        h = hashlib.sha256()
-        for part in (fingerprint(), default_lang, rel):
-            h.update(part.encode() + b"\0")
-        h.update(data)
-        return h.hexdigest()
+        return self.keeper.entry_key(default_lang, rel, data)
 
     def get(self, key: str) -> tuple[list[Record], list[Notice]] | None:
         """Return the cached records and notices of a file, or None."""
-        if self.folder is None:
+        path = self.keeper.entry_path(KIND, key)
+        if path is None:
             return None
-        path = self.folder / key[:2] / key
         records: list[Record] = []
         notices: list[Notice] = []
         try:
@@ -63,10 +59,7 @@ class ParseCache:
     def put_chunks(self, key: str, chunks: list[bytes]) -> None:
         """Store a file's records given as ``chunk``s, in order (parts of the file read apart
         are stored without being pickled again)."""
-        if self.folder is None:
-            return
-        with contextlib.suppress(OSError):  # a failure only costs time later
-            write_atomic(self.folder / key[:2] / key, b"".join(chunks), durable=False)
+        self.keeper.write_entry(KIND, key, b"".join(chunks))
 
 
 def chunk(records: list[Record], notices: list[Notice]) -> bytes:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import ProblemList
-from .model import Record, Ref
+from .model import LangString, Record, Ref
 from .parse import a_or_an, nearest
 from .schema import TYPES
 
@@ -47,7 +47,7 @@ def check_refs(
     def check(rec: Record, fname: str, target: str, types: tuple[str, ...]) -> None:
         if not ids:
             ids.extend(sorted(types_of))
-        _check_one(rec, fname, target, types, types_of, ids, problems)
+        _check_one(rec, fname, target, types, types_of, ids, problems, by_id)
 
     source = ("Source",)
     for rec in by_id.values():
@@ -81,6 +81,7 @@ def _check_one(
     types_of: dict[str, str],
     ids: list[str],
     problems: ProblemList,
+    by_id: dict[str, Record] | None = None,
 ) -> None:
     other = types_of.get(target)
     wanted = " or ".join(types)
@@ -88,7 +89,10 @@ def _check_one(
         # suggest only ids of the type the field takes: a Jury's field never gets an Award
         guess = nearest(target, [i for i in ids if not types or types_of[i] in types])
         if guess:
-            hint = f"did you mean '{guess}'?"
+            found = (by_id or {}).get(guess)
+            name = found.first("name") if found is not None else None
+            title = f" ({name.value})" if isinstance(name, LangString) else ""
+            hint = f"did you mean '{guess}'{title}?"
         else:
             nothing = not any(t in types for t in types_of.values())
             why = (
@@ -98,6 +102,11 @@ def _check_one(
             )
             where = f" ('hrd-lod fields {types[0]}' lists its fields)" if len(types) == 1 else ""
             hint = f"{why}: add {a_or_an(wanted)} record with id '{target}'{where}"
+            if types == ("Source",):
+                hint = (
+                    f"{why}: capture the document with 'hrd-lod source add URL --id {target}', "
+                    f"or add a Source record with id '{target}'{where}"
+                )
         problems.add(
             rec.where(fname),
             f"'{target}' is not the id of any record",

@@ -23,6 +23,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e
 _BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _QID = re.compile(r"^[Qq][1-9][0-9]*$")
+_WD_PAGE = re.compile(r"^https?://(?:www\.|m\.)?wikidata\.org/wiki/(Q[1-9][0-9]*)/?$")
 _MONEY = re.compile(r"^(\d{1,15}(?:\.\d{1,4})?) ([A-Z]{3})$")
 
 
@@ -173,8 +174,16 @@ def _one(spec: FieldSpec, item: object, default_lang: str, notes: list[str]) -> 
     if kind is Kind.YEAR:
         return [parse_year(item)]
     if kind is Kind.URL:
-        if spec.name == "same_as" and isinstance(item, str) and _QID.match(item.strip()):
-            return [Url(WD + item.strip().upper())]  # a bare Wikidata id: its entity URL
+        if spec.name == "same_as" and isinstance(item, str):
+            if _QID.match(item.strip()):
+                return [Url(WD + item.strip().upper())]  # a bare Wikidata id: its entity URL
+            page = _WD_PAGE.match(item.strip())
+            if page:  # the item's web page: the entity is what the record is the same as
+                notes.append(
+                    f"the Wikidata page {item.strip()} is read as its item "
+                    f"{WD}{page.group(1)}; write that (or just {page.group(1)})"
+                )
+                return [Url(WD + page.group(1))]
         try:
             return [Url(parse_url(item))]
         except FieldError as exc:
@@ -214,6 +223,12 @@ def parse_date(item: object) -> dt.date:
     """Return a date from 'YYYY-MM-DD' or raise FieldError."""
     if isinstance(item, dt.date):
         return item
+    if isinstance(item, int) and not isinstance(item, bool) and YEAR_MIN <= item <= YEAR_MAX:
+        raise FieldError(
+            f"expected a date YYYY-MM-DD, got only the year {item}",
+            f"write the day the source gives, e.g. {item}-05-12; if it gives only the year, "
+            "leave the date out and say so in 'description'",
+        )
     if not isinstance(item, str):
         raise FieldError(f"expected a date YYYY-MM-DD, got {_what(item)}")
     text = item.strip()

@@ -142,20 +142,40 @@ _add(
         COMMON
         + CONTACT
         + (
-            FieldSpec("founder", Kind.REF, (S("founder"),), many=True, ref_types=AGENTS[:2]),
-            FieldSpec("founding_date", Kind.DATE, (S("foundingDate"),)),
+            FieldSpec(
+                "founder",
+                Kind.REF,
+                (S("founder"),),
+                many=True,
+                ref_types=AGENTS[:2],
+                help="who founded it, as the source names them",
+            ),
+            FieldSpec(
+                "founding_date",
+                Kind.DATE,
+                (S("foundingDate"),),
+                help="the day it was founded, when the source gives the day",
+            ),
             FieldSpec(
                 "founding_reason",
                 Kind.LANGTEXT,
                 (H("foundingReason"),),
                 help="why it was founded, in the source's words",
             ),
-            FieldSpec("member", Kind.REF, (S("member"),), many=True, ref_types=AGENTS[:2]),
+            FieldSpec(
+                "member",
+                Kind.REF,
+                (S("member"),),
+                many=True,
+                ref_types=AGENTS[:2],
+                help="people or organisations the source names as its members",
+            ),
             FieldSpec(
                 "parent_organization",
                 Kind.REF,
                 (S("parentOrganization"),),
                 ref_types=("Organization",),
+                help="the larger organisation this one is part of",
             ),
             FieldSpec(
                 "location",
@@ -223,22 +243,48 @@ _add(
                 help="a role as the source states it",
             ),
             FieldSpec(
-                "works_for", Kind.REF, (S("worksFor"),), many=True, ref_types=("Organization",)
+                "works_for",
+                Kind.REF,
+                (S("worksFor"),),
+                many=True,
+                ref_types=("Organization",),
+                help="the organisation the person works for, as the source states it",
             ),
             FieldSpec(
-                "affiliation", Kind.REF, (S("affiliation"),), many=True, ref_types=("Organization",)
+                "affiliation",
+                Kind.REF,
+                (S("affiliation"),),
+                many=True,
+                ref_types=("Organization",),
+                help="an organisation the person is affiliated with (not employed by)",
             ),
             FieldSpec(
-                "nationality", Kind.REF, (S("nationality"),), many=True, ref_types=("Place",)
+                "nationality",
+                Kind.REF,
+                (S("nationality"),),
+                many=True,
+                ref_types=("Place",),
+                help="the country of nationality (a Place record of place_type Country)",
             ),
-            FieldSpec("death_date", Kind.DATE, (S("deathDate"),)),
+            FieldSpec(
+                "death_date",
+                Kind.DATE,
+                (S("deathDate"),),
+                help="the day of death, when the source gives the day (else death_year)",
+            ),
             FieldSpec(
                 "death_year",
                 Kind.YEAR,
                 (H("deathYear"),),
                 help="the year of death when only the year is known",
             ),
-            FieldSpec("knows_about", Kind.LANGTEXT, (S("knowsAbout"),), many=True),
+            FieldSpec(
+                "knows_about",
+                Kind.LANGTEXT,
+                (S("knowsAbout"),),
+                many=True,
+                help="the person's expertise, in the source's words",
+            ),
             COUNTRY,
         ),
         help="a person named in a source",
@@ -296,7 +342,14 @@ _add(
                 ref_types=("Organization",),
                 help="organisations that support the award",
             ),
-            FieldSpec("jury", Kind.REF, (H("jury"),), many=True, ref_types=("Jury",)),
+            FieldSpec(
+                "jury",
+                Kind.REF,
+                (H("jury"),),
+                many=True,
+                ref_types=("Jury",),
+                help="the award's jury (one Jury record per membership a source states)",
+            ),
             FieldSpec(
                 "purpose",
                 Kind.LANGTEXT,
@@ -330,7 +383,13 @@ _add(
         COMMON
         + (
             FieldSpec(
-                "member", Kind.REF, (S("member"),), many=True, required=True, ref_types=AGENTS[:2]
+                "member",
+                Kind.REF,
+                (S("member"),),
+                many=True,
+                required=True,
+                ref_types=AGENTS[:2],
+                help="the jury's members as the source lists them",
             ),
             FieldSpec(
                 "year",
@@ -351,7 +410,14 @@ _add(
         (H("AwardConferral"), S("Event")),
         COMMON
         + (
-            FieldSpec("award", Kind.REF, (H("award"),), required=True, ref_types=("Award",)),
+            FieldSpec(
+                "award",
+                Kind.REF,
+                (H("award"),),
+                required=True,
+                ref_types=("Award",),
+                help="the award conferred",
+            ),
             FieldSpec(
                 "laureate",
                 Kind.REF,
@@ -359,14 +425,38 @@ _add(
                 many=True,
                 required=True,
                 ref_types=LAUREATES,
+                help="who received it (several for laureates sharing the year)",
             ),
-            FieldSpec("year", Kind.YEAR, (H("year"),), required=True),
-            FieldSpec("date", Kind.DATE, (S("startDate"),), help="the day it was presented"),
-            FieldSpec("location", Kind.REF, (S("location"),), ref_types=("Place",)),
             FieldSpec(
-                "presented_by", Kind.REF, (H("presentedBy"),), many=True, ref_types=("Person",)
+                "year",
+                Kind.YEAR,
+                (H("year"),),
+                required=True,
+                help="the award's year, as the award names it",
             ),
-            FieldSpec("selected_by", Kind.REF, (H("selectedBy"),), ref_types=("Jury",)),
+            FieldSpec("date", Kind.DATE, (S("startDate"),), help="the day it was presented"),
+            FieldSpec(
+                "location",
+                Kind.REF,
+                (S("location"),),
+                ref_types=("Place",),
+                help="where it was presented (the city, or the country)",
+            ),
+            FieldSpec(
+                "presented_by",
+                Kind.REF,
+                (H("presentedBy"),),
+                many=True,
+                ref_types=("Person",),
+                help="who handed it over at the ceremony",
+            ),
+            FieldSpec(
+                "selected_by",
+                Kind.REF,
+                (H("selectedBy"),),
+                ref_types=("Jury",),
+                help="the jury that chose the laureate that year",
+            ),
             FieldSpec(
                 "rationale",
                 Kind.LANGTEXT,
@@ -438,7 +528,13 @@ _add(
         (S("Quotation"),),
         COMMON
         + (
-            FieldSpec("text", Kind.LANGTEXT, (S("text"),), required=True),
+            FieldSpec(
+                "text",
+                Kind.LANGTEXT,
+                (S("text"),),
+                required=True,
+                help="the words quoted, exactly as the source gives them",
+            ),
             FieldSpec(
                 "creator",
                 Kind.REF,
@@ -459,8 +555,15 @@ _add(
                 (S("about"),),
                 many=True,
                 ref_types=("Organization", "Person", "Award", "AwardConferral", "Place"),
+                help="what or whom the quotation is about",
             ),
-            FieldSpec("spoken_at", Kind.REF, (H("spokenAt"),), ref_types=("AwardConferral",)),
+            FieldSpec(
+                "spoken_at",
+                Kind.REF,
+                (H("spokenAt"),),
+                ref_types=("AwardConferral",),
+                help="the ceremony (conferral) at which it was said",
+            ),
         ),
         help="something a person said, as a source reports it",
     )
@@ -481,7 +584,12 @@ _add(
                 ref_types=("Organization",),
                 help="the id of the publisher's Organization record",
             ),
-            FieldSpec("date_published", Kind.DATE, (S("datePublished"),)),
+            FieldSpec(
+                "date_published",
+                Kind.DATE,
+                (S("datePublished"),),
+                help="the day the document was published, if it says so",
+            ),
             FieldSpec(
                 "archived_copy",
                 Kind.PATH,
@@ -494,7 +602,12 @@ _add(
                 (H("sha256"),),
                 help="SHA-256 of the archived file (checked at every build)",
             ),
-            FieldSpec("media_type", Kind.TEXT, (S("encodingFormat"),)),
+            FieldSpec(
+                "media_type",
+                Kind.TEXT,
+                (S("encodingFormat"),),
+                help="the archived file's media type (source add fills it in)",
+            ),
             FieldSpec(
                 "retrieved",
                 Kind.DATE,
@@ -521,9 +634,15 @@ _add(
                 (V.SKOS + "inScheme",),
                 required=True,
                 ref_types=("ConceptScheme",),
+                help="the concept scheme (list of risk types) it belongs to",
             ),
             FieldSpec(
-                "broader", Kind.REF, (V.SKOS + "broader",), many=True, ref_types=("RiskType",)
+                "broader",
+                Kind.REF,
+                (V.SKOS + "broader",),
+                many=True,
+                ref_types=("RiskType",),
+                help="the wider risk type this one is a kind of",
             ),
             FieldSpec(
                 "region",
@@ -590,7 +709,13 @@ META_KEYS = (
     "derived",
     "claims",
     "note",
+    "at_risk",
+    "wikidata_consent",
 )
+#: Record keys that hold yes/no: ``at_risk`` (the person or group is at risk: their facts are
+#: kept out of exports to third-party platforms such as Wikidata) and ``wikidata_consent``
+#: (their award facts may go to Wikidata all the same).
+FLAG_KEYS = ("at_risk", "wikidata_consent")
 VISIBILITIES = ("public", "restricted")
 
 ORG_TYPE_CLASSES = {

@@ -11,6 +11,7 @@ engine processes them before parsing as the SPARQL 1.1 text allows.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,9 +61,7 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(repl, text)
 
 
-def query_form(text: str) -> str | None:
-    """Return the first keyword after the prologue (SELECT, ASK, INSERT, ...), upper-cased."""
-    toks = list(tokens(text))
+def _form(toks: list[tuple[str, str]]) -> str | None:
     i = 0
     while i < len(toks):
         kind, value = toks[i]
@@ -78,6 +77,11 @@ def query_form(text: str) -> str | None:
     return None
 
 
+def query_form(text: str) -> str | None:
+    """Return the first keyword after the prologue (SELECT, ASK, INSERT, ...), upper-cased."""
+    return _form(list(tokens(text)))
+
+
 def keywords(text: str) -> set[str]:
     """Return every keyword token of ``text`` (outside strings, IRIs and comments), upper-cased."""
     return {value.upper() for kind, value in tokens(text) if kind == "word"}
@@ -87,10 +91,9 @@ _OPEN = frozenset("{([")
 _CLOSE = frozenset("})]")
 
 
-def nesting_depth(text: str) -> int:
-    """Return how deeply ``{``, ``(`` and ``[`` nest in ``text`` (outside strings and IRIs)."""
+def _depth(toks: list[tuple[str, str]]) -> int:
     depth = deepest = 0
-    for kind, value in tokens(text):
+    for kind, value in toks:
         if kind != "other":
             continue
         if value in _OPEN:
@@ -101,23 +104,56 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
+def nesting_depth(text: str) -> int:
+    """Return how deeply ``{``, ``(`` and ``[`` nest in ``text`` (outside strings and IRIs)."""
+    return _depth(list(tokens(text)))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the guard found in a query text: its form, whether it is read-only, its depth."""
+
+    form: str | None
+    update: str | None
+    service: bool
+    depth: int
+
+
+@functools.lru_cache(maxsize=1024)
+def inspect(text: str) -> Checked:
+    """Return what the guard needs to know of ``text`` (tokenised once; cached, as clients
+    repeat their queries)."""
+    variants = [list(tokens(text))]
+    if "\\u" in text or "\\U" in text:
+        variants.append(list(tokens(unescape(text))))
+    forms = [_form(t) for t in variants]
+    updates = sorted(f for f in forms if f in UPDATE_WORDS)
+    service = any(
+        kind == "word" and value.upper() == "SERVICE" for t in variants for kind, value in t
+    )
+    return Checked(
+        forms[0], updates[0] if updates else None, service, max(_depth(t) for t in variants)
+    )
+
+
 def check_read_only(text: str) -> str:
     """Return the query form of ``text``; raise QueryRefused for updates and SERVICE."""
-    forms = {query_form(text), query_form(unescape(text))}
-    updates = sorted(f for f in forms if f in UPDATE_WORDS)
-    if updates:
+    return _read_only(inspect(text))
+
+
+def _read_only(checked: Checked) -> str:
+    if checked.update:
         raise QueryRefused(
             f"updates are not allowed: this endpoint is read-only (the request starts with "
-            f"{updates[0]})",
+            f"{checked.update})",
             hint="send SELECT, ASK, CONSTRUCT or DESCRIBE queries only",
         )
-    if "SERVICE" in keywords(text) | keywords(unescape(text)):
+    if checked.service:
         raise QueryRefused(
             "SERVICE is not allowed: this endpoint does not fetch other URLs (federated query)",
             hint="run the federated part against the other endpoint yourself",
         )
-    form = query_form(text)
-    return form if form in QUERY_FORMS else "UNKNOWN"
+    return checked.form if checked.form in QUERY_FORMS else "UNKNOWN"
 
 
 @dataclass(frozen=True)
@@ -148,8 +184,9 @@ class Limits:
             )
         if not text.strip():
             raise QueryRefused("the query is empty")
-        form = check_read_only(text)
-        depth = nesting_depth(text)
+        checked = inspect(text)
+        form = _read_only(checked)
+        depth = checked.depth
         if depth > self.nesting:
             raise QueryRefused(
                 f"the query nests {{ }}, ( ) or [ ] {depth} levels deep; the limit is "

@@ -244,6 +244,18 @@ def plan(req: ProtocolRequest, service: Service) -> Job | Reply:
     )
 
 
+_plans = functools.lru_cache(maxsize=1024)(lambda req, service: plan(req, service))
+
+
+def plan_cached(req: ProtocolRequest, service: Service) -> Job | Reply:
+    """Return :func:`plan` of ``req``, remembered for short bodiless requests (clients repeat
+    their queries; the plan is a pure function of the request, and the query still runs)."""
+    if req.body or len(req.query_string) > 4096:
+        return plan(req, service)
+    result: Job | Reply = _plans(req, service)
+    return result
+
+
 def negotiate(accept: str, fmt: str | None, form: str) -> tuple[str, str] | Reply:
     """Return (results format, graph format) for a query form, or a 406 reply."""
     results, graphs = "json", "turtle"
@@ -326,6 +338,19 @@ def _media_type(header: str) -> tuple[str, str | None]:
         if k.strip().lower() == "charset":
             charset = v.strip().strip('"').lower()
     return fields[0].strip().lower(), charset
+
+
+def wants_page(method: str, query_string: str, accept: str) -> bool:
+    """Return True for a GET without a query string from a client that prefers HTML (a
+    browser), which ``hrd-lod serve`` sends to the site's SPARQL page."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    if method not in ("GET", "HEAD") or query_string:
+        return False
+    parsed = parse_accept_header(accept, MIMEAccept)
+    # a browser names text/html; "*/*" alone (curl, SPARQL clients) is not a preference
+    return parsed["text/html"] > parsed["application/sparql-results+json"]
 
 
 def describe(req: ProtocolRequest, service: Service) -> Reply:

@@ -23,14 +23,16 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from .. import vocab as V
-from ..errors import LoadError, Location, Problem, RemoteError
+from ..errors import LoadError, Location, Problem, RemoteError, UsageError
 from .errors import PublishError
 from .local import open_dist
-from .remote import Client, check_url, redact_url, sparql_query
+from .remote import Client, HttpError, check_url, redact_url, sparql_query
 
 NT = ox.RdfFormat.N_TRIPLES
 DESCRIPTION_FILE = "void.ttl"
 DEFAULT = "default graph"
+#: triple counts at which some stores cut a Graph Store GET short (Virtuoso: 10,001)
+GSP_CAPS = frozenset({10000, 10001})
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,14 @@ class GraphPush:
     triples: int
     bytes: int
     origin: str
+    #: the build's default graph, sent as the named graph ``iri`` (--default-graph-as)
+    was_default: bool = False
 
     @property
     def name(self) -> str:
         """Return how the graph is named in messages."""
+        if self.was_default:
+            return f"{DEFAULT} (as {self.iri})"
         return self.iri or DEFAULT
 
     def url(self, gsp_url: str) -> str:
@@ -77,8 +83,12 @@ def _count_lines(path: Path) -> int:
 
 
 @contextmanager
-def plan(dist: Path) -> Iterator[list[GraphPush]]:
-    """Yield the graphs of the built dataset in ``dist`` as N-Triples files (removed after)."""
+def plan(dist: Path, default_graph_as: str | None = None) -> Iterator[list[GraphPush]]:
+    """Yield the graphs of the built dataset in ``dist`` as N-Triples files (removed after).
+
+    ``default_graph_as`` sends the default graph as that named graph, for stores that refuse
+    ``?default`` (Virtuoso) or keep their default graph for something else.
+    """
     dataset = open_dist(dist)
     # The graphs exactly as published: each quad's triple goes to its graph's lines as parsed,
     # not through a Store, which would keep "1000.50"^^xsd:decimal as "1000.5" and
@@ -110,14 +120,30 @@ def plan(dist: Path) -> Iterator[list[GraphPush]]:
         named = [ox.NamedNode(g) for g in by_graph if g]
         named.sort(key=_iri)
         graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph(), *named]
+        if default_graph_as is not None:
+            check_graph_iri(default_graph_as)
+            taken = {g.value for g in named} | {description_iri}
+            if default_graph_as in taken:
+                raise UsageError(
+                    f"--default-graph-as {default_graph_as}: the dataset already has a graph "
+                    "of that name",
+                    hint="choose an IRI that names no graph of the dataset",
+                )
         for i, g in enumerate(graphs):
             path = work / f"graph-{i:05d}.nt"
             key = g.value if isinstance(g, ox.NamedNode) else ""
             # one triple per line, each graph's triples once (as a Store would hold them)
             path.write_text("".join(dict.fromkeys(by_graph.get(key, ()))), encoding="utf-8")
-            iri = g.value if isinstance(g, ox.NamedNode) else None
+            iri = g.value if isinstance(g, ox.NamedNode) else default_graph_as
             pushes.append(
-                GraphPush(iri, path, _count_lines(path), path.stat().st_size, dataset.nquads.name)
+                GraphPush(
+                    iri,
+                    path,
+                    _count_lines(path),
+                    path.stat().st_size,
+                    dataset.nquads.name,
+                    was_default=isinstance(g, ox.DefaultGraph) and iri is not None,
+                )
             )
         void = dist / DESCRIPTION_FILE
         if void.is_file() and description_iri not in {p.iri for p in pushes}:
@@ -177,11 +203,41 @@ def push(
                 f"the push to {redact_url(gsp_url)} failed at {p.name}: {exc.message}",
                 written=[w.name for w in written],
                 not_written=[q.name for q in pushes[len(written) :]],
-                hint="run the same command again once the store is back: PUT replaces each "
-                "graph, so a re-run completes the job",
+                hint=_push_hint(exc, p, replace),
             ) from None
         written.append(p)
     return written
+
+
+def check_graph_iri(iri: str) -> str:
+    """Return ``iri`` if it is an absolute IRI a graph can be named by; raise UsageError."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        node = None
+    if node is None or ":" not in iri or any(c in iri for c in ' <>"{}|^`'):
+        raise UsageError(
+            f"not an absolute IRI: {iri!r}", hint="give a full IRI such as https://..."
+        )
+    return iri
+
+
+def _push_hint(exc: RemoteError, graph: GraphPush, replace: bool) -> str:
+    """Return what to do after a failed push, from the real cause."""
+    again = (
+        "run the same command again: PUT replaces each graph, so a re-run completes the job"
+        if replace
+        else "push the graphs NOT written (a re-run with --append would add the written ones twice)"
+    )
+    if isinstance(exc, HttpError):
+        if graph.iri is None and exc.status in (400, 403, 405, 500, 501):
+            return (
+                "the store may refuse to write its default graph (Virtuoso answers 500: "
+                "'not configured to have default graph'): send it as a named graph with "
+                "--default-graph-as IRI, then " + again
+            )
+        return f"{exc.hint}; then {again}" if exc.hint else again
+    return f"{exc.hint or 'is the store running and reachable?'} Once it answers, {again}"
 
 
 def _rewinder(fh: BinaryIO) -> Callable[[], None]:
@@ -253,8 +309,14 @@ def verify(
         if (found != p.triples) if replace else (found < p.triples):
             bad.append(f"{p.name}: sent {p.triples} triples, the store holds {found}")
     if bad:
+        capped = not sparql_endpoint and any(
+            v.found < v.graph.triples and v.found in GSP_CAPS for v in out
+        )
         raise RemoteError(
             "the store does not hold what was sent:\n  " + "\n  ".join(bad),
-            hint="run the push again; if it persists, check the store's logs",
+            hint="the store caps what a Graph Store GET returns (Virtuoso: 10,001 triples): "
+            "count with SPARQL instead, --sparql-endpoint URL"
+            if capped
+            else "run the push again; if it persists, check the store's logs",
         )
     return out

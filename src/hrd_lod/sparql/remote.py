@@ -42,13 +42,35 @@ class BearerAuth(requests.auth.AuthBase):
         return "BearerAuth(***)"
 
 
-def auth_from_env(environ: Mapping[str, str]) -> requests.auth.AuthBase | None:
-    """Return the auth given by the environment (token, or user and password), else None."""
+AUTH_SCHEMES = ("basic", "digest")
+
+
+class HttpError(RemoteError):
+    """The server answered with an error status; ``status`` and its own ``detail`` say which."""
+
+    def __init__(self, message: str, *, status: int, detail: str, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.detail = detail
+
+
+def auth_from_env(
+    environ: Mapping[str, str], scheme: str = "basic"
+) -> requests.auth.AuthBase | None:
+    """Return the auth given by the environment (token, or user and password), else None.
+
+    ``scheme`` says how a user and password are sent: ``basic`` (HTTP Basic) or ``digest``
+    (HTTP Digest, which Virtuoso's authenticated endpoints ask for).
+    """
+    if scheme not in AUTH_SCHEMES:
+        raise UsageError(f"unknown authentication scheme {scheme!r}; use basic or digest")
     token = environ.get(ENV_TOKEN)
     if token:
         return BearerAuth(token)
     user, password = environ.get(ENV_USER), environ.get(ENV_PASSWORD)
     if user and password is not None:
+        if scheme == "digest":
+            return requests.auth.HTTPDigestAuth(user, password)
         return requests.auth.HTTPBasicAuth(user, password)
     if user:
         raise UsageError(f"{ENV_USER} is set but {ENV_PASSWORD} is not")
@@ -159,15 +181,13 @@ class Client:
                     attempt, f"{method} {shown}: HTTP {resp.status_code}", _retry_after(resp)
                 )
                 continue
-            if resp.status_code in (401, 403):
-                raise RemoteError(
-                    f"{method} {shown}: HTTP {resp.status_code} {resp.reason}: {message}",
-                    hint=f"set {ENV_TOKEN}, or {ENV_USER} and {ENV_PASSWORD}, or add the "
-                    "host to ~/.netrc",
-                )
+            status = resp.status_code
             tail = f" (gave up after {_attempts(attempts)})" if attempt > 1 else ""
-            raise RemoteError(
-                f"{method} {shown}: HTTP {resp.status_code} {resp.reason}: {message}{tail}"
+            raise HttpError(
+                f"{method} {shown}: HTTP {status} {resp.reason}: {message}{tail}",
+                status=status,
+                detail=message,
+                hint=_hint(status, resp, self.auth),
             )
         raise AssertionError("unreachable")  # the loop always returns or raises
 
@@ -180,6 +200,42 @@ class Client:
                 f"{why}; retrying in {delay:.1f} s (attempt {attempt + 1} of {self.retries + 1})"
             )
         self.sleep(delay)
+
+
+def _hint(status: int, resp: requests.Response, auth: object) -> str:
+    """Return what to do about an error status, naming its likely cause."""
+    if status == 401:
+        challenge = resp.headers.get("WWW-Authenticate", "").split(" ", 1)[0].lower()
+        if challenge == "digest" and not isinstance(auth, requests.auth.HTTPDigestAuth):
+            return (
+                "the server asks for HTTP Digest authentication: add --auth digest, with "
+                f"{ENV_USER} and {ENV_PASSWORD} set"
+            )
+        if auth is None:
+            return (
+                f"the server wants credentials: set {ENV_TOKEN}, or {ENV_USER} and "
+                f"{ENV_PASSWORD}, or add the host to ~/.netrc"
+            )
+        if isinstance(auth, requests.auth.HTTPBasicAuth):
+            return (
+                f"the credentials were refused: check {ENV_USER} and {ENV_PASSWORD}; if the "
+                "store asks for HTTP Digest authentication (Virtuoso's *-auth endpoints do), "
+                "add --auth digest"
+            )
+        if isinstance(auth, BearerAuth):
+            return f"the token was refused: check {ENV_TOKEN}"
+        return f"the credentials were refused: check {ENV_USER} and {ENV_PASSWORD}"
+    if status == 403:
+        return "the credentials were accepted but may not do this: ask for write access"
+    if status in (404, 405, 501):  # Virtuoso answers a PUT to an unknown path with 501
+        return (
+            "is the URL the store's Graph Store Protocol (or SPARQL) endpoint? Oxigraph: "
+            "/store (/query), Fuseki: /DATASET/data (/DATASET/sparql), Virtuoso: "
+            "/sparql-graph-crud-auth (/sparql)"
+        )
+    if status >= 500:
+        return "the store failed; its own message is above (see also the store's log)"
+    return "the store refused the request; its own message is above"
 
 
 def _attempts(n: int) -> str:

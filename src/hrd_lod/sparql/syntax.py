@@ -130,6 +130,12 @@ def _form(text: str, before: list[_Tok], nxt: _Tok | None, detail: str) -> str |
 
 
 def _by(text: str, before: list[_Tok], nxt: _Tok | None, detail: str) -> str | None:
+    last = [t.text.upper() for t in before[-2:]]
+    if last[-1:] in (["LIMIT"], ["OFFSET"]) and (nxt is None or nxt.kind != "number"):
+        return f"{last[-1]} needs a whole number after it, e.g. {last[-1]} 10"
+    if last in (["ORDER", "BY"], ["GROUP", "BY"]) and (nxt is None or nxt.text == "}"):
+        what = "sort" if last[0] == "ORDER" else "group"
+        return f"{last[0]} BY needs what to {what} by, e.g. {last[0]} BY ?variable"
     if "BY" not in detail:
         return None
     for t in reversed(before[-3:]):
@@ -189,6 +195,10 @@ def _pattern(text: str, before: list[_Tok], nxt: _Tok | None, detail: str) -> st
             sep = t
             break
         seg.insert(0, t)
+    if sep is not None and sep.text == "}" and not seg:
+        # the parser may point past a group it accepted up to its '}' (OPTIONAL { ?s ?p }):
+        # judge the last pattern inside that group
+        return _pattern(text, before[: before.index(sep)], sep, detail)
     if sep is None or not seg and sep.text not in ";,":
         return None
     if not all(t.is_term for t in seg):

@@ -38,12 +38,15 @@
         if (w.indexOf(t) === 0) best = Math.max(best, 2);
       }
       if (!best && doc.text.indexOf(t) >= 0) best = 1;
-      if (!best) return 0;
+      if (!best) return null;
       total += best;
     }
     if (phrase && doc.name === phrase) total += 10;
     else if (phrase && doc.name.indexOf(phrase) === 0) total += 4;
-    return total;
+    // names that are mostly the words asked for come first; then by type (awards, people
+    // and organisations before the documents that mention them)
+    total += 4 * Math.min(1, terms.length / Math.max(1, doc.names.length));
+    return total + doc.d[8];
   }
 
   function chosen() {
@@ -76,8 +79,8 @@
     var hits = [];
     docs.forEach(function (doc) {
       if (!passes(doc.d, f)) return;
-      var s = terms.length ? score(doc, terms, phrase) : 1;
-      if (s) hits.push([s, doc.d]);
+      var s = terms.length ? score(doc, terms, phrase) : doc.d[8];
+      if (s !== null) hits.push([s, doc.d]);
     });
     hits.sort(function (a, b) { return b[0] - a[0] || (a[1][0] < b[1][0] ? -1 : a[1][0] > b[1][0] ? 1 : 0); });
     status.textContent = hits.length === 0 ? "Nothing found." :
