@@ -171,6 +171,15 @@ def test_laureate_page_opens_with_its_awards_linked(built: Built) -> None:
     assert sorted(types) == ["application/ld+json", "text/turtle"]
 
 
+def test_quotation_page_names_the_speaker_and_the_role_the_source_gives(built: Built) -> None:
+    doc = _doc(built.dist / "id/quotation/mary-robinson-2011-jmg.html")
+    summary = doc.xpath('//p[@class="summary"]')[0]
+    text = summary.text_content()
+    assert text.startswith("Said by Mary Robinson, former President of Ireland")
+    assert text.endswith("about Joint Mobile Group.")
+    assert summary.xpath(".//a/@href")[0] == "../../id/person/mary-robinson.html"
+
+
 def test_other_languages_are_marked_and_only_they(built: Built) -> None:
     page_lang = built.checked.meta.language
     marked = 0

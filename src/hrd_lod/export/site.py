@@ -352,6 +352,19 @@ class Site:
                     f"on {n} laureate{'' if n == 1 else 's'}."
                 )
             ]
+        if rec.type == "Quotation":
+            speaker = h.ref(rec.first("creator"))
+            if speaker is None:
+                return []
+            said = [Part("Said by "), Part(speaker.name, root + speaker.path)]
+            roles = self.mapper.text(rec.values.get("speaker_role", ()))
+            if roles:
+                said.append(Part(f", {roles[0]},"))
+            about = h.refs(rec, "about")
+            if about:
+                said.append(Part(" about "))
+                said += _and([[Part(e.name, root + e.path)] for e in about])
+            return said + [Part(".")]
         parts: list[Part] = []
         for role in ("laureate", "finalist", "nominee"):
             mine = [a for a in reversed(awards) if a.role == role]
