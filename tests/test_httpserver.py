@@ -138,15 +138,23 @@ def test_keep_alive_and_pipelined_requests(
 
 def test_sigterm_stops_every_process(project: Path) -> None:
     proc, url, _ = _serve(project, "--workers", "2")
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-    assert len(children) == 2
-    assert requests.get(url + "/sparql", params={"query": FAST}, timeout=10).status_code == 200
-    proc.terminate()
-    assert proc.wait(15) == 0
-    for pid in children:
-        assert (
-            not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
-        )
+    try:
+        children_file = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        deadline = time.monotonic() + 30
+        while len(children_file.read_text().split()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # "serving" is printed once the port is bound, before the fork
+        children = children_file.read_text().split()
+        assert len(children) == 2
+        assert requests.get(url + "/sparql", params={"query": FAST}, timeout=10).status_code == 200
+        proc.terminate()
+        assert proc.wait(15) == 0
+        for pid in children:
+            status = Path(f"/proc/{pid}/status")
+            assert not status.exists() or "zombie" in status.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
 
 
 BIG = bytes(range(256)) * (3 * 4096 + 7)  # about 3 MiB: past what is read before answering
@@ -186,3 +194,20 @@ def test_large_pages_are_streamed_whole(tmp_path: Path) -> None:
         assert r.json()["boolean"] is True
     finally:
         served.close()
+
+
+def test_workers_end_when_the_supervisor_is_killed(project: Path) -> None:
+    proc, _, _ = _serve(project, "--workers", "2")
+    children_file = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 30
+    while len(children_file.read_text().split()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    children = children_file.read_text().split()
+    assert len(children) == 2
+    proc.kill()  # SIGKILL: the supervisor cannot stop its workers itself
+    proc.wait(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in children):
+        time.sleep(0.05)
+    alive = [p for p in children if Path(f"/proc/{p}").exists()]
+    assert not alive or all("zombie" in Path(f"/proc/{p}/status").read_text() for p in alive)

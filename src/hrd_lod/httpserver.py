@@ -118,6 +118,7 @@ class Supervisor:
 
     def _fork(self) -> None:
         r, w = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the worker
             os.close(r)
@@ -125,6 +126,7 @@ class Supervisor:
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                _die_with(parent)
                 code = Worker(self.sock, self.site, self.limits, w).run()
             except BaseException:  # never return into the supervisor's code
                 import traceback
@@ -213,6 +215,18 @@ class Supervisor:
         self.active.clear()
         self.draining.clear()
         self.sock.close()
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel end this worker when the supervisor dies, even by SIGKILL (Linux)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != parent:  # the supervisor died before the line above
+        os._exit(0)
 
 
 def serve(sock: socket.socket, site: Site, limits: ServerLimits, workers: int) -> None:
@@ -436,6 +450,8 @@ class Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
         self.worker.connections.add(self)
+        # accepted while the worker began to drain: answer once, then close
+        self.closing = self.worker.draining
         peer = transport.get_extra_info("peername")
         if isinstance(peer, tuple):
             self.peer = (str(peer[0]), int(peer[1]))
@@ -579,8 +595,10 @@ class Connection(asyncio.Protocol):
         status: int,
         headers: Iterable[tuple[str, str]],
         length: int | None,
+        body: bytes = b"",
     ) -> bool:
-        """Write the status line and headers; return whether the connection stays open."""
+        """Write the status line, headers and ``body`` (one write: one system call for a small
+        answer); return whether the connection stays open."""
         assert self.transport is not None
         keep = req.keep_alive and not self.closing and length is not None
         lines = [
@@ -596,7 +614,7 @@ class Connection(asyncio.Protocol):
             lines.append(b"Connection: close")
         elif req.version == "1.0":
             lines.append(b"Connection: keep-alive")
-        self.transport.write(b"\r\n".join(lines) + b"\r\n\r\n")
+        self.transport.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
         return keep
 
     def _send(
@@ -604,9 +622,13 @@ class Connection(asyncio.Protocol):
     ) -> None:
         if self.transport is None:
             return
-        keep = self._write_head(req, status, [("Content-Type", content_type), *headers], len(body))
-        if req.method != "HEAD" and body:
-            self.transport.write(body)
+        keep = self._write_head(
+            req,
+            status,
+            [("Content-Type", content_type), *headers],
+            len(body),
+            body if req.method != "HEAD" else b"",
+        )
         if not keep:
             self.closing = True
 
@@ -626,7 +648,7 @@ class Connection(asyncio.Protocol):
             self.transport.pause_reading()
 
     def _sparql(self, req: Request, path: bytes, query: bytes) -> None:
-        from .sparql.protocol import ProtocolRequest, Reply, plan, wants_page
+        from .sparql.protocol import ProtocolRequest, Reply, plan_cached, wants_page
 
         page = self.worker.site.sparql_page
         accept = req.header(b"accept")
@@ -648,7 +670,7 @@ class Connection(asyncio.Protocol):
             b"".join(req.body),
             f"http://{host}{path.decode('latin-1')}",
         )
-        job = plan(preq, self.worker.site.service)
+        job = plan_cached(preq, self.worker.site.service)
         if isinstance(job, Reply):
             self._reply(req, job)
             return

@@ -219,3 +219,39 @@ def test_empty_default_graph_and_a_large_graph(tmp_path: Path, oxigraph: Oxigrap
     assert "PUT default graph: 0 triples, 0 bytes" in result.stderr
     assert len(remote_graph(oxigraph, "http://example.org/g1")) == 10_000
     assert remote_graph(oxigraph, "") == set()
+
+
+def test_a_capped_graph_store_get_points_to_sparql_counting(dist: Path) -> None:
+    """A store that cuts Graph Store GET at 10,001 triples (Virtuoso does) is named as such."""
+    import http.server
+    import threading
+
+    from hrd_lod.sparql.publish import GraphPush
+
+    capped = "".join(f"<http://e/s{i}> <http://e/p> <http://e/o> .\n" for i in range(10001))
+
+    class Capped(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = capped.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/n-triples")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Capped)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/store"
+        with plan(dist) as pushes:
+            big = GraphPush("http://e/big", pushes[0].path, 25_000, 1, "hrd.nq")
+            with pytest.raises(RemoteError) as info:
+                verify(Client(retries=0), url, [big])
+        assert "http://e/big: sent 25000 triples, the store holds 10001" in info.value.message
+        assert "caps what a Graph Store GET returns" in (info.value.hint or "")
+        assert "--sparql-endpoint URL" in (info.value.hint or "")
+    finally:
+        server.shutdown()

@@ -98,8 +98,10 @@ def execute(store: Any, job: Job) -> Answer:
             media = fmt.media_type
         else:
             g = {**GRAPH_FORMATS, "rdfxml": ox.RdfFormat.RDF_XML}[job.graph_format]
-            prefixes = dict(job.prefixes) if g == ox.RdfFormat.TURTLE else None
-            ox.serialize(iter(result), out, format=g, prefixes=prefixes)
+            if g == ox.RdfFormat.TURTLE:
+                ox.serialize(iter(result), out, format=g, prefixes=dict(job.prefixes))
+            else:  # no prefixes to declare: the engine writes the triples itself
+                result.serialize(out, format=g)
             media = g.media_type
         return Answer(200, media, out.getvalue())
     except QuerySyntaxError as exc:

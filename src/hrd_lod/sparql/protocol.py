@@ -244,6 +244,18 @@ def plan(req: ProtocolRequest, service: Service) -> Job | Reply:
     )
 
 
+_plans = functools.lru_cache(maxsize=1024)(lambda req, service: plan(req, service))
+
+
+def plan_cached(req: ProtocolRequest, service: Service) -> Job | Reply:
+    """Return :func:`plan` of ``req``, remembered for short bodiless requests (clients repeat
+    their queries; the plan is a pure function of the request, and the query still runs)."""
+    if req.body or len(req.query_string) > 4096:
+        return plan(req, service)
+    result: Job | Reply = _plans(req, service)
+    return result
+
+
 def negotiate(accept: str, fmt: str | None, form: str) -> tuple[str, str] | Reply:
     """Return (results format, graph format) for a query form, or a 406 reply."""
     results, graphs = "json", "turtle"

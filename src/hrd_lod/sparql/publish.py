@@ -214,22 +214,19 @@ def check_graph_iri(iri: str) -> str:
 def _push_hint(exc: RemoteError, graph: GraphPush, replace: bool) -> str:
     """Return what to do after a failed push, from the real cause."""
     again = (
-        "then run the same command again: PUT replaces each graph, so a re-run completes the job"
+        "run the same command again: PUT replaces each graph, so a re-run completes the job"
         if replace
-        else "then push the graphs NOT written (a re-run with --append would add the written "
-        "ones twice)"
+        else "push the graphs NOT written (a re-run with --append would add the written ones twice)"
     )
     if isinstance(exc, HttpError):
         if graph.iri is None and exc.status in (400, 403, 405, 500, 501):
             return (
                 "the store may refuse to write its default graph (Virtuoso answers 500: "
                 "'not configured to have default graph'): send it as a named graph with "
-                "--default-graph-as IRI; " + again
+                "--default-graph-as IRI, then " + again
             )
-        if exc.hint:
-            return f"{exc.hint}; {again}"
-        return again
-    return f"{exc.hint or 'is the store running and reachable?'}; once it answers, {again}"
+        return f"{exc.hint}; then {again}" if exc.hint else again
+    return f"{exc.hint or 'is the store running and reachable?'} Once it answers, {again}"
 
 
 def _rewinder(fh: BinaryIO) -> Callable[[], None]:
