@@ -35,6 +35,7 @@ def test_wheel_contents(wheel: Path) -> None:
         "hrd_lod/_data/shapes/hrd-shapes.ttl",
         "hrd_lod/templates/entity.html",
         "hrd_lod/skeleton/data/dataset.yaml",
+        "hrd_lod/skeleton/queries/laureates-by-year.rq",  # init's starter queries
         "hrd_lod/py.typed",  # PEP 561: users' type checkers read the package's hints
     ):
         assert required in names, required

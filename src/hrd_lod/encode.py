@@ -171,7 +171,7 @@ def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[st
         graphs = [graph(x) for x in field_sources[fname]] if fname in field_sources else own_graphs
         for v in vals:
             if type(v) is Money:
-                out += _money_lines(s, predicates, v, graphs)  # type: ignore[arg-type]
+                out += _money_lines(s, predicates, v, graphs)
                 continue
             o = term(v, iris)
             for pred in predicates:
@@ -238,8 +238,8 @@ def _claim_lines(rec: Record, fname: str, s: str, iris: IriMaker) -> list[tuple[
         graphs = [iris.graph(x) for x in claim.sources]
         v = claim.value
         if type(v) is Money:
-            out += _money_lines(s, predicates, v, graphs)  # type: ignore[arg-type]
-            o = money_node(s, v)  # type: ignore[arg-type]
+            out += _money_lines(s, predicates, v, graphs)
+            o = money_node(s, v)
         else:
             o = term(v, iris)
             out += [(g, f"{s} {_iri(p)} {o} .") for p in predicates for g in graphs]

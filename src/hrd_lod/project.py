@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import vocab as V
 from .errors import LoadError, Location, Problem, ProblemList
@@ -191,10 +193,12 @@ def load_metadata(project: Project) -> DatasetMeta:
             )
     if problems:
         raise LoadError(problems.items)
-    values: dict[str, object] = {}
+    # field -> its checked value, of the type DatasetMeta declares for it (each checker returns
+    # that type), handed to DatasetMeta as keywords
+    values: dict[str, Any] = {}
     language = "en"
 
-    def conv(key: str, fn):  # type: ignore[no-untyped-def]
+    def conv(key: str, fn: Callable[[Any], object]) -> None:
         if d.get(key) is None:
             return
         try:
@@ -232,7 +236,7 @@ def load_metadata(project: Project) -> DatasetMeta:
     conv("keywords", lambda v: tuple(_text(x) for x in (v if isinstance(v, list) else [v])))
     if problems:
         raise LoadError(problems.items)
-    if values["modified"] < values["issued"]:  # type: ignore[operator]
+    if values["modified"] < values["issued"]:
         raise LoadError(
             [
                 _problem(
@@ -243,7 +247,7 @@ def load_metadata(project: Project) -> DatasetMeta:
                 )
             ]
         )
-    return DatasetMeta(location=raw.location, **values)  # type: ignore[arg-type]
+    return DatasetMeta(location=raw.location, **values)
 
 
 def _text(v: object) -> str:

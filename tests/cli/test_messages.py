@@ -183,7 +183,12 @@ def test_release_progress_names_the_stages_without_counters(project: Path) -> No
     assert res.exit_code == 0, res.output
     stages = [line for line in res.output.splitlines() if line.startswith("... ")]
     assert stages[:3] == ["... load", "... policy", "... encode"]
-    assert stages[-3:] == ["... changelog", "... release folder releases/1.0.0", "... dist"]
+    assert stages[-4:] == [
+        "... changelog",
+        "... release folder releases/1.0.0",
+        "... bag bags/1.0.0",
+        "... dist",
+    ]
     assert not any("(" in line for line in stages)
 
 
@@ -309,3 +314,21 @@ def test_an_unknown_field_without_a_close_name_points_at_the_reference(project: 
     assert out[1] == "data/extra.yaml:5 (field 'zzz'): unknown field 'zzz' for an Organization"
     assert out[2].startswith("    hint: the fields of an Organization are: name, alternate_name")
     assert out[2].endswith(" ('hrd-lod fields Organization' explains each)")
+
+
+def test_a_bare_wikidata_id_in_a_csv_table(project: Path) -> None:
+    write(project / "data" / "organizations.csv", "id,name,same_as,sources\nx-org,X,Q5,doc\n")
+    rec = check(project).records.get("x-org")
+    assert rec is not None
+    assert rec.values["same_as"] == (Url("http://www.wikidata.org/entity/Q5"),)
+
+
+def test_status_of_data_that_does_not_load_shows_the_hints(project: Path) -> None:
+    write(project / "data" / "extra.yaml", "id: jane\ntype: Person\nsources: [doc]\n")
+    code, out = lines(project, "status")
+    assert code == 2
+    at = out.index("  data/extra.yaml:1: a Person needs 'name'")
+    assert out[at + 1] == (
+        "      hint: add 'name:' (the name as the source gives it); 'hrd-lod fields Person' "
+        "shows what it takes"
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hrd_lod.sparql.errors import QuerySyntaxError
 from hrd_lod.sparql.local import run_query
@@ -20,6 +22,11 @@ CASES = [
     (
         "SELECT * WHERE { ?s ?p }",
         "1:25: the triple pattern '?s ?p' has no object: a pattern is a subject, a predicate "
+        "and an object, e.g. '?s ?p ?value'",
+    ),
+    (
+        "SELECT * WHERE { OPTIONAL { ?s ?p } }",
+        "1:37: the triple pattern '?s ?p' has no object: a pattern is a subject, a predicate "
         "and an object, e.g. '?s ?p ?value'",
     ),
     (
@@ -120,3 +127,54 @@ def test_offsets_count_characters_per_line() -> None:
     text = "ab\ncdé\nf"
     assert text[offset_of(text, 2, 3)] == "é"
     assert text[offset_of(text, 3, 1)] == "f"
+
+
+_PIECES = [
+    "SELECT",
+    "*",
+    "WHERE",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ".",
+    ";",
+    ",",
+    "?s",
+    "?p",
+    "?o",
+    "a",
+    "schema:name",
+    "foo:",
+    "<http://x.org/>",
+    '"t"',
+    '"',
+    "'",
+    "3.5",
+    "FILTER",
+    "OPTIONAL",
+    "ORDER",
+    "GROUP",
+    "BY",
+    "LIMIT",
+    "PREFIX",
+    "schema:",
+    "#c\n",
+    "\n",
+    "é",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25))
+def test_explaining_never_breaks_the_error(pieces: list[str]) -> None:
+    """Whatever the text, a syntax error stays a QuerySyntaxError (never an internal error)."""
+    text = " ".join(pieces)
+    try:
+        run_query(ox.Store(), text)
+    except QuerySyntaxError as exc:
+        assert exc.message.startswith("SPARQL syntax error")
+    except Exception as exc:  # evaluation errors of valid queries are not ours to explain
+        assert not isinstance(exc, (IndexError, KeyError, TypeError, AttributeError)), exc

@@ -105,3 +105,20 @@ def test_nginx_refuses_what_the_app_refuses(nginx: str) -> None:
     assert r.headers["Content-Type"] == "application/gzip"
     assert "Content-Encoding" not in r.headers
     assert re.match(r"default-src 'none'", r.headers["Content-Security-Policy"])
+
+
+def test_nginx_gives_one_address_per_page_and_the_well_known_void(nginx: str, built: Built) -> None:
+    for path in (JMG + "/", JMG + "?utm_source=x"):
+        r = requests.get(nginx + path, timeout=5, allow_redirects=False)
+        assert r.status_code == 301 and r.headers["Location"].endswith(JMG), path
+    r = requests.get(nginx + "/.well-known/void", timeout=5)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
+    assert r.content == (built.dist / "void.ttl").read_bytes()
+    assert requests.get(nginx + "/.well-known/other", timeout=5).status_code == 404
+    # the search page's own script is allowed (and served as JavaScript); inline ones are not
+    page = requests.get(nginx + "/search.html?q=joint", timeout=5)
+    csp = page.headers["Content-Security-Policy"]
+    assert page.status_code == 200 and "script-src 'self';" in csp
+    assert "unsafe-inline" not in csp.split("style-src")[0] and "form-action 'self'" in csp
+    js = requests.get(nginx + "/assets/search.js", timeout=5)
+    assert js.status_code == 200 and js.headers["Content-Type"].startswith("text/javascript")

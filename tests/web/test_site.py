@@ -84,6 +84,13 @@ def test_pages_forbid_scripts_and_hostile_text_stays_text(hostile: Built) -> Non
             assert all(s.get("type") == "application/ld+json" for s in scripts), page
         assert not doc.xpath("//img | //iframe | //body//style | //b | //object"), page
         assert len(doc.xpath("//title")) == 1
+    # the SPARQL page asks the configured endpoint, and its CSP allows exactly that origin
+    sparql = _doc(hostile.dist / "sparql.html")
+    assert sparql.get_element_by_id("sparql-form").get("data-endpoint") == (
+        "https://example.org/sparql"
+    )
+    csp = sparql.xpath('//meta[@http-equiv="Content-Security-Policy"]/@content')[0]
+    assert "connect-src 'self' https://example.org;" in csp
     page = hostile.dist / "id/organization/hostile-org.html"
     doc = _doc(page)
     assert doc.xpath("//h1")[0].text_content() == HOSTILE

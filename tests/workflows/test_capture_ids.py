@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hrd_lod.records.fields import check_slug
 from hrd_lod.workflows.capture import MAX_ID, slug_for
@@ -47,3 +49,10 @@ def test_long_titles_lose_whole_words_only() -> None:
     assert all(w in words for w in got.split("-")), got
     # a single word longer than an id is the one case that must be cut
     assert slug_for("X" * 200, URL) == "x" * MAX_ID
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_title_gives_a_valid_short_id(title: str) -> None:
+    got = slug_for(title or None, URL)
+    assert len(got) <= MAX_ID and check_slug(got) == got

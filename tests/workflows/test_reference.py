@@ -9,6 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from hrd_lod.cli import main
+from hrd_lod.errors import LoadError
 from hrd_lod.records.load import load_records
 from hrd_lod.records.schema import META_KEYS, TYPES
 from hrd_lod.workflows.reference import reference, render_markdown, type_doc
@@ -36,7 +37,9 @@ def test_docs_page_is_current() -> None:
 def test_every_field_of_a_type_is_shown(name: str) -> None:
     code, out = run("fields", name)
     assert code == 0
-    assert out.startswith(f"{name}: {TYPES[name].help}\n")
+    assert out.startswith(f"{name}: ")
+    assert " ".join(out.split("\n\n")[0].split()).startswith(f"{name}: {TYPES[name].help}")
+    assert all(len(line) <= 100 for line in out.splitlines()), "lines fit 100 columns"
     for spec in TYPES[name].fields:
         head = next(line for line in out.splitlines() if line.startswith(f"  {spec.name}"))
         assert ("(required" in head) == spec.required, head
@@ -123,8 +126,25 @@ def test_readme_adding_a_record_points_at_fields() -> None:
 def test_all_shows_every_type_in_full() -> None:
     code, out = run("fields", "--all")
     assert code == 0
+    flat = " ".join(out.split())
     for name, spec in TYPES.items():
-        assert f"\n{name}: {spec.help}\n" in f"\n{out}"
+        assert f"\n{name}: " in f"\n{out}" and f"{name}: {spec.help}" in flat
         for f in spec.fields:
             assert f"\n  {f.name}" in out
     assert "\non every record:\n" in out
+
+
+def test_the_source_rule_is_shown_and_is_the_loaders(new_project: Path) -> None:
+    code, out = run("fields", "Source")
+    assert (
+        "  needs: either an archived copy (archived_copy with its sha256) or the page's url" in out
+    )
+    base = "id: cited\ntype: Source\nname: A page\npublisher: example-foundation\n"
+    (new_project / "data" / "cited.yaml").write_text(base, encoding="utf-8")
+    with pytest.raises(LoadError) as exc:
+        load_records(new_project, new_project / "data")
+    assert "an archived copy or the address of the page" in str(exc.value)
+    (new_project / "data" / "cited.yaml").write_text(
+        base + "url: https://example.org/page\nretrieved: 2025-01-02\n", encoding="utf-8"
+    )
+    assert load_records(new_project, new_project / "data").get("cited") is not None

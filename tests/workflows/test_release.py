@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hrd_lod.cli.archive import diff_cmd, release_cmd
+from hrd_lod.cli.archive import diff_cmd
+from hrd_lod.cli.release import release_cmd
 from hrd_lod.pipeline import build
 from hrd_lod.project import load_metadata, open_project
 from hrd_lod.workflows import release as release_mod
@@ -140,7 +141,7 @@ def test_failed_validation_releases_nothing(new_project: Path) -> None:
     assert snapshot(new_project) == before
 
 
-@pytest.mark.parametrize("where", ["_write_release", "swap_in"])
+@pytest.mark.parametrize("where", ["_write_release", "make_bag", "swap_in"])
 def test_interrupted_release_leaves_the_tree_unchanged(
     new_project: Path, where: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -149,7 +150,7 @@ def test_interrupted_release_leaves_the_tree_unchanged(
     real = getattr(release_mod, where)
 
     def crash(*args: object, **kwargs: object) -> None:
-        if where == "_write_release":
+        if where in ("_write_release", "make_bag"):
             real(*args, **kwargs)  # everything written, then the disk fills up
         raise OSError(28, "No space left on device")
 
@@ -158,6 +159,7 @@ def test_interrupted_release_leaves_the_tree_unchanged(
         release(new_project, "0.1.0", date=dt.date(2025, 3, 5))
     assert snapshot(new_project) == before
     assert not (new_project / "releases" / "0.1.0").exists()
+    assert not (new_project / "bags" / "0.1.0").exists()
 
 
 def test_release_survives_a_later_build(new_project: Path) -> None:
@@ -179,8 +181,9 @@ def test_release_is_deterministic_across_hash_seeds(new_project: Path, tmp_path:
             f"release({str(copy)!r}, '0.1.0', date=d.date(2025, 3, 5))"
         )
         subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
-        outs.append(snapshot(copy / "releases"))
+        outs.append((snapshot(copy / "releases"), snapshot(copy / "bags")))
     assert outs[0] == outs[1]
+    assert {"0.1.0/bag-info.txt", "0.1.0/data/ro-crate-metadata.json"} <= set(outs[0][1])
 
 
 def test_diff_command(new_project: Path, tmp_path: Path) -> None:

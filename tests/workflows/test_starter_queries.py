@@ -106,3 +106,24 @@ def test_the_sites_queries_page_shows_the_starters(built: Path) -> None:
     for name in STARTERS:
         assert f'href="{name}.rq"' in page
         assert (built / "dist" / "queries" / f"{name}.rq").is_file()
+
+
+def test_a_misspelt_query_name_is_suggested(built: Path) -> None:
+    code, out = query(built, "laureate-by-year")
+    assert code == 2
+    assert out.splitlines()[1] == (
+        "  hint: did you mean 'laureates-by-year'? queries: " + ", ".join(sorted(STARTERS))
+    )
+
+
+def test_init_says_what_to_do_next(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["init", str(tmp_path / "ds"), "--date", "2025-03-04"])
+    assert res.exit_code == 0, res.output
+    root = tmp_path / "ds"
+    assert res.output.splitlines()[-3:] == [
+        f"next: fill in {root}/data/dataset.yaml, then run 'hrd-lod build --project {root}'",
+        f"then: 'hrd-lod query laureates-by-year --project {root}' runs a starter query from "
+        "queries/;",
+        "      'hrd-lod fields' lists the record types and what each takes",
+    ]
+    assert "  queries/laureates-by-year.rq" in res.output.splitlines()

@@ -1,6 +1,7 @@
-"""Archivist commands: ``init``, ``source add|check``, ``import csv``, ``release``, ``diff``,
-``status``. Each parses its options, calls one function of :mod:`hrd_lod.workflows`, prints,
-and picks the exit code (0 ok, 1 validation or fixity failed, 2 bad input, 3 network)."""
+"""Archivist commands: ``init``, ``source add|check``, ``import csv``, ``diff``, ``status``
+(``release`` is in :mod:`hrd_lod.cli.release`). Each parses its options, calls one function
+of :mod:`hrd_lod.workflows`, prints, and picks the exit code (0 ok, 1 validation or fixity
+failed, 2 bad input, 3 network)."""
 
 from __future__ import annotations
 
@@ -103,7 +104,7 @@ def init_cmd(directory: Path, date: str | None, title: str | None, debug: bool) 
     )
     click.echo(
         f"then: 'hrd-lod query laureates-by-year --project {result.root}' runs a starter "
-        "query from queries/; 'hrd-lod fields' lists the record types and what each takes"
+        "query from queries/;\n      'hrd-lod fields' lists the record types and what each takes"
     )
 
 
@@ -296,46 +297,6 @@ def import_csv_cmd(
         click.echo(f"imported {n} {result.type_name} record(s) into {result.out_rel}")
 
 
-@click.command("release")
-@click.argument("version")
-@date_option
-@click.option("--force", is_flag=True, help="Accept a --date in the future.")
-@project_option
-@debug_option
-@handle_errors
-def release_cmd(version: str, date: str | None, force: bool, project: Path, debug: bool) -> None:
-    """Release VERSION: stamp it into data/dataset.yaml, build, and keep the edition.
-
-    Writes releases/VERSION/ (dumps, manifest, changes.json, CHANGES.md against the previous
-    release), copied into dist/releases/. A released version is never overwritten.
-    The date (default: today) must not be before 'issued' in data/dataset.yaml nor before the
-    previous release; a future date needs --force.
-    Exit codes: 0 released, 1 validation failed, 2 bad input or version already released.
-    """
-    from ..errors import ValidationFailed
-    from ..validate.render import render_text
-    from ..workflows.diff import summary_lines
-    from ..workflows.release import release
-
-    bar = Progress()
-    try:
-        done = release(
-            project, version, date=_date(date), progress=bar, today=dt.date.today(), force=force
-        )
-    except ValidationFailed as exc:
-        bar.close()
-        click.echo(render_text(exc.report), err=True)
-        raise CliError("validation failed: nothing was released", 1) from None
-    bar.close()
-    rel = done.built.checked.project.rel
-    click.echo(
-        f"released {done.version} ({done.date}) in {rel(done.folder)} and "
-        f"{rel(done.built.dist)}/releases/{done.version}"
-    )
-    for line in summary_lines(done.diff):
-        click.echo(line)
-
-
 @click.command("diff")
 @click.argument("a")
 @click.argument("b")
@@ -418,6 +379,8 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"validation: the data does not load ({len(st.load_problems)} problem(s)):")
         for p in st.load_problems[:10]:
             click.echo(f"  {p.location}: {p.message}")
+            if p.hint:
+                click.echo(f"      hint: {p.hint}")
         if len(st.load_problems) > 10:
             click.echo(f"  ... and {len(st.load_problems) - 10} more: run 'hrd-lod validate'")
         return

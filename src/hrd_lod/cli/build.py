@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -17,8 +19,13 @@ from .common import (
     project_option,
 )
 
+if TYPE_CHECKING:
+    from ..pipeline import Checked
 
-def engine_option(f):  # type: ignore[no-untyped-def]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def engine_option(f: F) -> F:
     """Add ``--engine auto|fast|reference``."""
     return click.option(
         "--engine",
@@ -30,13 +37,13 @@ def engine_option(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
-def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+def _progress(quiet: bool) -> Callable[[str], None] | None:
     if quiet:
         return None
     return lambda stage: echo_err(f"... {stage}")
 
 
-def _print_notices(checked, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+def _print_notices(checked: Checked, quiet: bool) -> None:
     if quiet:
         return
     for notice in checked.records.notices:

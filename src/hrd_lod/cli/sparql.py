@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import sys
@@ -82,9 +83,11 @@ def _read_query(query: str | None, file: Path | None, project: Path) -> tuple[st
         if path.is_file():
             return path.read_text(encoding="utf-8"), str(path)
         names = sorted(p.stem for p in folder.glob("*.rq")) if folder.is_dir() else []
+        close = difflib.get_close_matches(query.removesuffix(".rq"), names, n=1, cutoff=0.6)
         raise UsageError(
             f"no query named {query!r} in {folder}",
-            hint=("queries: " + ", ".join(names))
+            hint=(f"did you mean '{close[0]}'? " if close else "")
+            + ("queries: " + ", ".join(names))
             if names
             else f"save the query as {folder}/{path.name} (hrd-lod init writes starter queries "
             "there), pass the SPARQL text in quotes, or use --file FILE",

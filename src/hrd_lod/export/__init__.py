@@ -217,8 +217,9 @@ def export(
             nonlocal pending, result
             if pending is not None and (wait or lane.ready(pending.name)):
                 job, pending = pending, None
-                result = lane.result(job.name)
-                job.accept(result)  # type: ignore[arg-type]
+                value: T = lane.result(job.name)  # what job.run returned, in the other process
+                result = value
+                job.accept(value)
 
         joined = False
         for exporter in todo:

@@ -14,6 +14,7 @@ Keys are subjects in N-Triples form (``b"<iri>"``): they sort as the lines do.
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -26,7 +27,8 @@ from .turtle import TurtleWriter, header
 
 #: A piece of a patched file: a byte range of the old file, or new bytes.
 Piece = tuple[int, int] | bytes
-Buffer = bytes | memoryview
+#: A written file's bytes: read, or mapped into memory (both have find, rfind and slicing).
+Buffer = bytes | mmap.mmap
 
 _LOCAL_ESCAPE = re.compile(rb"\\(.)")
 
@@ -87,7 +89,7 @@ class Region:
 
     def next_head(self, pos: int) -> int:
         """Return where the first block start at or after ``pos`` is (``end`` if none)."""
-        m = self.head.search(self.data, pos, self.end)  # type: ignore[call-overload]
+        m = self.head.search(self.data, pos, self.end)
         return m.start() if m else self.end
 
     def locate(self, key: bytes) -> tuple[int, int]:
@@ -172,7 +174,7 @@ def trig_regions(data: Buffer, prefixes: dict[str, str]) -> tuple[Region, dict[b
     """Return the default graph's statements of a TriG dump, and each named graph's."""
     start = len(header(prefixes))
     keys = TurtleKeys(prefixes)
-    sections = list(_TRIG_SECTION.finditer(data, start))  # type: ignore[call-overload]
+    sections = list(_TRIG_SECTION.finditer(data, start))
     first = sections[0].start() if sections else len(data)
     default = Region(data, start, first, TURTLE_HEAD, keys)
     named: dict[bytes, Region] = {}
@@ -187,8 +189,8 @@ def trig_region_of(data: Buffer, prefixes: dict[str, str], graph: str) -> Region
     """Return the statements of one graph ("" for the default graph) of a TriG dump, found
     without reading the others; None if the dump has no such graph."""
     start = len(header(prefixes))
-    first = data.find(b" {\n", start)  # type: ignore[union-attr]
-    first = len(data) if first < 0 else data.rfind(b"\n", start, first) + 1  # type: ignore[union-attr]
+    first = data.find(b" {\n", start)
+    first = len(data) if first < 0 else data.rfind(b"\n", start, first) + 1
     if not graph:
         return Region(data, start, first, TURTLE_HEAD, TurtleKeys(prefixes))
     headers = Region(data, first, len(data), TURTLE_HEAD, TurtleKeys(prefixes))
@@ -196,8 +198,8 @@ def trig_region_of(data: Buffer, prefixes: dict[str, str], graph: str) -> Region
     at, end = headers.locate(key)
     if at == end:
         return None
-    body = data.find(b"\n", at) + 1  # type: ignore[union-attr]
-    close = data.find(b"\n}\n", body - 1) + 1  # type: ignore[union-attr]
+    body = data.find(b"\n", at) + 1
+    close = data.find(b"\n}\n", body - 1) + 1
     return Region(data, body, close, TRIG_GRAPH_HEAD, TurtleKeys(prefixes, indent=1))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,9 +50,11 @@ def _with_sorted_prefixes(body: bytes, prefixes: dict[str, str]) -> bytes:
     return header(prefixes) + body[start:]
 
 
-def serialize_sorted(items: object, fmt: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
+def serialize_sorted(
+    items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat, prefixes: dict[str, str]
+) -> bytes:
     """Return Turtle or TriG for triples/quads in the given order, prefixes sorted."""
-    body = ox.serialize(items, format=fmt, prefixes=prefixes) or b""  # type: ignore[arg-type]
+    body = ox.serialize(items, format=fmt, prefixes=prefixes) or b""
     return _with_sorted_prefixes(body, prefixes)
 
 

@@ -149,12 +149,15 @@ class Compactor:
         """Return node objects for triples (sorted by subject, as given)."""
         nodes: dict[str, dict[str, object]] = {}
         for t in triples:
-            s = self.node_ref(t.subject)  # type: ignore[arg-type]
-            if t.predicate.value == V.RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            subject, obj = t.subject, t.object
+            if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
+                raise ValueError(f"quoted triples have no JSON-LD form here: {t}")
+            s = self.node_ref(subject)
+            if t.predicate.value == V.RDF_TYPE and isinstance(obj, ox.NamedNode):
                 key: str = "@type"
-                value: object = self.iri(t.object.value)
+                value: object = self.iri(obj.value)
             else:
-                key, value = self.entry(t.predicate.value, t.object)  # type: ignore[arg-type]
+                key, value = self.entry(t.predicate.value, obj)
             _add(nodes, s, key, value)
         return list(nodes.values())
 

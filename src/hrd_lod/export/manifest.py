@@ -100,13 +100,39 @@ def entry_cache(ctx: ExportContext) -> EntryCache:
     return ctx.file_entries
 
 
+def _files(root: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """Return (relative path with forward slashes, its directory entry) of every file under
+    ``root``, sorted by path (``os.scandir``: an edition of 70,000 per-entity files is listed
+    several times faster than through pathlib; symbolic links to folders are not followed)."""
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    folders = [(str(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as it:
+            for entry in it:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, rel + "/"))
+                elif entry.is_file():
+                    found.append((rel, entry))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
 def scan(root: Path, cache: EntryCache | None = None) -> list[FileEntry]:
     """Return entries for every file under ``root`` but the manifest, sorted by path."""
-    return [
-        file_entry(root, p, cache)
-        for p in sorted(root.rglob("*"), key=lambda p: p.as_posix())
-        if p.is_file() and p.relative_to(root).as_posix() != MANIFEST
-    ]
+    out: list[FileEntry] = []
+    for rel, entry in _files(root):
+        if rel == MANIFEST:
+            continue
+        if cache is not None:
+            st = entry.stat()
+            hit = cache.get((entry.path, st.st_ino, st.st_size, st.st_mtime_ns))
+            if hit is not None:
+                out.append(hit)
+                continue
+        out.append(file_entry(root, root / rel, cache))
+    return out
 
 
 def write_manifest(ctx: ExportContext, out: Path) -> None:

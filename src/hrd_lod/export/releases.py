@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import ExportContext
 
 RELEASES = "releases"
 
@@ -33,6 +37,6 @@ def copy_releases(root: Path, out: Path) -> None:
         shutil.copytree(rel_dir, dest)
 
 
-def write_releases(ctx, out: Path) -> None:  # type: ignore[no-untyped-def]
+def write_releases(ctx: ExportContext, out: Path) -> None:
     """Exporter: copy the project's released editions into ``out/releases/``."""
     copy_releases(ctx.project.root, out)

@@ -36,6 +36,7 @@ text in the data can close the block or open a comment.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 
@@ -214,8 +215,8 @@ class SchemaOrgMapper:
             return v.value
         if isinstance(v, Year):
             return str(v)
-        if hasattr(v, "isoformat"):
-            return v.isoformat()  # type: ignore[union-attr]
+        if isinstance(v, dt.date):
+            return v.isoformat()
         return str(v)
 
     def document(self, rec: Record) -> dict[str, object]:
@@ -276,8 +277,9 @@ class SchemaOrgMapper:
 
     def _AwardConferral(self, rec: Record, props: dict[str, list[object]]) -> None:
         date, year = rec.first("date"), rec.first("year")
-        if date is not None or year is not None:
-            props["startDate"].append(self._value(date if date is not None else year))  # type: ignore[arg-type]
+        when = date if date is not None else year
+        if when is not None:
+            props["startDate"].append(self._value(when))
         if not props["description"]:
             props["description"].extend(self.tagged(rec.values.get("rationale", ())))
         award_ref = rec.first("award")

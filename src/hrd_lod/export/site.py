@@ -580,24 +580,9 @@ class Site:
     def queries_page(self) -> None:
         """Write ``queries/index.html`` and a copy of each example query of the project."""
         folder = self.ctx.project.root / QUERY_DIR
-        queries = []
-        files = sorted(folder.glob("*.rq")) if folder.is_dir() else []
-        for path in files:
-            data = path.read_bytes()
-            text = data.decode("utf-8")
-            comments = [
-                line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")
-            ]
-            write_bytes(self.out / QUERY_DIR / path.name, data)
-            queries.append(
-                {
-                    "name": path.stem,
-                    "href": path.name,
-                    "text": text.rstrip(),
-                    "title": comments[0] if comments else path.stem,
-                    "description": " ".join(c for c in comments[1:] if c),
-                }
-            )
+        queries = self.example_queries()
+        for q in queries:
+            write_bytes(self.out / QUERY_DIR / q["href"], (folder / q["href"]).read_bytes())
         self.render(
             "queries.html",
             f"{QUERY_DIR}/index.html",

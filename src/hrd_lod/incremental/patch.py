@@ -126,7 +126,7 @@ def _patch_gzip(
     old_gz: Path,
     new_gz: Path,
     nq_pieces: list[B.Piece],
-    new_nq: bytes,
+    new_nq: B.Buffer,
     members: list[tuple[int, int]],
     old_plain_size: int,
 ) -> list[tuple[int, int]]:
@@ -295,11 +295,11 @@ def _quad_lines(quads: set[tuple[str, bytes]]) -> list[bytes]:
     return [quad_line(g, line) for g, line in quads]
 
 
-def _map(path: Path) -> bytes:
+def _map(path: Path) -> B.Buffer:
     with path.open("rb") as fh:
         if path.stat().st_size == 0:
             return b""
-        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)  # type: ignore[return-value]
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def patch(

@@ -111,6 +111,10 @@ class Record:
     derived: Mapping[str, str] = field(default_factory=dict)
     #: field -> the values sources disagree on, each with its own sources (``claims:``)
     claims: Mapping[str, tuple[Claim, ...]] = field(default_factory=dict)
+    #: the person or group is at risk: left out of exports to Wikidata unless consenting
+    at_risk: bool = False
+    #: the record says its award facts may go to Wikidata even though it is at risk
+    wikidata_consent: bool = False
 
     def where(self, field_name: str | None = None) -> Location:
         """Return the location of a field of this record (or of the record)."""
@@ -167,6 +171,7 @@ class Records:
 
     items: tuple[Record, ...]
     notices: tuple[Notice, ...] = ()
+    _by_id: dict[str, Record] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {r.id: r for r in self.items})
@@ -179,7 +184,7 @@ class Records:
 
     def get(self, record_id: str) -> Record | None:
         """Return the record with this id, or None."""
-        return self._by_id.get(record_id)  # type: ignore[attr-defined]
+        return self._by_id.get(record_id)
 
     def of_type(self, type_name: str) -> list[Record]:
         """Return the records of one type."""

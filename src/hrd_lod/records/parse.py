@@ -8,7 +8,7 @@ from functools import cache
 from ..errors import ProblemList
 from .fields import FieldError, check_slug, clean_text, parse_value
 from .model import Claim, Notice, RawRecord, Record, Value
-from .schema import META_KEYS, TYPES, VISIBILITIES, FieldSpec, TypeSpec
+from .schema import FLAG_KEYS, META_KEYS, TYPES, VISIBILITIES, FieldSpec, TypeSpec
 
 
 def nearest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
@@ -195,6 +195,7 @@ def parse_record(
     note_value = data.get("note")
     if note_value is not None and not isinstance(note_value, str):
         problems.add(raw.where("note"), "a note must be text", code="bad-value")
+    flags = {key: _flag(raw, key, problems) for key in FLAG_KEYS}
 
     if len(problems.items) > before:
         return None
@@ -210,7 +211,23 @@ def parse_record(
         public_fields=frozenset(public_fields),
         derived=derived,
         claims=claims,
+        at_risk=flags["at_risk"],
+        wikidata_consent=flags["wikidata_consent"],
     )
+
+
+_YES = {"true": True, "yes": True, "false": False, "no": False, "": False}
+
+
+def _flag(raw: RawRecord, key: str, problems: ProblemList) -> bool:
+    """Return a yes/no record key (YAML true/false, or the words in a CSV cell)."""
+    value = raw.data.get(key)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _YES:
+        return _YES[value.strip().lower()]
+    problems.add(raw.where(key), f"{key} must be true or false, not {value!r}", code="bad-value")
+    return False
 
 
 def _check_source(raw: RawRecord, data: object, problems: ProblemList) -> None:

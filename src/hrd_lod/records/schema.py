@@ -709,7 +709,13 @@ META_KEYS = (
     "derived",
     "claims",
     "note",
+    "at_risk",
+    "wikidata_consent",
 )
+#: Record keys that hold yes/no: ``at_risk`` (the person or group is at risk: their facts are
+#: kept out of exports to third-party platforms such as Wikidata) and ``wikidata_consent``
+#: (their award facts may go to Wikidata all the same).
+FLAG_KEYS = ("at_risk", "wikidata_consent")
 VISIBILITIES = ("public", "restricted")
 
 ORG_TYPE_CLASSES = {

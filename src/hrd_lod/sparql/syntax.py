@@ -195,6 +195,10 @@ def _pattern(text: str, before: list[_Tok], nxt: _Tok | None, detail: str) -> st
             sep = t
             break
         seg.insert(0, t)
+    if sep is not None and sep.text == "}" and not seg:
+        # the parser may point past a group it accepted up to its '}' (OPTIONAL { ?s ?p }):
+        # judge the last pattern inside that group
+        return _pattern(text, before[: before.index(sep)], sep, detail)
     if sep is None or not seg and sep.text not in ";,":
         return None
     if not all(t.is_term for t in seg):

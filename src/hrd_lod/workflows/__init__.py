@@ -10,6 +10,7 @@ reads the clock (dates come in as arguments) and every write is atomic:
 - :mod:`.diff`      ``diff_builds``: what changed between two builds (triples and entities)
 - :mod:`.release`   ``release``: stamp, build, and keep an immutable edition with its changelog
 - :mod:`.status`    ``project_status``: a summary a person reads at a glance
+- :mod:`.reference` ``reference``: every record type and its fields, from the schema
 """
 
 from collections.abc import Callable

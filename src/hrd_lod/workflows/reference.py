@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,7 @@ import yaml
 
 from ..errors import UsageError
 from ..records.csvfile import SEPARATOR
+from ..records.parse import a_or_an
 from ..records.schema import META_KEYS, TYPES, FieldSpec, Kind, TypeSpec
 from .files import yaml_scalar
 from .init import SKELETON
@@ -36,6 +38,10 @@ META_HELP: dict[str, str] = {
     "claims": "values on which sources disagree, each with its own sources: {established: "
     "[{value: 1993, sources: [a], preferred: why}, {value: 1983, sources: [b]}]}",
     "note": "a note for archivists; never published",
+    "at_risk": "true for a person or group at risk: their facts stay out of exports to other "
+    "platforms such as Wikidata ('hrd-lod export wikidata')",
+    "wikidata_consent": "true when an at-risk person or group agreed that their award facts "
+    "go to Wikidata",
 }
 
 _KIND_WORDS: dict[Kind, str] = {
@@ -53,7 +59,7 @@ _KIND_WORDS: dict[Kind, str] = {
 
 #: Examples where the kind's own example would mislead (a telephone number is not "text").
 _FIELD_EXAMPLES: dict[str, object] = {
-    "same_as": "http://www.wikidata.org/entity/Q42",
+    "same_as": "Q42",
     "telephone": "+41 22 555 01 23",
     "email": "info@example.org",
     "address": "1 Example Street, Geneva",
@@ -68,6 +74,16 @@ _KIND_EXAMPLES: dict[Kind, object] = {
     Kind.SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
     Kind.PATH: "sources/example-source.txt",
     Kind.MONEY: "20000 CHF",
+}
+
+
+#: The width of the text reference (a terminal's 100 columns).
+WIDTH = 100
+
+#: Rules across fields that the loader checks beyond "required" (records/parse.py).
+_TYPE_RULES: dict[str, str] = {
+    "Source": "either an archived copy (archived_copy with its sha256) or the page's url "
+    "(with retrieved, the day it was read), or both; 'hrd-lod source add URL' writes one",
 }
 
 
@@ -93,6 +109,7 @@ class TypeDoc:
     iri_path: str  # id/{kind}/{id}
     needs_sources: bool
     fields: tuple[FieldDoc, ...]
+    rule: str = ""  # a rule across fields, beyond "required"
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -133,10 +150,6 @@ def example_values() -> dict[tuple[str, str], object]:
     return out
 
 
-def _a(word: str) -> str:
-    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
-
-
 def _or(words: tuple[str, ...]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
@@ -145,7 +158,7 @@ def field_doc(spec: FieldSpec, type_name: str = "") -> FieldDoc:
     """Return the reference entry of one field (examples from ``type_name``'s init example)."""
     example: object
     if spec.kind is Kind.REF:
-        value = f"the id of {_a(_or(spec.ref_types))} record"
+        value = f"the id of {a_or_an(_or(spec.ref_types))} record"
         example = example_ids().get(spec.ref_types[0], "some-record-id")
     elif spec.kind is Kind.ENUM:
         value = "one of: " + ", ".join(spec.choices)
@@ -179,6 +192,7 @@ def type_doc(spec: TypeSpec) -> TypeDoc:
         f"id/{spec.kind}/{{id}}",
         spec.needs_sources,
         tuple(field_doc(f, spec.name) for f in spec.fields),
+        _TYPE_RULES.get(spec.name, ""),
     )
 
 
@@ -210,6 +224,12 @@ def meta_help() -> list[tuple[str, str]]:
 # --- rendering -------------------------------------------------------------------------------
 
 
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+    )
+
+
 def _flags(f: FieldDoc) -> str:
     flags = []
     if f.required:
@@ -222,18 +242,29 @@ def _flags(f: FieldDoc) -> str:
 def render_type_text(doc: TypeDoc) -> str:
     """Return one type's reference as plain text for a terminal."""
     lines = [
-        f"{doc.name}: {doc.help}",
+        *_wrap(f"{doc.name}: {doc.help}", "", "  "),
         f"  required: {', '.join(doc.required)}"
         + ("" if doc.needs_sources else "; cites no sources itself"),
         f"  IRI: {{base_iri}}{doc.iri_path}",
-        "",
     ]
+    if doc.rule:
+        lines += _wrap(f"needs: {doc.rule}", "  ", "    ")
+    lines.append("")
     for f in doc.fields:
-        lines.append(f"  {f.name}{_flags(f)}: {f.value}")
+        lines += textwrap.wrap(
+            f"{f.name}{_flags(f)}: {f.value}",
+            WIDTH,
+            initial_indent="  ",
+            subsequent_indent="      ",
+            break_on_hyphens=False,
+        )
         if f.help:
-            lines.append(f"      {f.help}")
+            lines += textwrap.wrap(f.help, WIDTH, initial_indent=" " * 6, subsequent_indent=" " * 6)
         lines.append(f"      e.g. {f.name}: {f.example}")
-    lines += ["", "  and on every record: " + ", ".join(META_KEYS) + " ('hrd-lod fields --all')"]
+    lines.append("")
+    lines += _wrap(
+        "and on every record: " + ", ".join(META_KEYS) + " ('hrd-lod fields --all')", "  ", "    "
+    )
     return "\n".join(lines)
 
 
@@ -242,23 +273,26 @@ def render_summary_text(docs: tuple[TypeDoc, ...]) -> str:
     width = max(len(d.name) for d in docs)
     lines = ["record types (hrd-lod fields TYPE shows a type's fields):", ""]
     for d in docs:
-        lines.append(f"  {d.name.ljust(width)}  {d.help}")
+        lines += _wrap(d.help, f"  {d.name.ljust(width)}  ", " " * (width + 4))
         lines.append(f"  {''.ljust(width)}  required: {', '.join(d.required)}")
     lines += ["", "on every record:"]
     for key, text in meta_help():
-        lines.append(f"  {key}: {text}")
-    lines += [
-        "",
+        lines += _wrap(f"{key}: {text}", "  ", "      ")
+    lines.append("")
+    lines += _wrap(
         f"in a CSV table: one column per field; several values in a cell separated by "
         f"'{SEPARATOR}'; a column name@fr holds the French name",
-    ]
+        "",
+        "  ",
+    )
     return "\n".join(lines)
 
 
 def render_all_text(docs: tuple[TypeDoc, ...]) -> str:
     """Return every type's reference, then the keys of every record, for a terminal."""
     parts = [render_type_text(d) for d in docs]
-    parts.append("on every record:\n" + "\n".join(f"  {k}: {t}" for k, t in meta_help()))
+    meta = [line for k, t in meta_help() for line in _wrap(f"{k}: {t}", "  ", "      ")]
+    parts.append("\n".join(["on every record:", *meta]))
     return "\n\n".join(parts)
 
 
@@ -297,7 +331,8 @@ def render_markdown(docs: tuple[TypeDoc, ...]) -> str:
             f"## {d.name}",
             "",
             f"{d.help[:1].upper()}{d.help[1:]}. IRI: `{{base_iri}}{d.iri_path}`."
-            + ("" if d.needs_sources else " A Source cites no sources itself."),
+            + ("" if d.needs_sources else " A Source cites no sources itself.")
+            + (f" It needs {d.rule}." if d.rule else ""),
             "",
             "| field | required | value | example | notes |",
             "|---|---|---|---|---|",

@@ -8,8 +8,11 @@ Steps, all or nothing:
 3. build into a temporary folder (``pipeline.build``);
 4. write ``releases/VERSION/``: the build (dumps, ontology, shapes), ``changes.json`` (added
    and removed triples per graph, and entities, against the previous release),
-   ``CHANGES.md`` (the human summary) and a ``manifest.json`` covering every file in it;
-5. copy every release into the new build's ``releases/`` and swap it in as ``dist/``.
+   ``CHANGES.md`` (the human summary), the archived copies of its sources (``archive/``),
+   ``ro-crate-metadata.json``, ``datacite.json``, ``CITATION.cff`` and a ``manifest.json``
+   covering every file in it (``preserve.describe_release``);
+5. write its BagIt bag to ``bags/VERSION/`` (``preserve.make_bag``);
+6. copy every release into the new build's ``releases/`` and swap it in as ``dist/``.
 Any failure restores ``data/dataset.yaml`` and removes what was written.
 """
 
@@ -30,6 +33,7 @@ from ..export.manifest import MANIFEST, file_entry, write_manifest
 from ..export.releases import RELEASES, copy_releases, release_dirs
 from ..fsutil import staging, swap_in, write_atomic
 from ..pipeline import Built, build
+from ..preserve import BAGS, bag_folder, describe_release, make_bag
 from ..project import METADATA_FILE, Project, check_version, load_metadata, open_project
 from ..records.fields import FieldError
 from . import Progress
@@ -50,6 +54,7 @@ class Released:
     previous: str | None
     diff: Diff
     built: Built
+    bag: Path
 
 
 def stamp_metadata(text: str, version: str, date: dt.date) -> str:
@@ -135,6 +140,7 @@ def release(
     stamped = stamp_metadata(original.decode("utf-8"), version, date).encode("utf-8")
     work = Path(tempfile.mkdtemp(prefix=".release-", dir=project.root))
     created = False
+    bag = bag_folder(project.root, version)
     try:
         write_atomic(meta_path, stamped)
         built = build(
@@ -149,7 +155,12 @@ def release(
         (project.root / RELEASES).mkdir(exist_ok=True)
         with staging(target) as tmp:
             _write_release(built.dist, tmp, diff, version, date, prev[0] if prev else None)
+            info = describe_release(
+                tmp, built.checked.meta, data_dir=project.data_dir, trust_manifest=True
+            )
             created = True
+        _tick(progress, f"bag {BAGS}/{version}")
+        make_bag(target, bag, info, source=f"{RELEASES}/{version}")
         _tick(progress, "dist")
         ctx = ExportContext(
             built.checked.store,
@@ -165,6 +176,7 @@ def release(
         write_atomic(meta_path, original)
         if created:
             shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(bag, ignore_errors=True)
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -175,6 +187,7 @@ def release(
         prev[0] if prev else None,
         diff,
         dataclasses.replace(built, dist=project.dist_dir),
+        bag,
     )
 
 
