@@ -38,10 +38,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import formatdate
 from http import HTTPStatus
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote_to_bytes
 
 from .errors import RemoteError
+
+if TYPE_CHECKING:
+    from .sparql.protocol import Service
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 #: a repeated query that last took less than this is answered on the event loop itself
@@ -66,8 +69,8 @@ class Site:
     pages: WSGIApp
     #: the folder of the on-disk store (opened read-only in each worker)
     store_folder: str
-    #: hrd_lod.sparql.protocol.Service
-    service: Any
+    #: what the endpoint says about itself, and its limits
+    service: Service
     sparql_path: str = "/sparql"
     #: where a browser opening the endpoint without a query is sent (the site's SPARQL page)
     sparql_page: str | None = None
