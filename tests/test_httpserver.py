@@ -211,3 +211,28 @@ def test_workers_end_when_the_supervisor_is_killed(project: Path) -> None:
         time.sleep(0.05)
     alive = [p for p in children if Path(f"/proc/{p}").exists()]
     assert not alive or all("zombie" in Path(f"/proc/{p}/status").read_text() for p in alive)
+
+
+def test_repeated_cheap_queries_answer_alike_in_every_format(
+    served: tuple[subprocess.Popen[bytes], str, Path],
+) -> None:
+    # a repeated query that was cheap is answered on the event loop: the same answers
+    _, url, _ = served
+    q = "SELECT ?s WHERE { ?s a <http://schema.org/Organization> } ORDER BY ?s"
+    first = {}
+    for round_ in range(15):
+        for accept in (
+            "application/sparql-results+json",
+            "text/csv",
+            "application/sparql-results+xml",
+        ):
+            r = requests.get(
+                url + "/sparql", params={"query": q}, headers={"Accept": accept}, timeout=10
+            )
+            assert r.status_code == 200 and r.headers["Content-Type"].startswith(accept)
+            first.setdefault(accept, r.content)
+            assert r.content == first[accept], (round_, accept)
+    r = requests.get(
+        url + "/sparql", params={"query": q, "default-graph-uri": "http://e/none"}, timeout=10
+    )
+    assert r.json()["results"]["bindings"] == []  # another dataset: another job

@@ -32,18 +32,23 @@ import signal
 import socket
 import sys
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import formatdate
 from http import HTTPStatus
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote_to_bytes
 
 from .errors import RemoteError
 
+if TYPE_CHECKING:
+    from .sparql.protocol import Service
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+#: a repeated query that last took less than this is answered on the event loop itself
+INLINE_S = 0.002
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,8 @@ class Site:
     pages: WSGIApp
     #: the folder of the on-disk store (opened read-only in each worker)
     store_folder: str
-    #: hrd_lod.sparql.protocol.Service
-    service: Any
+    #: what the endpoint says about itself, and its limits
+    service: Service
     sparql_path: str = "/sparql"
     #: where a browser opening the endpoint without a query is sent (the site's SPARQL page)
     sparql_page: str | None = None
@@ -274,6 +279,9 @@ class Worker:
         self.sparql_slash = self.sparql + b"/"
         self.running = 0  # threads busy (a runaway's thread stays counted until exit)
         self.waiting: deque[_Waiting] = deque()
+        #: how long each recent job took (a job is the query, dataset and formats): the store
+        #: is read-only, so the same job costs the same again
+        self.costs: OrderedDict[Any, float] = OrderedDict()
 
     def run(self) -> int:
         from pathlib import Path
@@ -370,6 +378,13 @@ class Worker:
             if w.timer is not None:
                 w.timer.cancel()
             self._start(w.call, w.done)
+
+    def remember(self, job: Any, seconds: float) -> None:
+        """Keep how long ``job`` took (the most recent jobs only)."""
+        self.costs[job] = seconds
+        self.costs.move_to_end(job)
+        while len(self.costs) > 4096:
+            self.costs.popitem(last=False)
 
     def run_in_thread(self, call: Callable[[], Any]) -> asyncio.Future[Any]:
         """Return a future of ``call`` run on a thread (for the pages; no time limit)."""
@@ -674,8 +689,30 @@ class Connection(asyncio.Protocol):
         if isinstance(job, Reply):
             self._reply(req, job)
             return
-        store, execute = self.worker.store, self.worker.execute
-        self.worker.submit(lambda: execute(store, job), lambda a, why: self._answered(req, a, why))
+        worker = self.worker
+        cost = worker.costs.get(job)
+        if cost is not None and cost < INLINE_S:
+            # a repeated query that was cheap: answer it on the loop, sparing two thread
+            # switches (a runaway cannot get here: only finished jobs have a cost)
+            t0 = time.perf_counter()
+            answer = worker.execute(worker.store, job)
+            worker.remember(job, time.perf_counter() - t0)
+            self._answered(req, answer, None)
+            return
+        store, execute = worker.store, worker.execute
+
+        def timed() -> Any:
+            t0 = time.perf_counter()
+            answer = execute(store, job)
+            return answer, time.perf_counter() - t0
+
+        def done(result: Any, why: str | None) -> None:
+            if why is None:
+                worker.remember(job, result[1])
+                result = result[0]
+            self._answered(req, result, why)
+
+        worker.submit(timed, done)
 
     def _answered(self, req: Request, answer: Any, why: str | None) -> None:
         from .sparql.protocol import Reply, answer_reply, text
