@@ -255,10 +255,6 @@ def _date() -> bytes:
     return bytes(_date_cache[1])
 
 
-class Overran(Exception):
-    """A query ran past its time limit."""
-
-
 class Worker:
     """One worker process: an event loop, a read-only store, a pool of threads."""
 
@@ -581,7 +577,15 @@ class Connection(asyncio.Protocol):
             raw_path = b"/" + rest.split(b"/", 1)[1] if b"/" in rest else b"/"
         path = raw_path.split(b"#", 1)[0]
         if path == self.worker.sparql or path.startswith(self.worker.sparql_slash):
-            self._sparql(req, path, query)
+            try:
+                self._sparql(req, path, query)
+            except Exception:  # a bug: answer 500 and keep the connection's order intact
+                import traceback
+
+                traceback.print_exc()
+                from .sparql.protocol import text
+
+                self._reply(req, text(500, "internal error; see the server's log"))
         else:
             task = self.worker.loop.create_task(self._pages(req, path, query))
             task.add_done_callback(self._paged)
