@@ -1,10 +1,13 @@
-"""The web site: an HTML page per entity, lists per type, the index, queries, ontology docs.
+"""The web site for visitors: the home page, the data page, a page per entity (an award's page
+with its history), lists per type, the SPARQL page, the example queries, the ontology.
 
 Pages use relative links only, so ``dist/`` works from ``file://`` and from any server path.
-No JavaScript: each page carries a Content-Security-Policy (meta) that forbids scripts; the
-schema.org block is a data block (``application/ld+json``), which CSP does not execute. The CSS
+Each page carries a Content-Security-Policy (meta) that forbids scripts, but the search and
+SPARQL pages, which may run the site's own (``assets/*.js``, copied from the package); the
+schema.org blocks are data blocks (``application/ld+json``), which CSP does not execute. The CSS
 is inline and allowed by its hash, so it loads from ``file://`` too. One Jinja2 environment
-(autoescaping) renders every page.
+(autoescaping) renders every page. The award histories come from :mod:`.awards`, the search
+index from :mod:`.search`, the home page's ``Dataset`` block from :mod:`.datasetld`.
 """
 
 from __future__ import annotations
@@ -352,6 +355,19 @@ class Site:
                     f"on {n} laureate{'' if n == 1 else 's'}."
                 )
             ]
+        if rec.type == "Quotation":
+            speaker = h.ref(rec.first("creator"))
+            if speaker is None:
+                return []
+            said = [Part("Said by "), Part(speaker.name, root + speaker.path)]
+            roles = self.mapper.text(rec.values.get("speaker_role", ()))
+            if roles:
+                said.append(Part(f", {roles[0]},"))
+            about = h.refs(rec, "about")
+            if about:
+                said.append(Part(" about "))
+                said += _and([[Part(e.name, root + e.path)] for e in about])
+            return said + [Part(".")]
         parts: list[Part] = []
         for role in ("laureate", "finalist", "nominee"):
             mine = [a for a in reversed(awards) if a.role == role]
