@@ -47,7 +47,11 @@ def test_entity_iri_negotiates(
     assert r.headers["Content-Type"] == media
     assert r.headers["Vary"] == "Accept"
     assert r.headers["Content-Location"] == "joint-mobile-group" + suffix
-    assert 'rel="alternate"; type="text/turtle"' in r.headers["Link"]
+    # one alternate only (JSON-LD loaders fail on several): the JSON-LD, or from it the page
+    other = ("joint-mobile-group.html", "text/html")
+    if suffix != ".jsonld":
+        other = ("joint-mobile-group.jsonld", "application/ld+json")
+    assert r.headers["Link"] == f'<{other[0]}>; rel="alternate"; type="{other[1]}"'
     if suffix != ".nt":
         assert r.data == (built.dist / (JMG.lstrip("/") + suffix)).read_bytes()
 
@@ -238,3 +242,12 @@ def test_well_known_void_answers_with_the_dataset_description(client: Client, bu
     assert len(g) > 10
     # other hidden paths stay hidden
     assert client.get("/.well-known/other").status_code == 404
+
+
+def test_pyld_loads_the_entity_iri(server: Server, hostile: Built) -> None:
+    from pyld import jsonld
+
+    url = server.url + JMG
+    expanded = jsonld.expand(url)
+    iri = hostile.checked.meta.base_iri + JMG[1:]
+    assert any(node.get("@id") == iri for node in expanded)

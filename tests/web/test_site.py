@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -171,6 +172,15 @@ def test_laureate_page_opens_with_its_awards_linked(built: Built) -> None:
     assert sorted(types) == ["application/ld+json", "text/turtle"]
 
 
+def test_quotation_page_names_the_speaker_and_the_role_the_source_gives(built: Built) -> None:
+    doc = _doc(built.dist / "id/quotation/mary-robinson-2011-jmg.html")
+    summary = doc.xpath('//p[@class="summary"]')[0]
+    text = summary.text_content()
+    assert text.startswith("Said by Mary Robinson, former President of Ireland")
+    assert text.endswith("about Joint Mobile Group.")
+    assert summary.xpath(".//a/@href")[0] == "../../id/person/mary-robinson.html"
+
+
 def test_other_languages_are_marked_and_only_they(built: Built) -> None:
     page_lang = built.checked.meta.language
     marked = 0
@@ -326,3 +336,56 @@ def test_sitemap_and_robots(built: Built) -> None:
     }
     robots = (built.dist / "robots.txt").read_text()
     assert f"Sitemap: {site}sitemap.xml" in robots
+
+
+def test_home_page_names_at_most_a_few_laureates_a_year(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from hrd_lod.export.site import YEAR_NAMES
+    from hrd_lod.pipeline import build
+
+    from .conftest import REPO
+
+    root = tmp_path_factory.mktemp("many")
+    shutil.copytree(REPO / "data", root / "data")
+    many = YEAR_NAMES + 3
+    people = "\n".join(
+        f"- id: many-{i:02d}\n  type: Person\n  name: Laureate {i:02d}\n"
+        f"  sources: [fld-profile-jmg]"
+        for i in range(many)
+    )
+    conferral = (
+        "- id: mea-2030\n  type: AwardConferral\n  name: 2030 Martin Ennals Award\n"
+        "  award: martin-ennals-award\n  year: 2030\n"
+        f"  laureate: [{', '.join(f'many-{i:02d}' for i in range(many))}]\n"
+        "  sources: [fld-profile-jmg]\n"
+    )
+    (root / "data" / "many.yaml").write_text(people + "\n" + conferral, encoding="utf-8")
+    b = build(root, dist=root / "dist")
+    doc = _doc(b.dist / "index.html")
+    row = doc.xpath('//h3[@id="award-martin-ennals-award"]/..//ol[@class="timeline"]/li')[0]
+    assert row.xpath('./span[@class="year"]')[0].text == "2030"
+    links = row.xpath(".//a")
+    assert [a.text for a in links[:-1]] == [f"Laureate {i:02d}" for i in range(YEAR_NAMES)]
+    assert links[-1].text == "and 3 more"
+    assert links[-1].get("href") == "id/award/martin-ennals-award.html#y2030"
+    # the award page names them all
+    award = _doc(b.dist / "id/award/martin-ennals-award.html").get_element_by_id("y2030")
+    assert len(award.xpath(".//dd/a[not(@class)]")) == many
+
+
+def test_source_page_says_what_it_is_and_how_much_is_read_from_it(built: Built) -> None:
+    graph = V.graph_iri(built.checked.meta.base_iri, "fld-profile-jmg")
+    stated = sum(
+        1
+        for line in (built.dist / "hrd.nq").read_text("utf-8").splitlines()
+        if line.endswith(f"<{graph}> .")
+    )
+    doc = _doc(built.dist / "id/source/fld-profile-jmg.html")
+    assert doc.xpath('//p[@class="summary"]')[0].text_content() == (
+        "A document published by Front Line Defenders; an archived copy is kept, and every "
+        f"build checks its checksum. The dataset states {stated} facts read from it."
+    )
+    cited = _doc(built.dist / "id/source/blacklooks-2007.html")
+    text = cited.xpath('//p[@class="summary"]')[0].text_content()
+    assert "; cited, not archived (read on " in text

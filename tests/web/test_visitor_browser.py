@@ -224,3 +224,18 @@ def test_screenshots_in_docs_are_of_these_pages() -> None:
         shot = docs / f"{name}.png"
         assert shot.is_file() and shot.stat().st_size > 10_000, shot
         assert f"docs/screenshots/{name}.png" in readme, name
+
+
+def test_footer_lines_up_with_the_main_column(driver, served: Server) -> None:  # type: ignore[no-untyped-def]
+    driver.set_window_size(1200, 1400)
+    for path in ("/", "/id/organization/joint-mobile-group"):
+        driver.get(served.url + path)
+        lefts = driver.execute_script(
+            "return ['main', 'footer.site'].map(s => "
+            "Math.round(document.querySelector(s).getBoundingClientRect().left))"
+        )
+        widths = driver.execute_script(
+            "return ['main', 'footer.site'].map(s => "
+            "Math.round(document.querySelector(s).getBoundingClientRect().width))"
+        )
+        assert lefts[0] == lefts[1] and widths[0] == widths[1], (path, lefts, widths)

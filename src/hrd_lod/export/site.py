@@ -1,10 +1,13 @@
-"""The web site: an HTML page per entity, lists per type, the index, queries, ontology docs.
+"""The web site for visitors: the home page, the data page, a page per entity (an award's page
+with its history), lists per type, the SPARQL page, the example queries, the ontology.
 
 Pages use relative links only, so ``dist/`` works from ``file://`` and from any server path.
-No JavaScript: each page carries a Content-Security-Policy (meta) that forbids scripts; the
-schema.org block is a data block (``application/ld+json``), which CSP does not execute. The CSS
+Each page carries a Content-Security-Policy (meta) that forbids scripts, but the search and
+SPARQL pages, which may run the site's own (``assets/*.js``, copied from the package); the
+schema.org blocks are data blocks (``application/ld+json``), which CSP does not execute. The CSS
 is inline and allowed by its hash, so it loads from ``file://`` too. One Jinja2 environment
-(autoescaping) renders every page.
+(autoescaping) renders every page. The award histories come from :mod:`.awards`, the search
+index from :mod:`.search`, the home page's ``Dataset`` block from :mod:`.datasetld`.
 """
 
 from __future__ import annotations
@@ -352,6 +355,21 @@ class Site:
                     f"on {n} laureate{'' if n == 1 else 's'}."
                 )
             ]
+        if rec.type == "Source":
+            return self.source_summary(rec, root)
+        if rec.type == "Quotation":
+            speaker = h.ref(rec.first("creator"))
+            if speaker is None:
+                return []
+            said = [Part("Said by "), Part(speaker.name, root + speaker.path)]
+            roles = self.mapper.text(rec.values.get("speaker_role", ()))
+            if roles:
+                said.append(Part(f", {roles[0]},"))
+            about = h.refs(rec, "about")
+            if about:
+                said.append(Part(" about "))
+                said += _and([[Part(e.name, root + e.path)] for e in about])
+            return said + [Part(".")]
         parts: list[Part] = []
         for role in ("laureate", "finalist", "nominee"):
             mine = [a for a in reversed(awards) if a.role == role]
@@ -374,6 +392,33 @@ class Site:
                     Part(f"Country of {len(people)} laureate{'' if len(people) == 1 else 's'}")
                 )
         return parts + [Part(".")] if parts else []
+
+    @cached_property
+    def facts_per_source(self) -> dict[str, int]:
+        """Return how many facts each source's named graph states, by graph IRI."""
+        return {g[1:-1]: len(lines) for g, lines in self.ctx.graph_lines() if g}
+
+    def source_summary(self, rec: Record, root: str) -> list[Part]:
+        """Return a source document's opening sentence: who published it and when, whether a
+        copy is archived, and how many facts are read from it."""
+        h = self.histories
+        said = [Part("A document")]
+        publisher = h.ref(rec.first("publisher"))
+        if publisher is not None:
+            said += [Part(" published by "), Part(publisher.name, root + publisher.path)]
+        published = rec.first("date_published")
+        if published is not None:
+            said.append(Part(f" on {published}"))
+        if rec.first("sha256") is not None:
+            said.append(Part("; an archived copy is kept, and every build checks its checksum"))
+        else:
+            retrieved = rec.first("retrieved")
+            said.append(
+                Part("; cited, not archived" + (f" (read on {retrieved})" if retrieved else ""))
+            )
+        n = self.facts_per_source.get(V.graph_iri(self.meta.base_iri, rec.id), 0)
+        said.append(Part(f". The dataset states {n} fact{'' if n == 1 else 's'} read from it."))
+        return said
 
     def entity_page(self, rec: Record) -> None:
         """Write ``id/{kind}/{slug}.html``."""

@@ -182,9 +182,18 @@ def plan(dist: Path, default_graph_as: str | None = None) -> Iterator[list[Graph
     ``?default`` (Virtuoso) or keep their default graph for something else.
     """
     dataset = open_dist(dist)
-    store = ox.Store()  # the graphs exactly as published (no union in the default graph)
+    # The graphs exactly as published: each quad's triple goes to its graph's lines as parsed,
+    # not through a Store, which would keep "1000.50"^^xsd:decimal as "1000.5" and
+    # "7"^^xsd:nonNegativeInteger as xsd:integer (the store does not keep literals as written).
+    by_graph: dict[str, list[str]] = {}
     try:
-        store.bulk_load(path=str(dataset.nquads), format=ox.RdfFormat.N_QUADS)
+        for quad in ox.parse(path=str(dataset.nquads), format=ox.RdfFormat.N_QUADS):
+            g = quad.graph_name
+            key = g.value if isinstance(g, ox.NamedNode) else ""
+            lines = by_graph.get(key)
+            if lines is None:
+                lines = by_graph[key] = []
+            lines.append(f"{quad.triple} .\n")
     except SyntaxError as exc:
         raise LoadError(
             [
@@ -200,7 +209,7 @@ def plan(dist: Path, default_graph_as: str | None = None) -> Iterator[list[Graph
     with tempfile.TemporaryDirectory(prefix="hrd-lod-publish-") as tmp:
         work = Path(tmp)
         pushes: list[GraphPush] = []
-        named = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+        named = [ox.NamedNode(g) for g in by_graph if g]
         named.sort(key=_iri)
         graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph(), *named]
         if default_graph_as is not None:
@@ -214,7 +223,9 @@ def plan(dist: Path, default_graph_as: str | None = None) -> Iterator[list[Graph
                 )
         for i, g in enumerate(graphs):
             path = work / f"graph-{i:05d}.nt"
-            store.dump(str(path), format=NT, from_graph=g)
+            key = g.value if isinstance(g, ox.NamedNode) else ""
+            # one triple per line, each graph's triples once (as a Store would hold them)
+            path.write_text("".join(dict.fromkeys(by_graph.get(key, ()))), encoding="utf-8")
             iri = g.value if isinstance(g, ox.NamedNode) else default_graph_as
             pushes.append(
                 GraphPush(

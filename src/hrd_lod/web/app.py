@@ -188,16 +188,18 @@ class LinkedDataApp:
             choice: str | None = offers[0]
         else:
             choice = request.accept_mimetypes.best_match(offers)
-        links = ", ".join(
-            f'<{base}{suffix}>; rel="alternate"; type="{mime}"'
-            for mime, suffix in VARIANTS
-            if suffix in available and mime != "application/json"
-        )
-        extra = {"Vary": "Accept", "Link": links}
+        extra = {"Vary": "Accept"}
         if choice is None:
             body = "Not acceptable. Available: " + ", ".join(offers) + "."
             return _error(406, body, extra)
         suffix = dict(VARIANTS)[choice]
+        # One alternate only: JSON-LD loaders (pyld's among them) follow a single
+        # rel=alternate of type application/ld+json and fail on several; the other
+        # representations are one Accept header away (and named in the page's <link>s).
+        other = ".html" if suffix == ".jsonld" else ".jsonld"
+        if other in available:
+            mime = "text/html" if other == ".html" else "application/ld+json"
+            extra["Link"] = f'<{base}{other}>; rel="alternate"; type="{mime}"'
         extra["Content-Location"] = base + suffix
         return self.file_response(request, target.with_name(base + suffix), suffix, extra)
 
