@@ -35,6 +35,11 @@ ex:Minus a sh:NodeShape ; sh:targetClass schema:Place ;
 """
 )
 
+NO_MESSAGE = """
+ex:Quiet a sh:NodeShape ; sh:targetClass schema:Place ;
+    sh:property [ sh:path schema:name ; sh:minCount 1 ] .
+"""
+
 UNDECLARED_PREFIX = (
     SHAPES_HEAD
     + """
@@ -64,6 +69,15 @@ def test_shapes_no_engine_can_run_exit_2_naming_file_and_shape(
     assert not (project / "dist").exists()
     with pytest.raises(ShapesError):
         check(project, engine=engine)
+
+
+def test_only_the_shape_no_engine_can_run_is_named(project: Path) -> None:
+    write(project / "shapes" / "extra.ttl", UNRUNNABLE + NO_MESSAGE)
+    res = run("validate", "-p", str(project))
+    assert res.exit_code == 2
+    assert "shapes/extra.ttl (https://example.org/shapes#Minus)" in res.output
+    blamed = res.output.split(": no engine can run")[0]
+    assert "#Minus" in blamed and "#Quiet" not in blamed  # Quiet only lacks a message
 
 
 def test_fast_engine_refuses_a_shape_it_cannot_parse(project: Path) -> None:

@@ -372,3 +372,20 @@ def test_home_page_names_at_most_a_few_laureates_a_year(
     # the award page names them all
     award = _doc(b.dist / "id/award/martin-ennals-award.html").get_element_by_id("y2030")
     assert len(award.xpath(".//dd/a[not(@class)]")) == many
+
+
+def test_source_page_says_what_it_is_and_how_much_is_read_from_it(built: Built) -> None:
+    graph = V.graph_iri(built.checked.meta.base_iri, "fld-profile-jmg")
+    stated = sum(
+        1
+        for line in (built.dist / "hrd.nq").read_text("utf-8").splitlines()
+        if line.endswith(f"<{graph}> .")
+    )
+    doc = _doc(built.dist / "id/source/fld-profile-jmg.html")
+    assert doc.xpath('//p[@class="summary"]')[0].text_content() == (
+        "A document published by Front Line Defenders; an archived copy is kept, and every "
+        f"build checks its checksum. The dataset states {stated} facts read from it."
+    )
+    cited = _doc(built.dist / "id/source/blacklooks-2007.html")
+    text = cited.xpath('//p[@class="summary"]')[0].text_content()
+    assert "; cited, not archived (read on " in text

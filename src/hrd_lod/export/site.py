@@ -355,6 +355,8 @@ class Site:
                     f"on {n} laureate{'' if n == 1 else 's'}."
                 )
             ]
+        if rec.type == "Source":
+            return self.source_summary(rec, root)
         if rec.type == "Quotation":
             speaker = h.ref(rec.first("creator"))
             if speaker is None:
@@ -390,6 +392,33 @@ class Site:
                     Part(f"Country of {len(people)} laureate{'' if len(people) == 1 else 's'}")
                 )
         return parts + [Part(".")] if parts else []
+
+    @cached_property
+    def facts_per_source(self) -> dict[str, int]:
+        """Return how many facts each source's named graph states, by graph IRI."""
+        return {g[1:-1]: len(lines) for g, lines in self.ctx.graph_lines() if g}
+
+    def source_summary(self, rec: Record, root: str) -> list[Part]:
+        """Return a source document's opening sentence: who published it and when, whether a
+        copy is archived, and how many facts are read from it."""
+        h = self.histories
+        said = [Part("A document")]
+        publisher = h.ref(rec.first("publisher"))
+        if publisher is not None:
+            said += [Part(" published by "), Part(publisher.name, root + publisher.path)]
+        published = rec.first("date_published")
+        if published is not None:
+            said.append(Part(f" on {published}"))
+        if rec.first("sha256") is not None:
+            said.append(Part("; an archived copy is kept, and every build checks its checksum"))
+        else:
+            retrieved = rec.first("retrieved")
+            said.append(
+                Part("; cited, not archived" + (f" (read on {retrieved})" if retrieved else ""))
+            )
+        n = self.facts_per_source.get(V.graph_iri(self.meta.base_iri, rec.id), 0)
+        said.append(Part(f". The dataset states {n} fact{'' if n == 1 else 's'} read from it."))
+        return said
 
     def entity_page(self, rec: Record) -> None:
         """Write ``id/{kind}/{slug}.html``."""

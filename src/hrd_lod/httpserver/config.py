@@ -41,6 +41,9 @@ class Site:
     sparql_path: str = "/sparql"
     #: where a browser opening the endpoint without a query is sent (the site's SPARQL page)
     sparql_page: str | None = None
+    #: says when a new edition was swapped in and makes the site over it (``changed()``,
+    #: ``make()``: hrd_lod.serve.Follower); None: the site never changes
+    follow: Any = None
 
 
 class Busy(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -55,6 +56,7 @@ class Supervisor:
         self.active: dict[int, int] = {}  # pid -> read end of its "draining" pipe
         self.draining: dict[int, float] = {}  # pid -> when it started draining
         self.stopping = False
+        self.next_look = 0.0  # when to look again whether the edition changed
 
     def _fork(self) -> None:
         r, w = os.pipe()
@@ -98,7 +100,35 @@ class Supervisor:
             signal.signal(signal.SIGTERM, old_term)
             self._stop_all()
 
+    def _follow(self) -> None:
+        """Serve a new edition swapped into dist/: stop every worker first (none may answer
+        from the old store), load the new store, fork new workers. Until they run,
+        connections wait in the listening socket's queue."""
+        follow = self.site.follow
+        now = time.monotonic()
+        if follow is None or self.stopping or now < self.next_look:
+            return
+        self.next_look = now + 0.5
+        if not follow.changed():
+            return
+        for pid, fd in list(self.active.items()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            os.close(fd)
+            del self.active[pid]
+            self.draining[pid] = now
+        try:
+            self.site = follow.make()
+        except Exception as exc:  # noqa: BLE001 - say it, and try again at the next look
+            logging.getLogger(__name__).error("the new edition cannot be served yet: %s", exc)
+            return
+        for _ in range(self.workers):
+            self._fork()
+
     def _tick(self) -> None:
+        self._follow()
+        if not self.active and self.site.follow is not None and self.site.follow.changed():
+            return  # the new edition is not served yet: no worker over the old one
         for pid, fd in list(self.active.items()):
             try:
                 said = os.read(fd, 64)

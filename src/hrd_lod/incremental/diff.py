@@ -161,6 +161,8 @@ def check_changes(
             raise NotUpdatable(f"the type of '{rec.id}' changed")
         if rec.type == "Award":
             raise NotUpdatable("an award changed (its name is on every laureate)")
+        if rec.id in state.hidden:
+            raise NotUpdatable("a record kept out of the edition changed")
         for version in (before, rec):
             if version is None:
                 continue
