@@ -211,3 +211,65 @@ def test_workers_end_when_the_supervisor_is_killed(project: Path) -> None:
         time.sleep(0.05)
     alive = [p for p in children if Path(f"/proc/{p}").exists()]
     assert not alive or all("zombie" in Path(f"/proc/{p}/status").read_text() for p in alive)
+
+
+def test_repeated_cheap_queries_answer_alike_in_every_format(
+    served: tuple[subprocess.Popen[bytes], str, Path],
+) -> None:
+    # a repeated query that was cheap is answered on the event loop: the same answers
+    _, url, _ = served
+    q = "SELECT ?s WHERE { ?s a <http://schema.org/Organization> } ORDER BY ?s"
+    first = {}
+    for round_ in range(15):
+        for accept in (
+            "application/sparql-results+json",
+            "text/csv",
+            "application/sparql-results+xml",
+        ):
+            r = requests.get(
+                url + "/sparql", params={"query": q}, headers={"Accept": accept}, timeout=10
+            )
+            assert r.status_code == 200 and r.headers["Content-Type"].startswith(accept)
+            first.setdefault(accept, r.content)
+            assert r.content == first[accept], (round_, accept)
+    r = requests.get(
+        url + "/sparql", params={"query": q, "default-graph-uri": "http://e/none"}, timeout=10
+    )
+    assert r.json()["results"]["bindings"] == []  # another dataset: another job
+
+
+def test_known_light_queries_keep_reserved_threads(project: Path) -> None:
+    """Slow queries filling every ordinary thread do not starve a query known to be light."""
+    import dataclasses
+
+    from hrd_lod.serve import make_site
+    from hrd_lod.sparql.guard import Limits
+    from tests.sparql.conftest import serve_lean
+
+    site = make_site(project / "dist", Limits(time_s=4.0), project / ".hrd-cache")
+    site = dataclasses.replace(site, sparql_page=None)
+    # one worker, two ordinary threads and one reserved; nothing answered on the loop
+    served = serve_lean(site, workers=1, threads=2, reserve=1, inline_s=0.0)
+    try:
+        assert requests.get(served.url, params={"query": FAST}, timeout=10).status_code == 200
+        results: list[int] = []
+
+        def slow() -> None:
+            results.append(requests.get(served.url, params={"query": SLOW}, timeout=30).status_code)
+
+        runaways = [threading.Thread(target=slow) for _ in range(2)]
+        for t in runaways:
+            t.start()
+        time.sleep(0.7)  # both ordinary threads are evaluating the joins now
+        times = []
+        for _ in range(10):
+            t0 = time.monotonic()
+            r = requests.get(served.url, params={"query": FAST}, timeout=10)
+            times.append(time.monotonic() - t0)
+            assert r.status_code == 200 and r.json()["boolean"] is True
+        assert max(times) < 1.5, times  # on the reserved thread, not behind the joins
+        for t in runaways:
+            t.join(30)
+        assert results == [504, 504], results
+    finally:
+        served.close()

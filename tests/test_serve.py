@@ -134,6 +134,43 @@ def test_serve_without_build_is_a_usage_error(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "holds no built dataset" in res.output
 
 
+def test_sparql_endpoint_follows_a_new_edition(tmp_path: Path) -> None:
+    """A swapped-in edition (a new manifest) is reloaded before the next answer; until then
+    the same endpoint answers, and requests never see a closed one."""
+    from hrd_lod.serve import FollowingEndpoint
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "manifest.json").write_text("{}")
+    made: list[str] = []
+    closed: list[str] = []
+
+    def make():  # type: ignore[no-untyped-def]
+        name = f"edition-{len(made)}"
+        made.append(name)
+
+        def app(environ, start_response):  # type: ignore[no-untyped-def]
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [name.encode()]
+
+        return app, lambda: closed.append(name)
+
+    follow = FollowingEndpoint(dist, make)
+
+    def ask() -> bytes:
+        return b"".join(follow({}, lambda *a: None))
+
+    assert ask() == b"edition-0" and ask() == b"edition-0" and made == ["edition-0"]
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "manifest.json").write_text('{"a": 1}')
+    dist.rename(tmp_path / "old")
+    new.rename(dist)  # what a build's swap does
+    assert ask() == b"edition-1" and closed == ["edition-0"] and follow.reloads == 1
+    follow.close()
+    assert closed == ["edition-0", "edition-1"]
+
+
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 

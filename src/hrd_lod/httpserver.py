@@ -27,21 +27,25 @@ import asyncio
 import contextlib
 import functools
 import io
+import logging
 import os
 import signal
 import socket
 import sys
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import formatdate
 from http import HTTPStatus
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote_to_bytes
 
 from .errors import RemoteError
+
+if TYPE_CHECKING:
+    from .sparql.protocol import Service
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -55,6 +59,12 @@ class ServerLimits:
     header_bytes: int = 16 * 1024
     body_bytes: int = 1024 * 1024
     idle_timeout_s: float = 20.0
+    #: more threads per worker kept for queries known to be light (they last took under
+    #: ``light_s``), so that slow queries filling the others cannot starve them
+    reserve: int = 2
+    light_s: float = 0.05
+    #: a repeated query that last took less than this is answered on the event loop itself
+    inline_s: float = 0.002
 
 
 @dataclass
@@ -64,11 +74,14 @@ class Site:
     pages: WSGIApp
     #: the folder of the on-disk store (opened read-only in each worker)
     store_folder: str
-    #: hrd_lod.sparql.protocol.Service
-    service: Any
+    #: what the endpoint says about itself, and its limits
+    service: Service
     sparql_path: str = "/sparql"
     #: where a browser opening the endpoint without a query is sent (the site's SPARQL page)
     sparql_page: str | None = None
+    #: says when a new edition was swapped in and makes the site over it (``changed()``,
+    #: ``make()``: hrd_lod.serve.Follower); None: the site never changes
+    follow: Any = None
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -115,6 +128,7 @@ class Supervisor:
         self.active: dict[int, int] = {}  # pid -> read end of its "draining" pipe
         self.draining: dict[int, float] = {}  # pid -> when it started draining
         self.stopping = False
+        self.next_look = 0.0  # when to look again whether the edition changed
 
     def _fork(self) -> None:
         r, w = os.pipe()
@@ -158,7 +172,35 @@ class Supervisor:
             signal.signal(signal.SIGTERM, old_term)
             self._stop_all()
 
+    def _follow(self) -> None:
+        """Serve a new edition swapped into dist/: stop every worker first (none may answer
+        from the old store), load the new store, fork new workers. Until they run,
+        connections wait in the listening socket's queue."""
+        follow = self.site.follow
+        now = time.monotonic()
+        if follow is None or self.stopping or now < self.next_look:
+            return
+        self.next_look = now + 0.5
+        if not follow.changed():
+            return
+        for pid, fd in list(self.active.items()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            os.close(fd)
+            del self.active[pid]
+            self.draining[pid] = now
+        try:
+            self.site = follow.make()
+        except Exception as exc:  # noqa: BLE001 - say it, and try again at the next look
+            logging.getLogger(__name__).error("the new edition cannot be served yet: %s", exc)
+            return
+        for _ in range(self.workers):
+            self._fork()
+
     def _tick(self) -> None:
+        self._follow()
+        if not self.active and self.site.follow is not None and self.site.follow.changed():
+            return  # the new edition is not served yet: no worker over the old one
         for pid, fd in list(self.active.items()):
             try:
                 said = os.read(fd, 64)
@@ -250,10 +292,6 @@ def _date() -> bytes:
     return bytes(_date_cache[1])
 
 
-class Overran(Exception):
-    """A query ran past its time limit."""
-
-
 class Worker:
     """One worker process: an event loop, a read-only store, a pool of threads."""
 
@@ -274,6 +312,9 @@ class Worker:
         self.sparql_slash = self.sparql + b"/"
         self.running = 0  # threads busy (a runaway's thread stays counted until exit)
         self.waiting: deque[_Waiting] = deque()
+        #: how long each recent job took (a job is the query, dataset and formats): the store
+        #: is read-only, so the same job costs the same again
+        self.costs: OrderedDict[Any, float] = OrderedDict()
 
     def run(self) -> int:
         from pathlib import Path
@@ -285,7 +326,9 @@ class Worker:
 
         self.store = open_disk_store(Path(self.site.store_folder))
         self.execute = execute
-        self.executor = ThreadPoolExecutor(self.limits.threads, thread_name_prefix="hrd-lod")
+        self.executor = ThreadPoolExecutor(
+            self.limits.threads + self.limits.reserve, thread_name_prefix="hrd-lod"
+        )
         loop = uvloop.new_event_loop()
         asyncio.set_event_loop(loop)
         self.loop = loop
@@ -313,6 +356,7 @@ class Worker:
             self.server.close()
         for conn in list(self.connections):
             conn.close_when_idle()
+
         # the runaway thread holds a slot for as long as it runs; the other requests of this
         # worker get up to time_s to finish, idle keep-alive connections are closed after that
         self.loop.call_later(self.time_s + 1, self._finish)
@@ -323,19 +367,35 @@ class Worker:
             self._finish()
 
     def _finish(self) -> None:
+        # what still waits for a thread would wait for the runaway's: answer it busy (its
+        # client retries elsewhere), give the answers a moment to leave, then exit
+        while self.waiting:
+            w = self.waiting.popleft()
+            if w.timer is not None:
+                w.timer.cancel()
+            w.done(None, "busy")
+        self.loop.call_later(0.2, self._exit)
+
+    def _exit(self) -> None:
         for conn in list(self.connections):
             conn.abort()
         os._exit(0)  # the runaway thread cannot be joined; the process takes it along
 
-    def submit(self, call: Callable[[], Any], done: Callable[[Any, str | None], None]) -> None:
+    def submit(
+        self, call: Callable[[], Any], done: Callable[[Any, str | None], None], light: bool = False
+    ) -> None:
         """Run ``call`` on a thread; then ``done(result, None)``, or ``done(None, why)`` when
-        it waited too long for a thread ("busy") or ran too long ("overran")."""
-        if self.running < self.limits.threads and not self.waiting:
+        it waited too long for a thread ("busy") or ran too long ("overran"). A ``light`` call
+        may also take one of the reserved threads."""
+        if self._room(light) and not any(w.light or not light for w in self.waiting):
             self._start(call, done)
             return
-        w = _Waiting(call, done)
+        w = _Waiting(call, done, light)
         w.timer = self.loop.call_later(self.queue_s, self._expire_waiting, w)
         self.waiting.append(w)
+
+    def _room(self, light: bool) -> bool:
+        return self.running < self.limits.threads + (self.limits.reserve if light else 0)
 
     def _expire_waiting(self, w: _Waiting) -> None:
         with contextlib.suppress(ValueError):
@@ -365,11 +425,22 @@ class Worker:
             state.done(None, f"{type(exc).__name__}: {exc}")
         else:
             state.done(future.result(), None)
-        while self.waiting and self.running < self.limits.threads:
-            w = self.waiting.popleft()
+        for w in list(self.waiting):  # in order; a light call may pass a heavy one
+            if not self._room(w.light):
+                if self._room(True):
+                    continue
+                break
+            self.waiting.remove(w)
             if w.timer is not None:
                 w.timer.cancel()
             self._start(w.call, w.done)
+
+    def remember(self, job: Any, seconds: float) -> None:
+        """Keep how long ``job`` took (the most recent jobs only)."""
+        self.costs[job] = seconds
+        self.costs.move_to_end(job)
+        while len(self.costs) > 4096:
+            self.costs.popitem(last=False)
 
     def run_in_thread(self, call: Callable[[], Any]) -> asyncio.Future[Any]:
         """Return a future of ``call`` run on a thread (for the pages; no time limit)."""
@@ -381,18 +452,25 @@ class Worker:
             if why is None:
                 future.set_result(result)
             else:
-                future.set_exception(RuntimeError(why))
+                future.set_exception(Busy(why) if why == "busy" else RuntimeError(why))
 
         self.submit(call, done)
         return future
 
 
-class _Waiting:
-    __slots__ = ("call", "done", "timer")
+class Busy(Exception):
+    """No thread became free in time (or the worker is draining)."""
 
-    def __init__(self, call: Callable[[], Any], done: Callable[[Any, str | None], None]):
+
+class _Waiting:
+    __slots__ = ("call", "done", "light", "timer")
+
+    def __init__(
+        self, call: Callable[[], Any], done: Callable[[Any, str | None], None], light: bool
+    ):
         self.call = call
         self.done = done
+        self.light = light
         self.timer: asyncio.TimerHandle | None = None
 
 
@@ -566,7 +644,15 @@ class Connection(asyncio.Protocol):
             raw_path = b"/" + rest.split(b"/", 1)[1] if b"/" in rest else b"/"
         path = raw_path.split(b"#", 1)[0]
         if path == self.worker.sparql or path.startswith(self.worker.sparql_slash):
-            self._sparql(req, path, query)
+            try:
+                self._sparql(req, path, query)
+            except Exception:  # a bug: answer 500 and keep the connection's order intact
+                import traceback
+
+                traceback.print_exc()
+                from .sparql.protocol import text
+
+                self._reply(req, text(500, "internal error; see the server's log"))
         else:
             task = self.worker.loop.create_task(self._pages(req, path, query))
             task.add_done_callback(self._paged)
@@ -674,8 +760,30 @@ class Connection(asyncio.Protocol):
         if isinstance(job, Reply):
             self._reply(req, job)
             return
-        store, execute = self.worker.store, self.worker.execute
-        self.worker.submit(lambda: execute(store, job), lambda a, why: self._answered(req, a, why))
+        worker = self.worker
+        cost = worker.costs.get(job)
+        if cost is not None and cost < worker.limits.inline_s:
+            # a repeated query that was cheap: answer it on the loop, sparing two thread
+            # switches (a runaway cannot get here: only finished jobs have a cost)
+            t0 = time.perf_counter()
+            answer = worker.execute(worker.store, job)
+            worker.remember(job, time.perf_counter() - t0)
+            self._answered(req, answer, None)
+            return
+        store, execute = worker.store, worker.execute
+
+        def timed() -> Any:
+            t0 = time.perf_counter()
+            answer = execute(store, job)
+            return answer, time.perf_counter() - t0
+
+        def done(result: Any, why: str | None) -> None:
+            if why is None:
+                worker.remember(job, result[1])
+                result = result[0]
+            self._answered(req, result, why)
+
+        worker.submit(timed, done, light=cost is not None and cost < worker.limits.light_s)
 
     def _answered(self, req: Request, answer: Any, why: str | None) -> None:
         from .sparql.protocol import Reply, answer_reply, text
@@ -709,7 +817,17 @@ class Connection(asyncio.Protocol):
     async def _pages(self, req: Request, path: bytes, query: bytes) -> None:
         environ = self._environ(req, path, query)
         pages = self.worker.site.pages
-        started = await self.worker.run_in_thread(lambda: _start_wsgi(pages, environ))
+        try:
+            started = await self.worker.run_in_thread(lambda: _start_wsgi(pages, environ))
+        except Busy:
+            self._send(
+                req,
+                503,
+                "text/plain; charset=utf-8",
+                b"the server is busy; try again shortly\n",
+                (("Retry-After", "5"),),
+            )
+            return
         try:
             headers = [(k, v) for k, v in started.headers if k.lower() != "content-length"]
             length = started.length

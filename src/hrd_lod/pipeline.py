@@ -8,6 +8,7 @@ returns one :class:`Built` whichever way it went.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import time
 from collections.abc import Callable, Iterator
@@ -18,9 +19,10 @@ import pyoxigraph as ox
 
 from ._version import __version__
 from .encode import encode_dataset
-from .errors import BuildError, HrdLodError, ValidationFailed
+from .errors import BuildError, HrdLodError, UsageError, ValidationFailed
 from .export import ExportContext, FirstJob, export
 from .export.manifest import Manifest, load_manifest
+from .export.releases import hidden_records, stale_releases
 from .export.reuse import STATE_KIND as REUSE_KIND
 from .export.reuse import Reuse
 from .fsutil import staging
@@ -37,6 +39,7 @@ from .records.model import Notice, Records
 from .store import Dataset
 from .validate import Report, check_engine, validate_store
 from .validate.shapes import check_files
+from .withdrawals import load_register, withdrawn_ids
 
 Progress = Callable[[str], None]
 
@@ -174,7 +177,8 @@ def prepare(
                 cache_dir=project.cache_dir if use_cache else None,
             )
         with _timed(timings, "policy", progress):
-            public, withheld = apply_policy(records)
+            public, withheld = apply_policy(records, withdrawn_ids(project.root))
+            records = _without_notices_of_hidden(records, public)
         with _timed(timings, "encode", progress):
             encoded = encode_dataset(public, meta)
     return Prepared(
@@ -187,6 +191,33 @@ def prepare(
         timings,
         encoded.dups,
     )
+
+
+class StaleReleases(UsageError):
+    """Past releases hold records the policy now keeps out: they must be made again
+    (:func:`hrd_lod.workflows.amend.sync_releases`) before a build publishes them."""
+
+
+def _without_notices_of_hidden(records: Records, public: Records) -> Records:
+    """Return ``records`` without the loader's notices about records the policy kept out
+    (a notice may quote a value: nothing of a withheld record is printed)."""
+    if not records.notices or len(public) == len(records):
+        return records
+    public_ids = {r.id for r in public}
+    starts: dict[str, list[tuple[int, bool]]] = {}
+    for rec in records:
+        starts.setdefault(rec.location.file, []).append(
+            (rec.location.line or 0, rec.id not in public_ids)
+        )
+    for found in starts.values():
+        found.sort()
+
+    def hidden(notice: Notice) -> bool:
+        found = starts.get(notice.location.file, [])
+        i = bisect.bisect_right(found, (notice.location.line or 0, True)) - 1
+        return i >= 0 and found[i][1]
+
+    return Records(records.items, tuple(n for n in records.notices if not hidden(n)))
 
 
 def check(
@@ -214,8 +245,13 @@ def build(
     site: bool = True,
     parallel: bool | None = None,
     full: bool = False,
+    previous: Path | str | None = None,
 ) -> Built:
     """Build the published edition into ``dist/`` and return what was done.
+
+    ``previous`` is the edition whose unchanged per-entity files are linked instead of
+    rendered again (default: the one in the target folder); what the build wrote is kept for
+    the target folder either way.
 
     Without the site (``site=False``) and unless ``full``, the previous edition is patched
     for the records that changed since it was built, when it can be (the same bytes as a full
@@ -257,7 +293,9 @@ def build(
                 patched=PatchDone(done.changed_records, done.changed_subjects),
             )
     try:
-        built = _build_everything(project_dir, dist, version, progress, engine, site, parallel)
+        built = _build_everything(
+            project_dir, dist, version, progress, engine, site, parallel, previous
+        )
     except HrdLodError as exc:  # why it built everything is part of what went wrong
         for note in notes:
             exc.add_note(note)
@@ -274,15 +312,28 @@ def _build_everything(
     engine: str,
     site: bool,
     parallel: bool | None,
+    previous: Path | str | None = None,
 ) -> Built:
     """Build every file of the edition (the plain path)."""
     prepared = prepare(project_dir, progress=progress)
+    withdrawn = {w.id: w.kind for w in load_register(prepared.project.root)}
+    stale = stale_releases(
+        prepared.project.root, hidden_records(prepared.records, prepared.public, withdrawn)
+    )
+    if stale:
+        raise StaleReleases(
+            f"release(s) {', '.join(f.name for f, _ in stale)} hold records that are now "
+            "withdrawn or restricted; a build never publishes them as they are",
+            hint="run 'hrd-lod build' or 'hrd-lod withdraw', which make those releases again "
+            "without the records (hrd_lod.workflows.amend.sync_releases in Python)",
+        )
     timings = prepared.timings
     target = Path(dist) if dist is not None else prepared.project.dist_dir
     keeper = StateKeeper(prepared.project.cache_dir, tool_version)
+    before = Path(previous) if previous is not None else target
     reuse = Reuse(
-        target if target.is_dir() else None,
-        keeper.load_or(REUSE_KIND, target, {}) if site else {},
+        before if before.is_dir() else None,
+        keeper.load_or(REUSE_KIND, before, {}) if site else {},
         context=repr((prepared.meta, tool_version)),
     )
     ctx = ExportContext.of(

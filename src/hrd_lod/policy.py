@@ -3,7 +3,9 @@
 - a record marked ``visibility: restricted`` is not published at all, and neither is a
   reference to it; a record whose required reference pointed only at restricted records goes
   with it (a conferral whose laureate is restricted would otherwise reveal its laureate's
-  existence);
+  existence), and so does a record all of whose sources are restricted (it would cite none);
+- a record withdrawn (its id in the register of withdrawals, :mod:`hrd_lod.withdrawals`) is
+  treated exactly as a restricted one, whatever ``data/`` says about it;
 - a field marked private in the schema (telephone, e-mail, postal address) is withheld unless
   the record lists it in ``public_fields``.
 
@@ -72,6 +74,12 @@ def withhold(rec: Record, hidden: set[str] | frozenset[str]) -> tuple[Record, li
         if kept:
             values[name] = kept
     sources = tuple(s for s in rec.sources if s not in hidden)
+    if len(sources) < len(rec.sources):
+        items.append(
+            WithheldItem(
+                rec.where("sources"), rec.id, "sources", "reference to a restricted record"
+            )
+        )
     field_sources = {
         k: tuple(s for s in v if s not in hidden)
         for k, v in rec.field_sources.items()
@@ -101,14 +109,17 @@ def withhold(rec: Record, hidden: set[str] | frozenset[str]) -> tuple[Record, li
     ), items
 
 
-def apply_policy(records: Records) -> tuple[Records, Withheld]:
-    """Return the public records and what was withheld."""
+def apply_policy(
+    records: Records, withdrawn: frozenset[str] = frozenset()
+) -> tuple[Records, Withheld]:
+    """Return the public records and what was withheld (``withdrawn``: ids taken down)."""
     items: list[WithheldItem] = []
-    hidden = {r.id for r in records if r.visibility == "restricted"}
+    hidden = {r.id for r in records if r.visibility == "restricted" or r.id in withdrawn}
     for rid in sorted(hidden):
         rec = records.get(rid)
         assert rec is not None
-        items.append(WithheldItem(rec.location, rid, None, "restricted record"))
+        reason = "withdrawn record" if rid in withdrawn else "restricted record"
+        items.append(WithheldItem(rec.location, rid, None, reason))
     # Cascade: a record whose required reference pointed only at hidden records goes too.
     changed = bool(hidden)
     while changed:
@@ -117,6 +128,14 @@ def apply_policy(records: Records) -> tuple[Records, Withheld]:
             if rec.id in hidden:
                 continue
             spec = TYPES[rec.type]
+            if spec.needs_sources and rec.sources and all(x in hidden for x in rec.sources):
+                # every document it was read from is withheld: it would cite nothing
+                hidden.add(rec.id)
+                items.append(
+                    WithheldItem(rec.location, rec.id, None, "its sources are restricted records")
+                )
+                changed = True
+                continue
             for f in spec.fields:
                 vals = rec.values.get(f.name, ())
                 if f.required and vals and all(isinstance(v, Ref) and v.id in hidden for v in vals):

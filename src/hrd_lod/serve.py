@@ -6,11 +6,21 @@ negotiation). :func:`make_site` prepares both for the prefork server of
 :mod:`hrd_lod.httpserver` (what ``hrd-lod serve`` runs); :func:`make_app` combines them as one
 WSGI app for any WSGI server (queries then run in the worker processes of
 hrd_lod.sparql.pool).
+
+A running server follows the edition: pages are read from ``dist/`` as it is at each request,
+and when ``dist/manifest.json`` changes (a build or a withdrawal swapped in a new edition) the
+SPARQL store is made again before another query is answered (the prefork server stops its
+workers, loads the new store, and forks new ones; :func:`make_app` reloads its endpoint under
+a lock), so a withdrawn record stops being served without a restart, never answered from the
+old store.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +57,69 @@ class Dispatcher:
         return self.pages(environ, start_response)
 
 
+def _signature(dist: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(dist / "manifest.json")
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class FollowingEndpoint:
+    """The SPARQL endpoint over ``dist/``, made again whenever a new edition is swapped in."""
+
+    def __init__(self, dist: Path, make: Callable[[], tuple[WSGIApp, Callable[[], None]]]) -> None:
+        self.dist = dist
+        self._make = make
+        self._lock = threading.Lock()
+        self._seen = _signature(dist)
+        self.app, self._close = make()
+        self.reloads = 0
+
+    def current(self) -> WSGIApp:
+        """Return the endpoint for the edition now in ``dist/`` (reloading it if it changed)."""
+        sig = _signature(self.dist)
+        if sig == self._seen or sig is None:
+            return self.app
+        with self._lock:
+            sig = _signature(self.dist)
+            if sig != self._seen and sig is not None:
+                app, close = self._make()
+                old = self._close
+                self.app, self._close, self._seen = app, close, sig
+                self.reloads += 1
+                old()
+        return self.app
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        return self.current()(environ, start_response)
+
+    def close(self) -> None:
+        """Stop the current endpoint."""
+        self._close()
+
+
+@dataclass
+class Follower:
+    """Tells the prefork server when a new edition was swapped into ``dist/``, and makes
+    the :class:`~hrd_lod.httpserver.Site` over it."""
+
+    dist: Path
+    seen: tuple[int, int, int] | None
+    remake: Callable[[], Site]
+
+    def changed(self) -> bool:
+        """Return True when ``dist/manifest.json`` is not the one the site was made over."""
+        sig = _signature(self.dist)
+        return sig is not None and sig != self.seen
+
+    def make(self) -> Site:
+        """Return the site over the edition now in ``dist/`` (its store loaded)."""
+        return self.remake()
+
+
 def make_site(dist: Path, limits: object | None = None, cache_dir: Path | None = None) -> Site:
     """Return what ``hrd-lod serve`` serves over a built ``dist/``: pages, store, endpoint.
 
@@ -61,6 +134,7 @@ def make_site(dist: Path, limits: object | None = None, cache_dir: Path | None =
 
     if not (dist / "manifest.json").is_file():
         raise UsageError(f"{dist} holds no built dataset", hint="run 'hrd-lod build' first")
+    seen = _signature(dist)  # before the store is read: a swap meanwhile is seen next time
     dataset = open_dist(dist)
     folder = ensure_disk_store(dataset, cache_dir or dist.parent / ".hrd-cache")
     service = Service(
@@ -71,7 +145,9 @@ def make_site(dist: Path, limits: object | None = None, cache_dir: Path | None =
         tuple(sorted(V.PREFIXES.items())),
     )
     page = "/sparql.html" if (dist / "sparql.html").is_file() else None
-    return Site(LinkedDataApp(dist), str(folder), service, sparql_page=page)
+    site = Site(LinkedDataApp(dist), str(folder), service, sparql_page=page)
+    site.follow = Follower(dist, seen, lambda: make_site(dist, limits, cache_dir))
+    return site
 
 
 def _wants_page(environ: dict[str, Any]) -> bool:
@@ -99,9 +175,12 @@ def make_app(
     if not (dist / "manifest.json").is_file():
         raise UsageError(f"{dist} holds no built dataset", hint="run 'hrd-lod build' first")
     pages = LinkedDataApp(dist)
-    endpoint, close = make_endpoint(dist, sparql_limits, cache_dir)  # type: ignore[arg-type]
+    endpoint = FollowingEndpoint(
+        dist,
+        lambda: make_endpoint(dist, sparql_limits, cache_dir),  # type: ignore[arg-type]
+    )
     page = "/sparql.html" if (dist / "sparql.html").is_file() else None
-    return Dispatcher(pages, endpoint, page), close
+    return Dispatcher(pages, endpoint, page), endpoint.close
 
 
 def run(app: WSGIApp, host: str, port: int, limits: ServerLimits | None = None) -> None:

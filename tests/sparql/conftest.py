@@ -185,7 +185,9 @@ def endpoint(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
         close_app()
 
 
-def serve_lean(site: object, workers: int = 2, threads: int = 4, idle_s: float = 10.0) -> Served:
+def serve_lean(
+    site: object, workers: int = 2, threads: int = 4, idle_s: float = 10.0, **limits: object
+) -> Served:
     """Serve a ``hrd_lod.httpserver.Site`` with the server of ``hrd-lod serve`` in a child
     process on a free loopback port; return its /sparql URL and the function that stops it."""
     import multiprocessing as mp
@@ -194,10 +196,10 @@ def serve_lean(site: object, workers: int = 2, threads: int = 4, idle_s: float =
 
     sock = bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    limits = ServerLimits(threads=threads, idle_timeout_s=idle_s)
+    server_limits = ServerLimits(threads=threads, idle_timeout_s=idle_s, **limits)  # type: ignore[arg-type]
     # fork: the child inherits the listening socket and the site as they are
     proc = mp.get_context("fork").Process(
-        target=serve, args=(sock, site, limits, workers), daemon=False
+        target=serve, args=(sock, site, server_limits, workers), daemon=False
     )
     proc.start()
     sock.close()

@@ -91,13 +91,31 @@ def cases(draw: st.DrawFn) -> tuple[str, str]:
             + f' ; sh:message "m{i} {{$this}}"{severity} .'
         )
     node_constraint = draw(st.one_of(st.none(), CONSTRAINTS.filter(_node_level)))
+    sparql = draw(st.lists(st.sampled_from(SPARQL), max_size=2, unique=True))
     shape = (
         f"ex:S a sh:NodeShape ; {draw(st.sampled_from(TARGETS))} ; "
         + " ; ".join(f"sh:property ex:S-{i}" for i in range(len(props)))
         + (f" ; {node_constraint}" if node_constraint else "")
+        + "".join(f" ; sh:sparql ex:Q{SPARQL.index(q)}" for q in sparql)
         + ' ; sh:message "node {$this}" .'
     )
-    return "\n".join(data), "\n".join([shape, *props])
+    queries = [
+        f'ex:Q{SPARQL.index(q)} sh:message "q {{?value}}" ; sh:prefixes ex:P ; '
+        f'sh:select """{q}""" .'
+        for q in sparql
+    ]
+    prefixes = f'ex:P sh:declare [ sh:prefix "ex" ; sh:namespace "{EX}"^^xsd:anyURI ] .'
+    return "\n".join(data), "\n".join([shape, *props, *queries, prefixes])
+
+
+#: SHACL-SPARQL SELECT constraints of the covered kind (``$this`` selected, EXISTS/OPTIONAL)
+SPARQL = [
+    "SELECT $this ?value WHERE { $this ex:p1 ?value . FILTER (isLiteral(?value)) }",
+    "SELECT $this ?value WHERE { $this ex:p2 ?value . FILTER NOT EXISTS { ?value a ex:A } }",
+    "SELECT $this ?value WHERE { $this ex:p1 ?value . FILTER NOT EXISTS { $this ex:p3 ?value } }",
+    "SELECT $this ?value ?x WHERE { $this ex:p3 ?value . OPTIONAL { ?value ex:p1 ?x } "
+    "FILTER (!BOUND(?x)) }",
+]
 
 
 def _node_level(constraint: str) -> bool:

@@ -4,8 +4,8 @@ Custom constraint components with ``sh:select`` and ``sh:ask`` validators, deriv
 types and other literals the store keeps in another form than written, regex flags ``s`` and
 ``x``, and complex paths. Each case is one Turtle text (data and shapes) and the results the
 SHACL spec gives; the same rules as ``test_w3c_suite.py``: fast matches or refuses, auto is
-right (from the fast path, or after a stated fallback), the reference is right or the case
-names how pyshacl diverges.
+right (from the fast path, or after a stated fallback), the reference is right or
+``w3c.PYSHACL_DIVERGES`` (the one list) names how pyshacl diverges.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from hrd_lod.store import new_store
 from hrd_lod.validate import run_engine
 from hrd_lod.validate.fast import Unsupported, validate_fast
 
-from .w3c import actual, differences
+from .w3c import actual, differences, diverges
 
 PREFIXES = """
 @prefix ex: <http://example.org/> .
@@ -40,8 +40,6 @@ class Own:
     name: str
     turtle: str
     expected: list[tuple[str, ...]]
-    #: why pyshacl does not give the spec's answer (the reference and auto then fail, strictly)
-    pyshacl_diverges: str | None = None
     #: words the fast engine's refusal must contain (it must refuse: None, it may run)
     refusal: str | None = None
     engines: tuple[str, ...] = field(default=("reference", "fast", "fast-results", "auto"))
@@ -177,8 +175,6 @@ CASES = [
         "custom-component-ask",
         CUSTOM_ASK,
         [v("ex:b", "IsEven", "ex:S-n", f'"3"^^<{XSD}integer>', path="ex:n")],
-        pyshacl_diverges="pyshacl leaves sh:value out of the results of an ASK validator; "
-        "the spec (6.3.2) gives the value node",
         refusal="custom constraint component",
     ),
     Own(
@@ -201,16 +197,12 @@ CASES = [
         "pattern-flag-s",
         FLAG_S,
         [],
-        pyshacl_diverges="pyshacl reads only the flags i and m: with 's' ignored, '.' does not "
-        "match the newline and it reports ex:a",
         refusal="flags 's'",
     ),
     Own(
         "pattern-flag-x",
         FLAG_X,
         [v("ex:b", "PatternConstraintComponent", "ex:S-t", '"a b c"', "ex:text")],
-        pyshacl_diverges="pyshacl reads only the flags i and m: with 'x' ignored, the pattern's "
-        "spaces must match, so it reports ex:a and not ex:b",
         refusal="flags 'x'",
     ),
     Own(
@@ -230,8 +222,9 @@ def _params() -> list:
     for case in CASES:
         for engine in case.engines:
             marks = []
-            if case.pyshacl_diverges and engine in ("reference", "auto"):
-                marks.append(pytest.mark.xfail(strict=True, reason=case.pyshacl_diverges))
+            reason = diverges(f"own/{case.name}", engine)
+            if reason:
+                marks.append(pytest.mark.xfail(strict=True, reason=f"pyshacl: {reason}"))
             out.append(pytest.param(engine, case, id=f"{engine}:{case.name}", marks=marks))
     return out
 

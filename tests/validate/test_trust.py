@@ -35,6 +35,11 @@ ex:Minus a sh:NodeShape ; sh:targetClass schema:Place ;
 """
 )
 
+NO_MESSAGE = """
+ex:Quiet a sh:NodeShape ; sh:targetClass schema:Place ;
+    sh:property [ sh:path schema:name ; sh:minCount 1 ] .
+"""
+
 UNDECLARED_PREFIX = (
     SHAPES_HEAD
     + """
@@ -64,6 +69,15 @@ def test_shapes_no_engine_can_run_exit_2_naming_file_and_shape(
     assert not (project / "dist").exists()
     with pytest.raises(ShapesError):
         check(project, engine=engine)
+
+
+def test_only_the_shape_no_engine_can_run_is_named(project: Path) -> None:
+    write(project / "shapes" / "extra.ttl", UNRUNNABLE + NO_MESSAGE)
+    res = run("validate", "-p", str(project))
+    assert res.exit_code == 2
+    assert "shapes/extra.ttl (https://example.org/shapes#Minus)" in res.output
+    blamed = res.output.split(": no engine can run")[0]
+    assert "#Minus" in blamed and "#Quiet" not in blamed  # Quiet only lacks a message
 
 
 def test_fast_engine_refuses_a_shape_it_cannot_parse(project: Path) -> None:
@@ -111,7 +125,7 @@ def test_a_sparql_result_points_at_the_fields_line(project: Path) -> None:
     assert res.to_dict()["line"] == 7
 
 
-def test_a_csv_result_points_at_the_row(project: Path) -> None:
+def test_a_csv_result_points_at_the_row_and_column(project: Path) -> None:
     write(
         project / "data" / "conferrals.csv",
         "id,name,award,laureate,year,date,sources\n"
@@ -120,14 +134,19 @@ def test_a_csv_result_points_at_the_row(project: Path) -> None:
     )
     [res] = [r for r in check(project).report.results if r.record_id == "bad-2019"]
     assert res.location is not None
-    assert (res.location.file, res.location.line, res.field_name) == (
+    assert (res.location.file, res.location.line, res.location.column, res.field_name) == (
         "data/conferrals.csv",
         3,
+        6,
         "date",
     )
+    assert res.to_dict()["column"] == 6
+    from hrd_lod.validate.render import render_text
+
+    assert "[line 3, column 6, field 'date']" in render_text(check(project).report)
 
 
-def test_prize_amounts_stay_as_written_in_validation_and_dumps(project: Path) -> None:
+def test_prize_amounts_stay_as_written_in_validation_dumps_and_publish(project: Path) -> None:
     records = project / "data" / "records.yaml"
     text = records.read_text(encoding="utf-8").replace(
         "  name: Example Award\n", '  name: Example Award\n  prize: ["1000.50 CHF"]\n', 1
@@ -140,6 +159,72 @@ def test_prize_amounts_stay_as_written_in_validation_and_dumps(project: Path) ->
     assert not report.violations
     res = run("build", "-q", "-p", str(project))
     assert res.exit_code == 0, res.output
-    nt = (project / "dist" / "test.nt").read_text(encoding="utf-8")
-    assert '"1000.50"^^<http://www.w3.org/2001/XMLSchema#decimal>' in nt
-    assert '"1000.5"^^' not in nt
+    written = '"1000.50"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    for dump in ("test.nt", "test.nq"):
+        text = (project / "dist" / dump).read_text(encoding="utf-8")
+        assert written in text and '"1000.5"^^' not in text, dump
+    # publish sends the graphs as written (not through a Store, which would send "1000.5",
+    # and xsd:integer for the description's xsd:nonNegativeInteger byte sizes)
+    from hrd_lod.sparql.publish import plan
+
+    with plan(project / "dist") as pushes:
+        sent = "".join(p.path.read_text(encoding="utf-8") for p in pushes)
+    assert written in sent and '"1000.5"^^' not in sent
+    assert "XMLSchema#nonNegativeInteger>" in sent
+
+
+BAD_REGEX = (
+    SHAPES_HEAD
+    + """
+ex:Regex a sh:NodeShape ; sh:targetClass schema:Place ;
+    sh:property [ sh:path schema:name ; sh:pattern "[a-" ; sh:message "m" ] .
+"""
+)
+
+
+def test_a_pattern_that_is_not_a_regex_is_refused_never_passed(project: Path) -> None:
+    write(project / "shapes" / "extra.ttl", BAD_REGEX)
+    for engine in ("fast", "auto", "reference"):
+        res = run("validate", "-p", str(project), "--engine", engine)
+        assert res.exit_code == 2, (engine, res.output)
+        assert "Traceback" not in res.output
+        assert "shapes/extra.ttl (https://example.org/shapes#Regex)" in res.output
+    res = run("validate", "-p", str(project), "--engine", "fast")
+    assert "is not a regular expression" in res.output
+
+
+def test_store_literals_of_one_form_were_written_so() -> None:
+    """The fast engine compares the lines as written only when a checked store literal may
+    have been written otherwise; dates YYYY-MM-DD and years YYYY never were (the store keeps
+    invalid ones as written, and writes valid ones back the same)."""
+    import pyoxigraph as ox
+
+    from hrd_lod.validate.fast import may_be_rewritten
+    from hrd_lod.validate.literals import store_forms
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    one_form = [
+        ("2014-01-01", "date"),
+        ("2013-02-30", "date"),
+        ("2014-13-01", "date"),
+        ("0000-01-01", "date"),
+        ("2014", "gYear"),
+        ("0000", "gYear"),
+        ("x", "http://example.org/custom"),
+    ]
+    other = [
+        ("2014-01-01+00:00", "date"),
+        (" 2014", "gYear"),
+        ("1", "boolean"),
+        ("01", "int"),
+        ("1.0", "decimal"),
+        ("1", "integer"),
+    ]
+
+    def lit(value: str, dt: str) -> ox.Literal:
+        return ox.Literal(value, datatype=ox.NamedNode(dt if ":" in dt else xsd + dt))
+
+    assert not store_forms({str(lit(v, d)).encode() for v, d in one_form})
+    assert not any(may_be_rewritten(lit(v, d)) for v, d in one_form)
+    assert all(may_be_rewritten(lit(v, d)) for v, d in other)
+    assert len(store_forms({str(lit(v, d)).encode() for v, d in other})) == 4

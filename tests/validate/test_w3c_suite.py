@@ -4,7 +4,7 @@ Read from ``../shared/test-suites/shacl/`` (never copied; where it is missing th
 and in CI that skip is a failure). Each case runs through:
 
 - ``reference`` (pyshacl): right, or a known divergence of pyshacl listed in
-  :data:`PYSHACL_DIVERGES` with the reason (a strict expected failure, never a skip);
+  :data:`w3c.PYSHACL_DIVERGES` with the reason (a strict expected failure, never a skip);
 - ``fast`` as the build runs it: the suite's results, or a refusal (:class:`Unsupported`,
   with the reason); never a wrong answer;
 - ``fast`` comparing results only (shapes without ``sh:message`` compiled too, since the suite
@@ -30,31 +30,10 @@ from hrd_lod.validate import run_engine
 from hrd_lod.validate.fast import Unsupported, validate_fast
 
 from ..conftest import SHARED, require_shared
-from .w3c import Case, actual, cases, differences
+from .w3c import Case, actual, cases, differences, diverges
 
 SUITE = SHARED / "test-suites" / "shacl"
 CASES = sorted(cases(SUITE), key=lambda c: c.name) if (SUITE / "manifest.ttl").is_file() else []
-
-#: Cases where pyshacl 0.40 (with rdflib 7) itself does not give the suite's answer, and why.
-#: The reference engine and auto (which falls back to it: the fast engine refuses these) are
-#: expected to fail them, strictly: if pyshacl is fixed, the test says so.
-PYSHACL_DIVERGES: dict[str, str] = {
-    "core/property/uniqueLang-002": (
-        'sh:uniqueLang "1"^^xsd:boolean is not the value true the spec names, so the suite '
-        "ignores the constraint; rdflib reads the shapes file and rewrites the literal as "
-        '"true" before pyshacl (or our compiler, which reads the same rdflib graph) sees it'
-    ),
-    "sparql/node/prefixes-001": (
-        "the query's prefix ex: is declared on an ontology the prefixes node reaches through "
-        "owl:imports; pyshacl does not follow it and fails with 'Unknown namespace prefix'"
-    ),
-    "sparql/pre-binding/shapesGraph-001": (
-        "pyshacl does not implement $shapesGraph in SPARQL constraints (NotImplementedError)"
-    ),
-}
-
-#: Where the divergence comes from the rdflib graph every engine reads, not from pyshacl.
-_DIVERGENT_ENGINES = {"core/property/uniqueLang-002": ("reference", "auto", "fast-results")}
 
 ENGINES = ("reference", "fast", "fast-results", "auto")
 
@@ -84,8 +63,8 @@ def _params() -> list:
     for case in CASES:
         for engine in ENGINES:
             marks = []
-            reason = PYSHACL_DIVERGES.get(case.name)
-            if reason and engine in _DIVERGENT_ENGINES.get(case.name, ("reference", "auto")):
+            reason = diverges(case.name, engine)
+            if reason:
                 marks.append(pytest.mark.xfail(strict=True, reason=f"pyshacl: {reason}"))
             out.append(pytest.param(engine, case, id=f"{engine}:{case.name}", marks=marks))
     return out

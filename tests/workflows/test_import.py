@@ -102,10 +102,14 @@ def test_dry_run_writes_nothing(project: Path, tmp_path: Path) -> None:
         "Ana Pérez,researcher,,example-source\n",
     )
     before = snapshot(project)
+    # two rows with the same name are two records only when the archivist says so
     code, out = run(project, str(table), "--type", "person", "--dry-run")
+    assert code == 2 and "row 3: row 2 already has a Person named 'Ana Pérez'" in out
+    code, out = run(project, str(table), "--type", "person", "--dry-run", "--allow-duplicate-name")
     assert code == 0, out
     assert snapshot(project) == before
-    assert "dry run: would write 2 Person record(s) to data/people.yaml" in out
+    assert "dry run: would add 2, update 0 and leave 0 Person record(s) as they are" in out
+    assert "would write 2 Person record(s) to data/people.yaml" in out
     body = out.split("\n\n", 1)[1]
     recs = yaml.safe_load(body)
     assert [r["id"] for r in recs] == ["ana-perez", "ana-perez-2"]  # made unique
@@ -115,12 +119,12 @@ def test_dry_run_writes_nothing(project: Path, tmp_path: Path) -> None:
 def test_bad_rows_are_reported_by_row_and_column(project: Path, tmp_path: Path) -> None:
     table = write(
         tmp_path / "bad.csv",
-        "year,award,laureate,name\n"
-        "abc,example-prize,example-defenders-network,A\n"
-        "2013,example-prize,exampleland,B\n"
-        "2013,no-such-award,example-defenders-network,C\n"
+        "year,award,laureate,name,sources\n"
+        "abc,example-prize,example-defenders-network,A,example-source\n"
+        "2013,example-prize,exampleland,B,example-source\n"
+        "2013,no-such-award,example-defenders-network,C,example-source\n"
         "2013,example-prize\n"
-        "2013,example-prize,example-defenders-network,D\n",
+        "2013,example-prize,example-defenders-network,D,example-source\n",
     )
     before = snapshot(project)
     with pytest.raises(LoadError) as exc:
@@ -133,7 +137,7 @@ def test_bad_rows_are_reported_by_row_and_column(project: Path, tmp_path: Path) 
         "Organization"
     ) in text
     assert "bad.csv:4: row 4, column B 'award': no Award has the id or name 'no-such-award'" in text
-    assert "bad.csv:5: row 5: 2 cells, the header has 4" in text
+    assert "bad.csv:5: row 5: 2 cells, the header has 5" in text
     assert "row 6" not in text
     assert len(exc.value.problems) == 4
 
@@ -176,9 +180,10 @@ def test_ids_and_outputs(project: Path, tmp_path: Path) -> None:
     assert code == 2 and "not inside" in out
     code, out = run(project, str(table), "--type", "Place", "--out", "data/x.txt")
     assert code == 2 and ".yaml" in out
-    dup = write(tmp_path / "dup.csv", "id,name,sources\nkenya,Kenya again,example-source\n")
+    # the id of a record of another type is refused; the id of a Place updates it
+    dup = write(tmp_path / "dup.csv", "id,name,sources\nexample-foundation,X,example-source\n")
     code, out = run(project, str(dup), "--type", "Place", "--out", "data/dup.yaml")
-    assert code == 2 and "'kenya' is already used (data/places.yaml:" in out
+    assert code == 2 and "'example-foundation' is already used (data/examples.yaml:" in out
     code, out = run(project, str(table), "--type", "Place", "--out", "data/cities.yaml")
     assert code == 0, out
     assert check(project).records.get("nairobi").values["contained_in"] == (Ref("kenya"),)
@@ -219,3 +224,125 @@ def test_usage_errors_without_project(tmp_path: Path) -> None:
         import_csv(tmp_path, tmp_path / "x.csv", "Place")
     with pytest.raises(UsageError):
         import_csv(Path(__file__).resolve().parents[2], tmp_path / "x.csv", "Nope")
+
+
+def test_every_problem_of_every_row_at_once(project: Path, tmp_path: Path) -> None:
+    table = write(
+        tmp_path / "c.csv",
+        "year,award,laureate,sources\n"
+        "20x3,Example Prize for Human Rigths Defenders,example-defenders-network,example-source\n"
+        "2014,example-prize,example-defenders-network,\n",
+    )
+    with pytest.raises(LoadError) as exc:
+        import_csv(project, table, "AwardConferral")
+    text = str(exc.value)
+    # a bad award name does not hide the bad year of the same row
+    assert "c.csv:2: row 2, column B 'award': no Award has the id or name" in text
+    assert "c.csv:2: row 2, column A 'year': expected a year such as 2013, got '20x3'" in text
+    # the build's rule: every record cites a source
+    assert "c.csv:3: row 3, column D 'sources': the record cites no source document" in text
+    assert len(exc.value.problems) == 3
+
+
+PEOPLE = (
+    "name,job title,works for,sources\n"
+    "Ana Pérez,lawyer,Example Defenders Network,example-source\n"
+    "Alex Example,coordinator,Example Defenders Network,example-source\n"
+)
+
+
+def test_reimport_updates_instead_of_duplicating(project: Path, tmp_path: Path) -> None:
+    table = write(tmp_path / "people.csv", PEOPLE)
+    code, out = run(project, str(table), "--type", "Person", "--out", "data/people.yaml")
+    assert code == 0, out
+    # Ana is new; Alex Example (data/examples.yaml) already has these values: left alone
+    assert "imported 1 Person record(s) into data/people.yaml" in out
+    assert "left 1 matching Person record(s) as they were" in out
+    people = (project / "data/people.yaml").read_bytes()
+    examples = (project / "data/examples.yaml").read_text()
+
+    # the same sheet again: nothing new, nothing written
+    before = snapshot(project)
+    code, out = run(project, str(table), "--type", "Person", "--out", "data/people2.yaml")
+    assert code == 0, out
+    assert "left 2 matching Person record(s) as they were" in out and "-2" not in out
+    assert snapshot(project) == before
+
+    # a changed cell updates the record where it is, comments and layout kept
+    changed = write(
+        tmp_path / "people.csv",
+        PEOPLE.replace("Alex Example,coordinator", "Alex Example,director").replace(
+            "lawyer", "human rights lawyer"
+        ),
+    )
+    code, out = run(project, str(changed), "--type", "Person", "--dry-run")
+    assert code == 0, out
+    assert "dry run: would add 0, update 2 and leave 0 Person record(s) as they are" in out
+    assert "update alex-example (data/examples.yaml:34) from row 3: job_title" in out
+    assert snapshot(project) == before
+    code, out = run(project, str(changed), "--type", "Person")
+    assert code == 0, out
+    new_examples = (project / "data/examples.yaml").read_text()
+    diff = [
+        (a, b)
+        for a, b in zip(examples.splitlines(), new_examples.splitlines(), strict=True)
+        if a != b
+    ]
+    assert diff == [("  job_title: [coordinator]", "  job_title: [director]")]
+    assert (project / "data/people.yaml").read_bytes() != people
+    assert (project / "data/people.yaml").read_text().startswith("# Person records imported")
+    rec = check(project).records.get("alex-example")
+    assert rec is not None and [v.value for v in rec.values["job_title"]] == ["director"]
+    assert check(project).records.get("ana-perez-2") is None
+
+
+def test_second_record_with_a_name_needs_the_flag(project: Path, tmp_path: Path) -> None:
+    table = write(
+        tmp_path / "p.csv", "name,job title,sources\nAlex Example,painter,example-source\n"
+    )
+    code, out = run(
+        project, str(table), "--type", "Person", "--out", "data/p.yaml", "--allow-duplicate-name"
+    )
+    assert code == 0, out
+    assert "a Person named 'Alex Example' already exists (alex-example)" in out
+    assert check(project).records.get("alex-example-2") is not None
+    # now two people have that name: a row naming it must say which one (an id column)
+    code, out = run(project, str(table), "--type", "Person", "--out", "data/q.yaml")
+    assert code == 2 and "several Person records are named 'Alex Example'" in out
+
+
+def test_records_of_csv_tables_are_not_updated(project: Path, tmp_path: Path) -> None:
+    (project / "data/towns.csv").write_text(
+        "id,type,name,sources\nmombasa,Place,Mombasa,example-source\n"
+    )
+    table = write(tmp_path / "t.csv", "id,name,sources\nmombasa,Mombasa Town,example-source\n")
+    before = snapshot(project)
+    code, out = run(project, str(table), "--type", "Place", "--out", "data/t.yaml")
+    assert code == 2 and "matches 'mombasa', a record of the table data/towns.csv" in out
+    assert snapshot(project) == before
+
+
+def test_interrupted_update_puts_every_file_back(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = write(
+        tmp_path / "p.csv",
+        "name,job title,sources\n"
+        "Alex Example,director,example-source\nNew Person,x,example-source\n",
+    )
+    import hrd_lod.workflows.files as files
+
+    real = files.write_atomic
+    calls: list[Path] = []
+
+    def second_write_fails(path: Path, data: bytes, durable: bool = True) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(path, data, durable)
+
+    monkeypatch.setattr(files, "write_atomic", second_write_fails)
+    before = snapshot(project)
+    with pytest.raises(OSError):
+        import_csv(project, table, "Person", out="data/p.yaml")
+    assert snapshot(project) == before

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "export": "hrd_lod.cli.wikidata:export_group",
     "links": "hrd_lod.cli.wikidata:links_group",
     "status": "hrd_lod.cli.archive:status_cmd",
+    "withdraw": "hrd_lod.cli.withdraw:withdraw_cmd",
     "fields": "hrd_lod.cli.reference:fields_cmd",
 }
 
@@ -40,6 +41,7 @@ _HELP = {
     "export": "Export award facts for Wikidata (QuickStatements with references).",
     "links": "Add reconciled Wikidata items to the records (links import FILE).",
     "status": "Summarise the dataset: counts, sources, gaps, validation state.",
+    "withdraw": "Take a record down from the edition, past releases and stores.",
     "build": "Build the published edition (dist/) from data/.",
     "validate": "Check data/ against the shapes without writing anything.",
     "query": "Run a SPARQL query over the built dataset or a remote endpoint.",

@@ -248,7 +248,16 @@ def import_group() -> None:
     help="Read a column as a field (repeatable).",
 )
 @click.option("--ignore", multiple=True, metavar="COLUMN", help="Skip a column (repeatable).")
-@click.option("--dry-run", is_flag=True, help="Check and show the records; write nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check and show what would be added, updated and left alone; write nothing.",
+)
+@click.option(
+    "--allow-duplicate-name",
+    is_flag=True,
+    help="Make a new record even when one of the same type has the same name.",
+)
 @project_option
 @debug_option
 @handle_errors
@@ -259,12 +268,15 @@ def import_csv_cmd(
     maps: tuple[str, ...],
     ignore: tuple[str, ...],
     dry_run: bool,
+    allow_duplicate_name: bool,
     project: Path,
     debug: bool,
 ) -> None:
     """Turn the CSV table FILE into records of one type, all rows or none.
 
-    Columns are matched to fields by header name; reference cells hold an id or a name.
+    Columns are matched to fields by header name; reference cells hold an id or a name. A
+    row with the id, or the type and exact name, of a record of the project updates that
+    record in its YAML file (comments kept) instead of making a second one.
     Exit codes: 0 imported (or would be), 2 a row or column is wrong (nothing written).
     """
     from ..workflows.importer import import_csv
@@ -284,17 +296,35 @@ def import_csv_cmd(
         dry_run=dry_run,
         mapping=mapping,
         ignore=ignore,
+        allow_duplicate_name=allow_duplicate_name,
         progress=bar,
     )
     bar.close()
     for note in result.notices:
         echo_err(f"note: {note}")
     n = len(result.records)
+    kind = result.type_name
     if dry_run:
-        click.echo(f"dry run: would write {n} {result.type_name} record(s) to {result.out_rel}:\n")
-        click.echo(result.text.decode("utf-8"), nl=False)
-    else:
-        click.echo(f"imported {n} {result.type_name} record(s) into {result.out_rel}")
+        click.echo(
+            f"dry run: would add {n}, update {len(result.updated)} and leave "
+            f"{len(result.unchanged)} {kind} record(s) as they are"
+        )
+        for u in result.updated:
+            click.echo(
+                f"  update {u.id} ({u.file}:{u.line}) from row {u.row}: {', '.join(u.changed)}"
+            )
+        for rid in result.unchanged:
+            click.echo(f"  unchanged {rid}")
+        if n:
+            click.echo(f"would write {n} {kind} record(s) to {result.out_rel}:\n")
+            click.echo(result.text.decode("utf-8"), nl=False)
+        return
+    if n:
+        click.echo(f"imported {n} {kind} record(s) into {result.out_rel}")
+    for u in result.updated:
+        click.echo(f"updated {u.id} ({u.file}:{u.line}) from row {u.row}: {', '.join(u.changed)}")
+    if result.unchanged:
+        click.echo(f"left {len(result.unchanged)} matching {kind} record(s) as they were")
 
 
 @click.command("diff")
@@ -423,6 +453,11 @@ def _print_status(st) -> None:  # type: ignore[no-untyped-def]
             else ""
         )
     )
+    click.echo(
+        f"withdrawn: {len(st.withdrawn)}" + (" (ids and dates only)" if st.withdrawn else "")
+    )
+    for rid, rtype, day in st.withdrawn:
+        click.echo(f"  {rid} ({rtype}), {day}")
     click.echo(
         f"without a Wikidata link: {len(st.no_wikidata)}"
         + (" (link one with same_as: Q-id)" if st.no_wikidata else "")

@@ -94,12 +94,13 @@ def build_cmd(
     time); anything else, or --full, builds everything.
     """
     from ..errors import ValidationFailed
-    from ..pipeline import build
+    from ..pipeline import Built, StaleReleases, build
     from ..validate.render import render_text
 
     start = time.perf_counter()
-    try:
-        built = build(
+
+    def run() -> Built:
+        return build(
             project,
             dist=dist,
             progress=_progress(quiet),
@@ -107,6 +108,24 @@ def build_cmd(
             site=not no_site,
             full=full,
         )
+
+    try:
+        try:
+            built = run()
+        except StaleReleases:
+            if dist is not None:
+                raise
+            import datetime as dt
+
+            from ..workflows.amend import sync_releases
+
+            # past releases follow the policy: one holding a record now withheld is made again
+            for remade in sync_releases(project, date=dt.date.today(), progress=_progress(quiet)):
+                echo_err(
+                    f"note: release {remade.version} made again without {remade.records} "
+                    "record(s) now withdrawn or restricted"
+                )
+            built = run()
     except ValidationFailed as exc:
         if not quiet:
             for note in getattr(exc, "__notes__", ()):

@@ -84,6 +84,8 @@ def format_error(exc: HrdLodError) -> str:
     text = exc.message
     if exc.hint:
         text += f"\n  hint: {exc.hint}"
+    for note in getattr(exc, "__notes__", ()):
+        text += f"\n  note: {note}"
     return text
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .archive import Progress, _date, date_option
-from .common import CliError, debug_option, handle_errors, project_option
+from .common import CliError, debug_option, echo_err, handle_errors, project_option
 
 _SUBCOMMANDS = ("verify", "package")
 _VALUED = ("-p", "--project", "--date")  # options that take a value
@@ -72,15 +72,28 @@ def release_new_cmd(
     Exit codes: 0 released, 1 validation failed, 2 bad input or version already released.
     """
     from ..errors import ValidationFailed
+    from ..pipeline import StaleReleases
     from ..validate.render import render_text
+    from ..workflows.amend import sync_releases
     from ..workflows.diff import summary_lines
     from ..workflows.release import release
 
     bar = Progress()
     try:
-        done = release(
-            project, version, date=_date(date), progress=bar, today=dt.date.today(), force=force
-        )
+        try:
+            done = release(
+                project, version, date=_date(date), progress=bar, today=dt.date.today(), force=force
+            )
+        except StaleReleases:
+            # earlier releases hold records now withdrawn or restricted: made again first
+            for remade in sync_releases(project, date=dt.date.today()):
+                echo_err(
+                    f"note: release {remade.version} made again without {remade.records} "
+                    "record(s) now withdrawn or restricted"
+                )
+            done = release(
+                project, version, date=_date(date), progress=bar, today=dt.date.today(), force=force
+            )
     except ValidationFailed as exc:
         bar.close()
         click.echo(render_text(exc.report), err=True)

@@ -241,7 +241,19 @@ def publish_cmd(
     and HRD_LOD_SPARQL_PASSWORD, or ~/.netrc. Exit codes: 0 ok, 2 bad input, 3 the push or
     the check failed (the message lists which graphs were written).
     """
-    from ..sparql.publish import plan, push, verify
+    from .. import vocab as V
+    from ..sparql.local import open_dist
+    from ..sparql.publish import (
+        delete_graphs,
+        plan,
+        push,
+        pushed_before,
+        remember_push,
+        stale_graphs,
+        store_graphs,
+        verify,
+        withdrawn_iris,
+    )
     from ..sparql.remote import check_url, redact_url
 
     check_url(gsp_url)
@@ -249,26 +261,56 @@ def publish_cmd(
         check_url(sparql_endpoint)
     method = "PUT" if replace else "POST"
     shown = redact_url(gsp_url)
-    with plan(dist or project / "dist", default_graph_as) as pushes:
+    dist_dir = dist or project / "dist"
+    with plan(dist_dir, default_graph_as) as pushes:
         total_t = sum(p.triples for p in pushes)
         total_b = sum(p.bytes for p in pushes)
+        base = open_dist(dist_dir).base_iri
+        withdrawn = withdrawn_iris(project, base)
+        previous = pushed_before(project, gsp_url)
+        client = None if dry_run else _client(timeout, retries, auth)
+        in_store: tuple[str, ...] = ()
+        if replace and sparql_endpoint and client is not None:
+            in_store = tuple(store_graphs(client, sparql_endpoint, V.graph_iri(base, "")))
+        stale = stale_graphs(previous, pushes, in_store) if replace else []
         if dry_run:
-            width = max(len(p.name) for p in pushes)
+            width = max(len(p.name) for p in pushes + stale)
             click.echo(f"{'graph'.ljust(width)} | {'triples':>8} | {'bytes':>10} | from")
             for p in pushes:
                 click.echo(f"{p.name.ljust(width)} | {p.triples:>8} | {p.bytes:>10} | {p.origin}")
+            for p in stale:
+                click.echo(f"{p.name.ljust(width)} | {'DELETE':>8} | {'':>10} | {p.origin}")
             click.echo(
                 f"dry run: would {method} {len(pushes)} graphs ({total_t} triples, "
                 f"{total_b} bytes) to {shown}"
+                + (f" and delete {len(stale)} graph(s) it no longer has" if stale else "")
             )
             return
-        client = _client(timeout, retries, auth)
+        assert client is not None
         push(
             client, gsp_url, pushes, replace=replace, progress=lambda line: echo_err(f"... {line}")
         )
-        checked = verify(client, gsp_url, pushes, replace=replace, sparql_endpoint=sparql_endpoint)
+        for g in stale:
+            echo_err(f"... DELETE {g.name}: no longer in the edition")
+        delete_graphs(client, gsp_url, stale)
+        checked = verify(
+            client,
+            gsp_url,
+            pushes + stale,
+            replace=replace,
+            sparql_endpoint=sparql_endpoint,
+            withdrawn=withdrawn,
+        )
+        remember_push(project, gsp_url, pushes)
         click.echo(
             f"published {len(pushes)} graphs ({total_t} triples, {total_b} bytes) to "
             f"{shown} with {method}; the store holds "
             f"{sum(v.found for v in checked)} triples in them"
         )
+        if stale:
+            click.echo(f"deleted {len(stale)} graph(s) the edition no longer has")
+        if withdrawn:
+            click.echo(
+                f"withdrawn records: {len(withdrawn)}; triples mentioning them in the store: "
+                f"{sum(v.mentions for v in checked)}"
+            )

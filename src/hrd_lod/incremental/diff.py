@@ -48,7 +48,7 @@ _TYPE = f"<{V.RDF_TYPE}>".encode()
 
 def _content(rec: Record) -> Record:
     """Return the record without where it was read (what the triples depend on)."""
-    return replace(rec, location=replace(rec.location, line=0), field_lines={})
+    return replace(rec, location=replace(rec.location, line=0), field_lines={}, field_columns={})
 
 
 def _changed_lines(old: str, new: str, rel: str) -> list[int]:
@@ -161,6 +161,8 @@ def check_changes(
             raise NotUpdatable(f"the type of '{rec.id}' changed")
         if rec.type == "Award":
             raise NotUpdatable("an award changed (its name is on every laureate)")
+        if rec.id in state.hidden:
+            raise NotUpdatable("a record kept out of the edition changed")
         for version in (before, rec):
             if version is None:
                 continue

@@ -22,6 +22,7 @@ from ..records.cache import ParseCache
 from ..records.load import data_files
 from ..records.model import Notice, Record, Records
 from ..validate.report import Report
+from ..withdrawals import register_path
 from . import NotUpdatable
 from .state import StateKeeper, StateUnavailable
 
@@ -61,6 +62,8 @@ def inputs_digest(project: Project, meta: DatasetMeta, dist: Path, engine: str) 
         h.update(part.encode() + b"\0")
     for path in [*project.shapes_files(), *project.ontology_files()]:
         h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    register = register_path(project.root)  # a withdrawal changes what is published
+    h.update(register.read_bytes() if register.is_file() else b"no withdrawals")
     releases = project.root / "releases"
     if releases.is_dir():
         for p in sorted(releases.rglob("*")):

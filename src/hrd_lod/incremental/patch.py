@@ -320,7 +320,9 @@ def patch(
     keeper = StateKeeper(project.cache_dir, tool_version)
     state = load_edition(keeper, target)
     if state.inputs != inputs_digest(project, meta, target, engine):
-        raise NotUpdatable("the metadata (data/dataset.yaml), shapes, ontology or options changed")
+        raise NotUpdatable(
+            "the metadata (data/dataset.yaml), shapes, ontology, withdrawals or options changed"
+        )
     if file_stats(target) != state.dist_files:
         raise NotUpdatable(f"{target} is not the edition the last build wrote")
     listing = {rel: st[1:] for rel, st in file_stats(project.data_dir).items()}

@@ -165,7 +165,15 @@ def read_csv(
                 )
                 if split and isinstance(value, str):
                     data[key] = [v.strip() for v in value.split(SEPARATOR) if v.strip()]
-            out.append(RawRecord(data, Location(rel, line), dict.fromkeys(data, line)))
+            columns = {col.partition("@")[0]: i + 1 for i, col in reversed(list(enumerate(header)))}
+            out.append(
+                RawRecord(
+                    data,
+                    Location(rel, line),
+                    dict.fromkeys(data, line),
+                    {k: columns[k] for k in data if k in columns},
+                )
+            )
     except csv.Error as exc:
         problems.add(Location(rel, reader.line_num), f"not valid CSV: {exc}", code="csv-syntax")
         return []

@@ -87,6 +87,8 @@ class RawRecord:
     data: Mapping[str, object]
     location: Location
     lines: Mapping[str, int] = field(default_factory=dict)
+    #: CSV: each key's 1-based column
+    columns: Mapping[str, int] = field(default_factory=dict)
 
     def where(self, key: str | None = None) -> Location:
         """Return the location of ``key`` (or of the record itself)."""
@@ -111,6 +113,8 @@ class Record:
     derived: Mapping[str, str] = field(default_factory=dict)
     #: field -> the values sources disagree on, each with its own sources (``claims:``)
     claims: Mapping[str, tuple[Claim, ...]] = field(default_factory=dict)
+    #: CSV records: field -> its 1-based column (validation results name it)
+    field_columns: Mapping[str, int] = field(default_factory=dict)
     #: the person or group is at risk: left out of exports to Wikidata unless consenting
     at_risk: bool = False
     #: the record says its award facts may go to Wikidata even though it is at risk

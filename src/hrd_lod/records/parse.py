@@ -206,6 +206,7 @@ def parse_record(
         sources=sources,
         location=raw.location,
         field_lines=dict(raw.lines),
+        field_columns=dict(raw.columns),
         field_sources=field_sources,
         visibility=str(visibility),
         public_fields=frozenset(public_fields),

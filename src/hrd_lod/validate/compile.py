@@ -582,6 +582,12 @@ class _Compiler:
         flags = "".join(f for f in "im" if f in written_flags)
         for pat in sorted(patterns, key=str):
             text = str(pat)
+            try:
+                re.compile(text)
+            except re.error as exc:
+                # SPARQL's REGEX would fail on every value (no row: a silent pass)
+                self.refuse(shape, f"pattern {text!r} is not a regular expression ({exc})")
+                continue
             if not isinstance(pat, rdflib.Literal) or _PATTERN_UNSAFE.search(text):
                 self.refuse(
                     shape, f"pattern {text!r} (outside the regex syntax SPARQL and Python agree on)"

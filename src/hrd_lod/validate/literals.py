@@ -97,5 +97,7 @@ def rewrites(lines: list[bytes]) -> list[Rewrite]:
         as_line = b" ".join((s, p, stored.encode("utf-8"))) + b" ."
         at = bisect_left(lines, as_line)
         merged = seen[(s, p, stored)] > 1 or (at < len(lines) and lines[at] == as_line)
-        out.append(Rewrite(s.decode()[1:-1], p.decode()[1:-1], w.decode(), stored, merged))
+        subject = s.decode()
+        subject = subject[1:-1] if subject.startswith("<") else subject
+        out.append(Rewrite(subject, p.decode()[1:-1], w.decode(), stored, merged))
     return out

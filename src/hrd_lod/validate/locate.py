@@ -83,6 +83,9 @@ def locate(
             if field_name and field_name in rec.field_lines
             else (rec.where(None))
         )
+        column = rec.field_columns.get(field_name) if field_name else None
+        if column is not None:
+            loc = replace(loc, column=column)
         out.append(
             replace(
                 res, record_id=rec.id, record_type=rec.type, location=loc, field_name=field_name

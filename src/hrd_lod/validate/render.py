@@ -36,6 +36,8 @@ def render_text(report: Report, *, show_warnings: bool = True) -> str:
             lines.append(f"node {first.focus}")
         for r in items:
             where = f"line {r.location.line}" if r.location and r.location.line else ""
+            if where and r.location and r.location.column:
+                where += f", column {r.location.column}"
             field = f"field '{r.field_name}'" if r.field_name else ""
             at = ", ".join(x for x in (where, field) if x)
             label = "error" if r.severity == "Violation" else r.severity.lower()

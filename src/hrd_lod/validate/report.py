@@ -55,6 +55,7 @@ class Result:
             "type": self.record_type,
             "file": loc.file if loc else None,
             "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
             "field": self.field_name,
             "message": self.message,
             "hint": self.hint,

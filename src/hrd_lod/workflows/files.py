@@ -38,6 +38,29 @@ def write_new_files(files: Iterable[tuple[Path, bytes]]) -> list[Path]:
     return done
 
 
+def replace_files(files: Iterable[tuple[Path, bytes]]) -> list[Path]:
+    """Write files (new ones, or new contents of existing ones), each atomically, all or
+    none; return their paths. If any write fails, the files already written are put back as
+    they were (or removed, if they are new)."""
+    todo = list(files)
+    before = {path: (path.read_bytes() if path.exists() else None) for path, _ in todo}
+    done: list[Path] = []
+    try:
+        for path, data in todo:
+            write_atomic(path, data)
+            done.append(path)
+    except BaseException:
+        for path in done:
+            with contextlib.suppress(OSError):
+                old = before[path]
+                if old is None:
+                    os.unlink(path)
+                else:
+                    write_atomic(path, old)
+        raise
+    return done
+
+
 def dump_yaml(value: object) -> str:
     """Return ``value`` as block-style YAML, keys in the given order, Unicode kept."""
     return yaml.safe_dump(

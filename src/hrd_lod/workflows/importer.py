@@ -9,8 +9,13 @@ French name. On top of that, for people typing a table by hand:
 - a cell of a reference field (and ``sources``) holds the id OR the name (or an alternate
   name) of a record of the right type, in the project or in the same table;
 - without an ``id`` column, ids are made from the names, unique in the project.
-Every row is checked (by the same parser as the loader) before anything is written; any
-problem, reported by row and column, means nothing is written. The output is one new file.
+A row that matches a record of the project (the same id, or the same type and exactly the
+same name) updates that record in its YAML file (only the fields the table fills; comments
+and layout kept) instead of making a second one; a second record with the same name needs
+``allow_duplicate_name``. Every row (merged with the record it updates) is checked by the
+same parser as the loader, with the sources the build requires, before anything is written;
+every problem of every row is reported at once, by row and column, and any problem means
+nothing is written. New records go to one new file; all files are written or none.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ from ..records.schema import META_KEYS, TYPES, Kind, TypeSpec
 from ..records.textfile import MAX_FILE_BYTES, read_text
 from . import Progress
 from .capture import unique_id
-from .files import raw_records, records_yaml, write_new_files
+from .files import raw_records, records_yaml, replace_files
+from .yamledit import edit_records
 
 ALIASES = {"source": "sources"}
 #: Record keys a table may fill besides the type's fields.
@@ -40,16 +46,29 @@ TABLE_META = ("id", "type", "sources", "visibility", "public_fields", "note")
 
 
 @dataclass(frozen=True)
+class Update:
+    """A record of the project a row updates: where it is, and the fields that change."""
+
+    id: str
+    file: str  # relative to the project
+    line: int
+    row: int
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ImportResult:
-    """What an import created (or, in a dry run, would create)."""
+    """What an import created and updated (or, in a dry run, would)."""
 
     type_name: str
     out: Path
     out_rel: str
-    records: tuple[dict[str, object], ...]
+    records: tuple[Mapping[str, object], ...]  # new records
     text: bytes
     notices: tuple[str, ...]
     written: bool
+    updated: tuple[Update, ...] = ()
+    unchanged: tuple[str, ...] = ()  # ids of matching records the table leaves as they are
 
 
 def resolve_type(name: str) -> TypeSpec:
@@ -162,14 +181,16 @@ def import_csv(
     dry_run: bool = False,
     mapping: Mapping[str, str] | None = None,
     ignore: tuple[str, ...] = (),
+    allow_duplicate_name: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Read a CSV table into records of one type; write them unless ``dry_run``."""
+    """Read a CSV table into records of one type (new ones, and updates of the records its
+    rows match); write them unless ``dry_run``."""
     project = open_project(project_dir)
     spec = resolve_type(type_name)
     csv_path = Path(csv_path)
     display = csv_path.name
-    out_path = _out_path(project.root, project.data_dir, out, csv_path)
+    out_path = _out_path(project.root, project.data_dir, out, csv_path, must_be_new=False)
     try:
         lang = load_metadata(project).language
     except LoadError:
@@ -203,9 +224,11 @@ def import_csv(
         raise LoadError(problems.items)
 
     index = _Index()
+    existing: dict[str, tuple[RawRecord, str]] = {}
     for raw, rel in raw_records(project.root, project.data_dir):
         rid, rtype = raw.data.get("id"), raw.data.get("type")
         if isinstance(rid, str) and isinstance(rtype, str):
+            existing.setdefault(rid, (raw, rel))
             index.add(
                 rid,
                 rtype,
@@ -213,10 +236,13 @@ def import_csv(
                 f"{rel}:{raw.location.line}",
             )
 
-    # Pass 1: cells -> values, ids for every row (so rows can refer to each other).
-    rows_data: list[tuple[int, dict[str, object], dict[str, int]]] = []
+    # Pass 1: cells -> values, ids for every row (so rows can refer to each other); a row
+    # that matches a record of the project updates it.
+    rows_data: list[tuple[int, dict[str, object], dict[str, int], str | None]] = []
     notices: list[str] = []
     taken = set(index.types)
+    matched: dict[str, int] = {}  # project record id -> the row updating it
+    named: dict[str, int] = {}  # normalised name -> the first row of the table with it
     for n, row in enumerate(body, start=2):
         if progress and n % 500 == 0:
             progress("read", n - 1, len(body))
@@ -242,8 +268,11 @@ def import_csv(
             continue
         data["type"] = spec.name
         rid = data.get("id")
+        update: str | None = None
         if isinstance(rid, str):
-            if rid in index.types:
+            if rid in existing and index.types.get(rid) == spec.name:
+                update = rid  # the same id: this row updates the record
+            elif rid in index.types:
                 problems.add(
                     Location(display, n),
                     f"row {n}, column {_letter(cols['id'])} "
@@ -253,7 +282,7 @@ def import_csv(
                 )
                 continue
         elif "name" not in data and spec.name == "AwardConferral":
-            rows_data.append((n, data, cols))  # named after its award and laureates, below
+            rows_data.append((n, data, cols, None))  # named after its award and laureates
             continue
         else:
             names = _names(data.get("name"))
@@ -265,18 +294,65 @@ def import_csv(
                     code="missing-field",
                 )
                 continue
-            base = suggest_slug(names[0])
-            rid = unique_id(base, taken)
+            key = norm_name(names[0])
             same = sorted(
                 r
-                for r in index.names.get(norm_name(names[0]), ())
-                if index.types.get(r) == spec.name
+                for r in index.names.get(key, ())
+                if index.types.get(r) == spec.name and r in existing
             )
-            if same:
-                notices.append(
-                    f"row {n}: {a_or_an(spec.name)} named '{names[0]}' already exists "
-                    f"({', '.join(same)}); this row makes another one, '{rid}'"
+            if same and not allow_duplicate_name:
+                if len(same) > 1:
+                    problems.add(
+                        Location(display, n),
+                        f"row {n}: several {spec.name} records are named '{names[0]}' "
+                        f"({', '.join(same)})",
+                        "add an id column to say which one the row updates",
+                        code="ambiguous-name",
+                    )
+                    continue
+                update = same[0]
+            elif key in named and not allow_duplicate_name:
+                problems.add(
+                    Location(display, n),
+                    f"row {n}: row {named[key]} already has {a_or_an(spec.name)} "
+                    f"named '{names[0]}'",
+                    "give the rows ids, or pass --allow-duplicate-name if they are different "
+                    "records with the same name",
+                    code="duplicate-name",
                 )
+                continue
+            else:
+                rid = unique_id(suggest_slug(names[0]), taken)
+                if same or key in named:
+                    notices.append(
+                        f"row {n}: {a_or_an(spec.name)} named '{names[0]}' already exists "
+                        f"({', '.join(same) or f'row {named[key]}'}); this row makes "
+                        f"another one, '{rid}'"
+                    )
+            named.setdefault(key, n)
+        if update is not None:
+            if update in matched:
+                problems.add(
+                    Location(display, n),
+                    f"row {n}: updates '{update}', like row {matched[update]}",
+                    "keep one row per record",
+                    code="duplicate-id",
+                )
+                continue
+            matched[update] = n
+            raw_rec, rel = existing[update]
+            if not rel.lower().endswith((".yaml", ".yml")):
+                problems.add(
+                    Location(display, n),
+                    f"row {n}: matches '{update}', a record of the table {rel} "
+                    f"(line {raw_rec.location.line})",
+                    "an import updates records of YAML files only: edit that table instead",
+                    code="csv-update",
+                )
+                continue
+            rows_data.append((n, {"id": update, **data}, cols, update))
+            continue
+        assert isinstance(rid, str)
         taken.add(rid)
         index.add(
             rid,
@@ -284,13 +360,17 @@ def import_csv(
             _names(data.get("name")) + _names(data.get("alternate_name")),
             f"{display} row {n}",
         )
-        rows_data.append((n, {"id": rid, **data}, cols))
+        rows_data.append((n, {"id": rid, **data}, cols, None))
     # Row problems do not stop here: pass 2 reports the other rows' problems too.
 
-    # Pass 2: references by id or name, then the loader's own checks on every record.
-    records: list[dict[str, object]] = []
+    # Pass 2: references by id or name, then the loader's own checks on every record (an
+    # update: the record as it will be, merged with the row).
+    records: list[Mapping[str, object]] = []
+    updates: list[Update] = []
+    unchanged: list[str] = []
+    edits: dict[str, dict[str, dict[str, object]]] = {}  # file -> id -> fields
     load_notices: list[Notice] = []
-    for n, data, cols in rows_data:
+    for n, data, cols, update in rows_data:
         failed: set[str] = set()
         for key, value in list(data.items()):
             fspec = spec.by_name.get(key)
@@ -314,16 +394,33 @@ def import_csv(
                     failed.add(key)
                 else:
                     resolved.append(rid)
-            data[key] = resolved if isinstance(value, list) else (resolved or [None])[0]
+            data[key] = resolved if isinstance(value, list) else (resolved[0] if resolved else None)
         if "id" not in data:
-            if any(p.location.line == n for p in problems.items):
-                continue  # a conferral is named after its references: they must resolve first
-            data["name"] = conferral_name(data, index)
-            rid = unique_id(suggest_slug(str(data["name"])), taken)
-            taken.add(rid)
-            data = {"id": rid, **data}
-            notices.append(f"row {n}: named '{data['name']}' after its year, award and laureates")
-        raw = RawRecord(data, Location(display, n), {k: n for k in data})
+            if failed:
+                # named after its references: check the rest under a stand-in name
+                data = {"id": "row", "name": "row", **data}
+            else:
+                data["name"] = conferral_name(data, index)
+                rid = unique_id(suggest_slug(str(data["name"])), taken)
+                taken.add(rid)
+                data = {"id": rid, **data}
+                notices.append(
+                    f"row {n}: named '{data['name']}' after its year, award and laureates"
+                )
+        whole = dict(data)
+        if update is not None:
+            whole = {**existing[update][0].data, **data}
+        if spec.needs_sources and not whole.get("sources") and "sources" not in failed:
+            col = cols.get("sources", columns.index("sources") if "sources" in columns else None)
+            problems.add(
+                Location(display, n),
+                f"row {n}"
+                + (f", column {_letter(col)} '{header[col].strip()}'" if col is not None else "")
+                + ": the record cites no source document",
+                "add a 'sources' column with the id or name of the Source each row was read from",
+                code="missing-sources",
+            )
+        raw = RawRecord(whole, Location(display, n), {k: n for k in whole})
         row_problems = ProblemList()
         if parse_record(raw, lang, row_problems, load_notices) is None:
             for p in row_problems.items:
@@ -336,23 +433,49 @@ def import_csv(
                     else f"row {n}"
                 )
                 problems.add(Location(display, n), f"{where}: {p.message}", p.hint, p.code)
-        records.append(_ordered(data, spec))
+        if update is None:
+            records.append(_ordered(data, spec))
+            continue
+        raw_rec, rel = existing[update]
+        changed = {
+            # written as the file had it: a list stays a list
+            k: [v] if isinstance(raw_rec.data.get(k), list) and not isinstance(v, list) else v
+            for k, v in data.items()
+            if k not in ("id", "type") and _plain(raw_rec.data.get(k)) != _plain(v)
+        }
+        if not changed:
+            unchanged.append(update)
+            continue
+        edits.setdefault(rel, {})[update] = changed
+        updates.append(Update(update, rel, raw_rec.location.line or 0, n, tuple(changed)))
     if problems:
         raise LoadError(problems.items)
-    if not records:
+    if not rows_data:
         raise LoadError([_p(display, 2, "the table has a header but no rows")])
 
     notices += [f"row {x.location.line}: {x.message}" for x in load_notices]
+    edited = [
+        (project.root / rel, edit_records((project.root / rel).read_text("utf-8"), ids, rel))
+        for rel, ids in sorted(edits.items())
+    ]
     first, last = rows_data[0][0], rows_data[-1][0]
     header_text = (
         f"{spec.name} records imported by 'hrd-lod import csv' from {display} "
         f"(rows {first}-{last})."
     )
-    payload = records_yaml(records, header_text)
+    payload = records_yaml(records, header_text) if records else b""
+    if records and out_path.exists():
+        raise UsageError(
+            f"{out_path} already exists; an import never overwrites records",
+            hint="choose another --out, or delete the old file first",
+        )
     if progress:
         progress("read", len(body), len(body))
     if not dry_run:
-        write_new_files([(out_path, payload)])
+        replace_files(
+            [(out_path, payload)] * bool(records)
+            + [(path, text.encode("utf-8")) for path, text in edited]
+        )
     return ImportResult(
         spec.name,
         out_path,
@@ -361,7 +484,21 @@ def import_csv(
         payload,
         tuple(notices),
         not dry_run,
+        tuple(updates),
+        tuple(unchanged),
     )
+
+
+def _plain(value: object) -> object:
+    """Return a value as a data file holds it, for comparing a row with a record (one value
+    and a list of that one value are the same)."""
+    if isinstance(value, list) and len(value) == 1:
+        return _plain(value[0])
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _p(file: str, line: int | None, message: str, hint: str | None = None):  # type: ignore
@@ -370,7 +507,9 @@ def _p(file: str, line: int | None, message: str, hint: str | None = None):  # t
     return Problem(Location(file, line), message, hint, code="csv")
 
 
-def _out_path(root: Path, data_dir: Path, out: Path | str | None, csv_path: Path) -> Path:
+def _out_path(
+    root: Path, data_dir: Path, out: Path | str | None, csv_path: Path, must_be_new: bool = True
+) -> Path:
     if out is None:
         path = data_dir / f"{suggest_slug(csv_path.stem)}.yaml"
     else:
@@ -387,7 +526,7 @@ def _out_path(root: Path, data_dir: Path, out: Path | str | None, csv_path: Path
         ) from None
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise UsageError(f"--out {out} must end with .yaml")
-    if path.exists():
+    if must_be_new and path.exists():
         raise UsageError(
             f"{path} already exists; an import never overwrites records",
             hint="choose another --out, or delete the old file first",

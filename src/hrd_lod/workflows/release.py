@@ -11,13 +11,17 @@ Steps, all or nothing:
    ``CHANGES.md`` (the human summary), the archived copies of its sources (``archive/``),
    ``ro-crate-metadata.json``, ``datacite.json``, ``CITATION.cff`` and a ``manifest.json``
    covering every file in it (``preserve.describe_release``);
-5. write its BagIt bag to ``bags/VERSION/`` (``preserve.make_bag``);
+5. write its BagIt bag to ``bags/VERSION/`` (``preserve.make_bag``), and keep what it was
+   built from in ``release-inputs/VERSION.tar.gz`` (never published), so that a later
+   withdrawal can make the release (and its bag) again without the withdrawn record
+   (:mod:`.amend`);
 6. copy every release into the new build's ``releases/`` and swap it in as ``dist/``.
 Any failure restores ``data/dataset.yaml`` and removes what was written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -37,6 +41,7 @@ from ..preserve import BAGS, bag_folder, describe_release, make_bag
 from ..project import METADATA_FILE, Project, check_version, load_metadata, open_project
 from ..records.fields import FieldError
 from . import Progress
+from .amend import inputs_path, keep_inputs, link_or_copy, move_reuse_state
 from .diff import Diff, diff_editions, empty_edition, read_edition, summary_lines, to_json
 from .files import yaml_scalar
 
@@ -140,6 +145,7 @@ def release(
     stamped = stamp_metadata(original.decode("utf-8"), version, date).encode("utf-8")
     work = Path(tempfile.mkdtemp(prefix=".release-", dir=project.root))
     created = False
+    kept = inputs_path(project.root, version)
     bag = bag_folder(project.root, version)
     try:
         write_atomic(meta_path, stamped)
@@ -161,6 +167,7 @@ def release(
             created = True
         _tick(progress, f"bag {BAGS}/{version}")
         make_bag(target, bag, info, source=f"{RELEASES}/{version}")
+        keep_inputs(project.root, version)
         _tick(progress, "dist")
         ctx = ExportContext(
             built.checked.store,
@@ -172,11 +179,17 @@ def release(
         copy_releases(project.root, built.dist)
         write_manifest(ctx, built.dist)
         swap_in(built.dist, project.dist_dir)
+        # the per-entity files now in dist/ and (linked) in the release are known again:
+        # the next build, and a remake of the release, link those that did not change
+        move_reuse_state(project.cache_dir, work / "dist", [project.dist_dir, target])
     except BaseException:
         write_atomic(meta_path, original)
         if created:
             shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(bag, ignore_errors=True)
+        kept.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            kept.parent.rmdir()  # only if this release made it
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -232,16 +245,32 @@ def _tick(progress: Progress | None, stage: str) -> None:
 
 
 def _write_release(
-    dist: Path, out: Path, diff: Diff, version: str, date: dt.date, previous: str | None
+    dist: Path,
+    out: Path,
+    diff: Diff,
+    version: str,
+    date: dt.date,
+    previous: str | None,
+    *,
+    amended: list[dict[str, str]] | None = None,
 ) -> None:
+    """Write the release folder ``out`` from the build in ``dist``; ``amended`` lists the
+    withdrawals (date only) that made it again."""
     for path in sorted(dist.rglob("*")):
         rel = path.relative_to(dist)
         if rel.parts[0] in (RELEASES, MANIFEST) or not path.is_file():
             continue
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
-    doc = {"version": version, "date": date.isoformat(), "previous": previous, **to_json(diff)}
+        link_or_copy(path, dest)
+    doc: dict[str, object] = {
+        "version": version,
+        "date": date.isoformat(),
+        "previous": previous,
+        **to_json(diff),
+    }
+    if amended:
+        doc["amended"] = amended
     (out / CHANGES_JSON).write_text(
         json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -253,6 +282,11 @@ def _write_release(
             + [
                 f"- {line}" if not line.startswith("  ") else f"  - {line.strip()}"
                 for line in summary_lines(diff)[1:]
+            ]
+            + [
+                f"\nAmended on {a['date']}: records were withdrawn from this release (a "
+                "takedown); every file was made again without them."
+                for a in amended or ()
             ]
         )
         + "\n"

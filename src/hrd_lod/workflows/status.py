@@ -22,6 +22,7 @@ from ..pipeline import check
 from ..project import open_project
 from ..records.model import LangString, Records, Ref, Url, Year
 from ..records.schema import TYPES
+from ..withdrawals import load_register
 from . import Progress
 from .files import raw_records
 
@@ -70,6 +71,8 @@ class Status:
     violations: int = 0
     warnings: int = 0
     todo: list[str] = field(default_factory=list)
+    #: (id, type, date) of every withdrawn record: never its name, never the reason
+    withdrawn: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def loaded(self) -> bool:
@@ -112,6 +115,7 @@ class Status:
                 "warnings": self.warnings,
             },
             "todo": self.todo,
+            "withdrawn": [{"id": i, "type": t, "date": d} for i, t, d in self.withdrawn],
         }
 
 
@@ -153,6 +157,7 @@ def project_status(project_dir: Path | str, progress: Progress | None = None) ->
             progress(name, 0, 0)  # a stage, not a count
 
     try:
+        withdrawn = [(w.id, w.type, w.date.isoformat()) for w in load_register(project.root)]
         checked = check(project.root, progress=stage)
     except LoadError as exc:
         counts: Counter[str] = Counter()
@@ -164,6 +169,7 @@ def project_status(project_dir: Path | str, progress: Progress | None = None) ->
         dict(sorted(Counter(r.type for r in records).items())),
         public=len(checked.public),
         quads=len(checked.store),
+        withdrawn=sorted(withdrawn, key=lambda w: (w[2], w[0])),
     )
     cited = Counter(s for r in records for s in r.all_sources())
     for src in records.of_type("Source"):
@@ -190,7 +196,7 @@ def project_status(project_dir: Path | str, progress: Progress | None = None) ->
     st.withheld = dict(sorted(Counter(i.reason for i in checked.withheld.items).items()))
     st.no_wikidata = [
         (r.id, r.type)
-        for r in records
+        for r in checked.public
         if r.type in LINKABLE
         and not any(
             isinstance(v, Url) and is_wikidata(v.value) for v in r.values.get("same_as", ())
