@@ -273,3 +273,33 @@ def test_known_light_queries_keep_reserved_threads(project: Path) -> None:
         assert results == [504, 504], results
     finally:
         served.close()
+
+
+def test_a_rebuilt_edition_is_served_without_a_restart(tmp_path: Path) -> None:
+    """The supervisor follows dist/: after a rebuild, queries answer from the new edition."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "valid", root)
+    build(root)
+    proc, url, _ = _serve(root, "--workers", "2")
+    ask = 'ASK { ?g <http://schema.org/name> "Renamed Defenders Group"@en }'
+    try:
+        r = requests.get(url + "/sparql", params={"query": ask}, timeout=10)
+        assert r.json()["boolean"] is False
+        records = root / "data" / "records.yaml"
+        records.write_text(
+            records.read_text().replace("Example Defenders Group", "Renamed Defenders Group")
+        )
+        build(root)
+        deadline = time.monotonic() + 30
+        seen = False
+        while time.monotonic() < deadline and not seen:
+            try:
+                r = requests.get(url + "/sparql", params={"query": ask}, timeout=10)
+                seen = r.status_code == 200 and r.json()["boolean"] is True
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        assert seen, "the new edition was not served"
+    finally:
+        proc.terminate()
+        proc.wait(15)

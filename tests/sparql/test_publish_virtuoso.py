@@ -111,3 +111,15 @@ def test_default_graph_as_must_be_a_new_absolute_iri(dist: Path, virtuoso: Virtu
     for iri, message in (("not an iri", "not an absolute IRI"), (taken, "already has a graph")):
         res = publish(dist, virtuoso, virtuoso.gsp_auth_url, "--default-graph-as", iri)
         assert res.exit_code == 2 and message in res.output, res.output
+
+
+def test_query_an_endpoint_that_wants_digest(dist: Path, virtuoso: Virtuoso) -> None:
+    env = {"HRD_LOD_SPARQL_USER": virtuoso.user, "HRD_LOD_SPARQL_PASSWORD": virtuoso.password}
+    url = virtuoso.base + "/sparql-auth"  # Virtuoso's SPARQL endpoint behind HTTP Digest
+    args = ["query", "--dist", str(dist), "--endpoint", url, "--retries", "0", "--format", "csv"]
+    q = "SELECT (1 AS ?one) WHERE {}"
+    res = CliRunner().invoke(main, [*args, q], env=env)
+    assert res.exit_code == 3 and "add --auth digest" in res.output, res.output
+    res = CliRunner().invoke(main, [*args, "--auth", "digest", q], env=env)
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines() == ["one", "1"]

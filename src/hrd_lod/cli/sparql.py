@@ -41,6 +41,16 @@ def _network_options(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
+def _auth_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--auth",
+        type=click.Choice(["basic", "digest"]),
+        default="basic",
+        show_default=True,
+        help="How HRD_LOD_SPARQL_USER and HRD_LOD_SPARQL_PASSWORD are sent (HTTP Basic or Digest).",
+    )(f)
+
+
 def _client(timeout: float, retries: int, auth: str = "basic"):  # type: ignore[no-untyped-def]
     from ..sparql.remote import Client, auth_from_env
 
@@ -131,6 +141,7 @@ def _write(data: bytes) -> None:
     metavar="URL",
     help="Send the query to this SPARQL endpoint instead of the local build.",
 )
+@_auth_option
 @_network_options
 @click.option(
     "--no-cache",
@@ -147,6 +158,7 @@ def query_cmd(
     graph: str | None,
     fmt: str,
     endpoint: str | None,
+    auth: str,
     timeout: float,
     retries: int,
     no_cache: bool,
@@ -171,7 +183,7 @@ def query_cmd(
             graphs = [graph if ":" in graph else local.open_dist(dist_dir).graph_iri(graph)]
         if (dist_dir / "manifest.json").is_file():
             base = local.open_dist(dist_dir).base_iri
-        media, body = sparql_query(_client(timeout, retries), endpoint, text, graphs)
+        media, body = sparql_query(_client(timeout, retries, auth), endpoint, text, graphs)
         result = results.parse_answer(media, body, endpoint)
     else:
         dataset, store = local.load_store(dist_dir, _cache_dir(project, no_cache))
@@ -209,13 +221,7 @@ def query_cmd(
     metavar="IRI",
     help="Send the default graph as this named graph (for stores that refuse ?default).",
 )
-@click.option(
-    "--auth",
-    type=click.Choice(["basic", "digest"]),
-    default="basic",
-    show_default=True,
-    help="How HRD_LOD_SPARQL_USER and HRD_LOD_SPARQL_PASSWORD are sent.",
-)
+@_auth_option
 @_network_options
 @debug_option
 @handle_errors

@@ -238,6 +238,7 @@ class Site:
             for spec in TYPES.values()
             if any(r.type == spec.name for r in ctx.records)
         ]
+        self._shared: dict[tuple[str, bool], dict[str, object]] = {}
 
     @cached_property
     def histories(self) -> Histories:
@@ -255,23 +256,29 @@ class Site:
         self, root: str, title: str, canonical: str | None = None, scripts: bool = False
     ) -> dict[str, object]:
         """Return the variables every page needs (``canonical``: its path from dist/)."""
-        m = self.meta
+        shared = self._shared.get((root, scripts))
+        if shared is None:  # the same for every page of a folder: made once per build
+            m = self.meta
+            shared = {
+                "root": root,
+                "site_title": m.title_text(),
+                "lang": m.language,
+                "css": Markup(self.css),
+                "csp": content_security_policy(self.css, scripts, m.sparql_endpoint),
+                "nav": [(kind, _plural(spec.name)) for kind, spec in self.kinds if kind in _NAV],
+                "version": m.version,
+                "modified": m.modified.isoformat(),
+                "issued": m.issued.isoformat(),
+                "license": m.license,
+                "license_name": license_name(m.license),
+                "publisher": m.publisher,
+                "publisher_url": m.publisher_url,
+            }
+            self._shared[(root, scripts)] = shared
         return {
-            "root": root,
+            **shared,
             "title": title,
-            "site_title": m.title_text(),
-            "lang": m.language,
-            "css": Markup(self.css),
-            "csp": content_security_policy(self.css, scripts, m.sparql_endpoint),
             "canonical": None if canonical is None else self.site_url + canonical,
-            "nav": [(kind, _plural(spec.name)) for kind, spec in self.kinds if kind in _NAV],
-            "version": m.version,
-            "modified": m.modified.isoformat(),
-            "issued": m.issued.isoformat(),
-            "license": m.license,
-            "license_name": license_name(m.license),
-            "publisher": m.publisher,
-            "publisher_url": m.publisher_url,
         }
 
     def render(self, template: str, path: str, **values: object) -> None:
@@ -509,7 +516,12 @@ class Site:
         self.ctx.reuse.write(
             self.out,
             f"{entity_path(rec)}.html",
-            fingerprint("entity.html", repr(sorted(values.items())), repr(doc)),
+            # the stylesheet is in the fingerprint through its hash in the CSP
+            fingerprint(
+                "entity.html",
+                repr(sorted(kv for kv in values.items() if kv[0] != "css")),
+                repr(doc),
+            ),
             page,
         )
 
