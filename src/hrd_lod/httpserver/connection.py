@@ -187,6 +187,17 @@ class Connection(asyncio.Protocol):
         self._disarm()
         req = self.pending.popleft()
         self.worker.busy += 1
+        if self.worker.retired:
+            from ..sparql.protocol import text
+
+            self.closing = True
+            self._reply(
+                req,
+                text(
+                    503, "the server is switching to a new edition; try again", ("Retry-After", "1")
+                ),
+            )
+            return
         raw_path, _, query = req.url.partition(b"?")
         if raw_path.startswith((b"http://", b"https://")):
             # absolute-form: this is not a proxy; answer for the path on this server only

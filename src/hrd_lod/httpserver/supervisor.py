@@ -113,7 +113,7 @@ class Supervisor:
             return
         for pid, fd in list(self.active.items()):
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
+                os.kill(pid, signal.SIGUSR1)  # retire: finish what it answers, then exit
             os.close(fd)
             del self.active[pid]
             self.draining[pid] = now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import socket
 import sys
 from collections import OrderedDict, deque
@@ -27,6 +28,7 @@ class Worker:
         self.connections: set[Connection] = set()
         self.busy = 0  # requests being handled
         self.draining = False
+        self.retired = False  # a new edition is served: later requests are not answered here
         self.server: asyncio.AbstractServer | None = None
         self.done: asyncio.Future[None] | None = None
         svc = site.service
@@ -67,7 +69,15 @@ class Worker:
         sys.setswitchinterval(0.0005)
         self.done = self.loop.create_future()
         self.server = await self.loop.create_server(lambda: Connection(self), sock=self.sock)
+        self.loop.add_signal_handler(signal.SIGUSR1, self.retire)
         await self.done
+
+    def retire(self) -> None:
+        """The supervisor serves a new edition (SIGUSR1): stop accepting, finish the requests
+        already being answered, answer any later request on an open connection with 503 and
+        ``Connection: close`` (never from the old edition), then exit."""
+        self.retired = True
+        self.drain()
 
     def drain(self) -> None:
         """Stop accepting, tell the supervisor, and exit once the held requests are answered."""
