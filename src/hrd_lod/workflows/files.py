@@ -25,17 +25,7 @@ def write_new_files(files: Iterable[tuple[Path, bytes]]) -> list[Path]:
     for path, _ in todo:
         if path.exists():
             raise UsageError(f"{path} already exists; it was not overwritten")
-    done: list[Path] = []
-    try:
-        for path, data in todo:
-            write_atomic(path, data)
-            done.append(path)
-    except BaseException:
-        for path in done:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-        raise
-    return done
+    return replace_files(todo)  # all new: a failed write removes the ones already written
 
 
 def replace_files(files: Iterable[tuple[Path, bytes]]) -> list[Path]:
