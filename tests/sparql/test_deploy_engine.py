@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +12,7 @@ from click.testing import CliRunner
 
 from hrd_lod import vocab as V
 from hrd_lod.cli import main
-from tests.conftest import require_tool
+from tests.nginx import nginx_serving
 
 from .conftest import REPO, Oxigraph, free_port
 
@@ -39,7 +35,6 @@ def deployed(dist: Path, oxigraph: Oxigraph, tmp_path: Path) -> Iterator[str]:
         ],
     )
     assert res.exit_code == 0, res.output
-    exe = shutil.which("nginx") or require_tool("/usr/sbin/nginx")
     port = free_port()
     site = (REPO / "deploy" / "nginx.conf").read_text()
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
@@ -50,41 +45,8 @@ def deployed(dist: Path, oxigraph: Oxigraph, tmp_path: Path) -> Iterator[str]:
     # the include goes where the file says: inside server {}, before "location /"
     include = tmp_path / "hrd-lod-sparql.conf"
     site = site.replace("    location / {", f"    include {include};\n\n    location / {{", 1)
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(f"""{user}worker_processes 1;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp_path}/body;
-    proxy_temp_path {tmp_path}/proxy;
-    fastcgi_temp_path {tmp_path}/fastcgi;
-    uwsgi_temp_path {tmp_path}/uwsgi;
-    scgi_temp_path {tmp_path}/scgi;
-{site}
-}}
-""")
-    proc = subprocess.Popen(
-        [exe, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                requests.get(url + "/", timeout=1)
-                break
-            except requests.ConnectionError:
-                if proc.poll() is not None:
-                    pytest.fail(f"nginx did not start: {proc.stdout.read().decode()}")  # type: ignore[union-attr]
-                time.sleep(0.1)
+    with nginx_serving(site, tmp_path, port) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_sparql_through_nginx_reaches_the_published_store(deployed: str) -> None:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import socket
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
 import requests
 
 from hrd_lod.pipeline import Built
-from tests.conftest import require_tool
+from tests.nginx import nginx_serving
 
 from .conftest import REPO
 
@@ -30,47 +26,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def nginx(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    exe = shutil.which("nginx") or require_tool("/usr/sbin/nginx")
     tmp = tmp_path_factory.mktemp("nginx")
     port = _free_port()
     site = (REPO / "deploy" / "nginx.conf").read_text()
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
     site = site.replace("/srv/hrd-lod/dist", str(built.dist))
-    conf = tmp / "nginx.conf"
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    conf.write_text(f"""{user}worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-{site}
-}}
-""")
-    proc = subprocess.Popen(
-        [exe, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(50):
-            try:
-                requests.get(url + "/", timeout=1)
-                break
-            except requests.ConnectionError:
-                if proc.poll() is not None:
-                    pytest.fail(f"nginx did not start: {proc.stdout.read().decode()}")  # type: ignore[union-attr]
-                time.sleep(0.1)
+    with nginx_serving(site, tmp, port) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.mark.parametrize(
