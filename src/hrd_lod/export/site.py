@@ -722,19 +722,23 @@ class Site:
             f"User-agent: *\nAllow: /\nSitemap: {site}sitemap.xml\n".encode(),
         )
 
-    def write(self) -> None:
-        """Write every page of the site."""
+    def page_paths(self) -> list[str]:
+        """Return the paths (from dist/) of the site's pages, for the sitemap."""
         pages = ["index.html", "data.html", "search.html", "sparql.html"]
         pages += [f"{QUERY_DIR}/index.html", "ontology/index.html"]
+        pages += [f"{entity_path(rec)}.html" for rec in self.ctx.records]
+        return pages + [f"id/{kind}/index.html" for kind, _spec in self.kinds]
+
+    def write(self) -> None:
+        """Write every page of the site."""
         for rec in self.ctx.records:
             self.entity_page(rec)
-            pages.append(f"{entity_path(rec)}.html")
-        pages += self.type_pages()
+        self.type_pages()
         self.queries_page()
         self.sparql_page()
         self.assets()
         self.ontology_page()
-        self.sitemap(pages)
+        self.sitemap(self.page_paths())
 
 
 #: The query the SPARQL page starts with.
