@@ -568,14 +568,15 @@ class Site:
     @cached_property
     def downloads(self) -> list[FileEntry]:
         """Return the dumps already written (top-level files, ontology/, shapes/), sorted."""
+        found = [p for p in self.out.iterdir() if p.is_file()]
+        for top in ("ontology", "shapes"):  # the only folders with downloads (not id/)
+            if (self.out / top).is_dir():
+                found += [p for p in (self.out / top).rglob("*") if p.is_file()]
         out = []
-        for p in sorted(self.out.rglob("*"), key=lambda p: p.as_posix()):
-            rel = p.relative_to(self.out).as_posix()
-            top = rel.split("/", 1)[0]
-            if not p.is_file() or rel == MANIFEST or p.suffix in (".html", ".xml", ".txt"):
+        for p in sorted(found, key=lambda p: p.as_posix()):
+            if p.name == MANIFEST and p.parent == self.out or p.suffix in (".html", ".xml", ".txt"):
                 continue
-            if "/" not in rel or top in ("ontology", "shapes"):
-                out.append(file_entry(self.out, p, entry_cache(self.ctx)))
+            out.append(file_entry(self.out, p, entry_cache(self.ctx)))
         return out
 
     def counts(self) -> list[dict[str, object]]:

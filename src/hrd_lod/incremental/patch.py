@@ -41,8 +41,6 @@ from ..export.dumps import GZIP_CUT_MASK, dump_prefixes, gzip_member
 from ..export.manifest import (
     MANIFEST,
     EntryCache,
-    FileEntry,
-    entry_key,
     file_entry,
     write_manifest,
 )
@@ -219,15 +217,24 @@ def _write_edition(
     context = jsonld.dataset_context(meta.base_iri)
     dumps = {f"{name}{s}" for s in (".nt", ".ttl", ".nq", ".nq.gz", ".trig", ".jsonld")}
     rewritten = dumps | {DESCRIPTION_FILE, MANIFEST}
-    for rel in state.dist_files:
+    folders: set[str] = set()
+    for rel, (ino, size, mtime) in state.dist_files.items():
         if rel in rewritten or rel in skip:
             continue
-        target = new / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = rel.rpartition("/")[0]
+        if folder not in folders:
+            (new / folder).mkdir(parents=True, exist_ok=True)
+            folders.add(folder)
+        target = f"{new}/{rel}"
         try:
-            os.link(old / rel, target)
+            os.link(f"{old}/{rel}", target)
         except OSError:
             shutil.copy2(old / rel, target)
+            continue
+        # the same file (checked against the state): its manifest entry is known
+        entry = state.entries.get(rel)
+        if entry is not None and rel != DESCRIPTION_FILE:
+            cache[(target, ino, size, mtime)] = entry
 
     writes: list[tuple[str, list[B.Piece]]] = []
     writes.append(
@@ -425,16 +432,15 @@ def patch(
             skip = plan.rewritten() if plan is not None else set()
             stats, members = _write_edition(meta, state, target, tmp, subjects, nt, nq, cache, skip)
             ctx.statistics = stats
-            _known_entries(state, tmp, cache, state.entries)
             if plan is not None:
                 if progress:
                     progress(f"patch the site ({len(plan.readers)} entities)")
                 written = write_site(
                     plan, project, meta, tool_version, target, tmp, entity_state, cache
                 )
-                _known_entries(
-                    state, tmp, cache, {r: e for r, e in state.entries.items() if r in skip}
-                )
+                for rel, made in written.kept.items():  # hashed when written, or linked
+                    key = (f"{tmp}/{rel}", made.inode, made.entry.bytes, made.mtime_ns)
+                    cache[key] = made.entry
             write_description(ctx, tmp)
             write_manifest(ctx, tmp)
         new_state = replace(
@@ -471,16 +477,3 @@ def patch(
         if written is not None
         else (0, entity_files(state.dist_files) if site else 0),
     )
-
-
-def _known_entries(
-    state: EditionState, new: Path, cache: EntryCache, entries: dict[str, FileEntry]
-) -> None:
-    """Put the manifest entries of the files of ``new`` that are the previous edition's
-    (linked: the same inode) into ``cache``, so they are not hashed again."""
-    for rel, entry in entries.items():
-        p = new / rel
-        if rel != DESCRIPTION_FILE and p.is_file():
-            st = p.stat()
-            if st.st_ino == state.dist_files[rel][0]:
-                cache[entry_key(p, st.st_ino, st.st_size, st.st_mtime_ns)] = entry
