@@ -326,3 +326,23 @@ def test_the_cli_prints_what_the_library_returned(project: Path) -> None:
         f"{len(again.report.warnings)} warning(s)"
     )
     assert summary in res.output
+
+
+def test_a_patched_table_is_kept_as_parsing_it_whole_gives(project: Path) -> None:
+    """The parse cache gets the new table from its previous records and the changed rows:
+    the same records, in the same order and with the same locations, as a parse of it."""
+    from hrd_lod.records.cache import ParseCache
+    from hrd_lod.records.load import load_records
+
+    rename_conferral(project)
+    change_laureate(project)
+    append_conferral(project)
+    assert build(project, site=False).patched is not None
+    rel = "data/conferrals.csv"
+    cache = ParseCache(project / ".hrd-cache")
+    hit = cache.get(cache.key(rel, (project / rel).read_bytes(), "en"))
+    assert hit is not None and hit[1] == []
+    fresh = load_records(project, project / "data", "en", cache_dir=None)
+    whole = [r for r in fresh if r.location.file == rel]
+    assert len(whole) > 100 and sorted(hit[0], key=lambda r: r.id) == whole
+    assert [r.location.line for r in hit[0]] == sorted(r.location.line for r in whole)

@@ -34,8 +34,6 @@ from .schemaorg import SchemaOrgMapper, embed_bytes
 EMBEDDED_TYPES = frozenset({"AwardConferral", "Quotation", "Source"})
 LABEL_PREDICATES = frozenset({V.schema("name"), V.RDFS_LABEL})
 _PROVENANCE = V.PROV + "wasDerivedFrom"
-#: Lines parsed into triples at a time, when a fact is first asked for.
-_BLOCK = 512
 
 
 @dataclass(frozen=True)
@@ -61,14 +59,14 @@ class EntityIndex:
     """The union graph grouped by subject and by object, with each triple's named graphs.
 
     The groups are made from the lines' bytes; a line is parsed into a triple only when a
-    fact is asked for (a block of lines at a time), so a build that renders a few pages
-    parses a few blocks.
+    fact is asked for (parsing one line costs about what it costs in a whole document), so
+    a build that renders a few pages parses a few lines.
     """
 
     def __init__(self, ctx: ExportContext) -> None:
         self.base = ctx.meta.base_iri
         self.lines: list[bytes] = ctx.union
-        self._blocks: dict[int, list[ox.Triple]] = {}
+        self._triples: list[ox.Triple | None] = [None] * len(self.lines)
         self.by_subject: dict[str, list[int]] = defaultdict(list)
         self.by_object: dict[str, list[int]] = defaultdict(list)
         self.labels: dict[str, list[int]] = defaultdict(list)
@@ -116,13 +114,11 @@ class EntityIndex:
             self.records[self.iri(rec)] = rec
 
     def triple(self, i: int) -> ox.Triple:
-        """Return the i-th triple of the union (its block of lines parsed on first use)."""
-        block = self._blocks.get(i // _BLOCK)
-        if block is None:
-            start = i // _BLOCK * _BLOCK
-            block = list(triples_from_lines(self.lines[start : start + _BLOCK]))
-            self._blocks[i // _BLOCK] = block
-        return block[i % _BLOCK]
+        """Return the i-th triple of the union (its line parsed on first use)."""
+        t = self._triples[i]
+        if t is None:
+            t = self._triples[i] = next(iter(triples_from_lines([self.lines[i]])))
+        return t
 
     def iri(self, rec: Record) -> str:
         """Return the entity IRI of a record."""
