@@ -140,8 +140,8 @@ def scan(root: Path, cache: EntryCache | None = None) -> list[FileEntry]:
     return out
 
 
-def write_manifest(ctx: ExportContext, out: Path) -> None:
-    """Write ``manifest.json`` for everything written before it."""
+def write_manifest(ctx: ExportContext, out: Path) -> list[FileEntry]:
+    """Write ``manifest.json`` for everything written before it; return its entries."""
     cache = entry_cache(ctx)
     for rel, kept in ctx.reuse.new.items():  # per-entity files: hashed when written
         cache[entry_key(out / rel, kept.inode, kept.entry.bytes, kept.mtime_ns)] = kept.entry
@@ -155,6 +155,7 @@ def write_manifest(ctx: ExportContext, out: Path) -> None:
         "modified": ctx.meta.modified.isoformat(),
     }
     (out / MANIFEST).write_text(manifest_text(doc, entries), encoding="utf-8")
+    return entries
 
 
 def manifest_text(doc: Mapping[str, object], entries: list[FileEntry]) -> str:

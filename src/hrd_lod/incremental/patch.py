@@ -62,7 +62,6 @@ from .edition import (
     file_stats,
     inputs_digest,
     load_edition,
-    manifest_entries,
     record_files,
 )
 from .site import SitePlan, SiteWritten, entity_files, plan_site, write_site
@@ -442,13 +441,13 @@ def patch(
                     key = (f"{tmp}/{rel}", made.inode, made.entry.bytes, made.mtime_ns)
                     cache[key] = made.entry
             write_description(ctx, tmp)
-            write_manifest(ctx, tmp)
+            entries = write_manifest(ctx, tmp)
         new_state = replace(
             new_state,
             stats=stats,
             members=members,
             dist_files=file_stats(target),
-            entries=manifest_entries(target),
+            entries={e.path: e for e in entries},
         )
     for rel, (_size, _mtime, sha) in touched.items():
         old_sha = state.data_files[rel][2]

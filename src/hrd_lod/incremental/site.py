@@ -21,7 +21,8 @@ the new records and of the changed records' previous versions. Those are compute
 (and still linked when their inputs' fingerprint did not change); every other entity's files
 are linked from the previous edition without computing anything. The pages made from every
 record (the home and data pages, the lists per type, the search index and its page, the
-sitemap) are rendered again. The tests compare the result with a clean build, byte for byte,
+sitemap) are rendered again, from the records and the lines of the patched dumps. The tests
+compare the result with a clean build, byte for byte,
 for each kind of change the patch accepts.
 """
 
@@ -34,7 +35,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..encode import encode_lines
 from ..export.context import ExportContext
 from ..export.entities import EntityWriter, entity_path
 from ..export.manifest import EntryCache
@@ -100,18 +100,21 @@ def readers(changed: set[str], records: Iterable[Record], previous: Iterable[Rec
     )
 
 
-def graphs_of_records(public: Records, meta: DatasetMeta) -> dict[str, list[bytes]]:
-    """Return the sorted, distinct lines by graph of the public records, as
-    :func:`hrd_lod.encode.encode_dataset` makes them (without loading a store)."""
-    buckets: dict[str, list[str]] = {}
-    for g, line in encode_lines(public, meta):
-        bucket = buckets.get(g)
-        if bucket is None:
-            bucket = buckets[g] = []
-        bucket.append(line)
-    return {
-        g: "\n".join(sorted(set(buckets[g]))).encode("utf-8").split(b"\n") for g in sorted(buckets)
-    }
+def graphs_of_dumps(nt: bytes, nq: bytes) -> dict[str, list[bytes]]:
+    """Return the sorted lines by graph of an edition from its N-Triples and N-Quads dumps
+    (what the encoder made them from: a quad line is a line of the union, in the default
+    graph, or one with a graph IRI, which holds no space, before its final ``" ."``)."""
+    union = set(nt.split(b"\n"))
+    graphs: dict[str, list[bytes]] = defaultdict(list)
+    for line in nq.split(b"\n"):
+        if not line:
+            continue
+        if line in union:
+            graphs[""].append(line)
+            continue
+        triple, graph, _end = line.rsplit(b" ", 2)
+        graphs[graph.decode("utf-8")].append(triple + b" .")
+    return {g: sorted(graphs[g]) for g in sorted(graphs)}
 
 
 @dataclass
@@ -119,7 +122,6 @@ class SitePlan:
     """The public records of the new edition and the entities whose files are made again."""
 
     public: Records
-    dataset: Dataset
     readers: set[str]
 
     def rewritten(self) -> set[str]:
@@ -154,8 +156,7 @@ def plan_site(
     if {TYPES[r.type].kind for r in public} != kinds_before:
         raise NotUpdatable("a kind of entity appeared (it is in every page's menu)")
     changed = {r.id for r in olds} | {r.id for r in news}
-    dataset = Dataset(ox.Store(), graphs_of_records(public, meta))
-    return SitePlan(public, dataset, readers(changed, public, olds))
+    return SitePlan(public, readers(changed, public, olds))
 
 
 @dataclass(frozen=True)
@@ -180,14 +181,15 @@ def write_site(
     """Write the site's files of ``plan`` into ``new`` (the dumps are there already, the
     other files linked from ``old``); return the new per-entity state."""
     nt = (new / f"{meta.id}.nt").read_bytes()
-    union = plan.dataset.union
-    if nt != (b"\n".join(union) + b"\n" if union else b""):
-        raise NotUpdatable("the patched dumps are not the records' triples")
+    dataset = Dataset(ox.Store(), graphs_of_dumps(nt, (new / f"{meta.id}.nq").read_bytes()))
+    if nt != (b"\n".join(dataset.union) + b"\n" if dataset.union else b""):
+        raise NotUpdatable("the patched dumps do not agree")
     reuse = Reuse(old, kept, context=repr((meta, tool_version)))
-    ctx = ExportContext.of(plan.dataset, plan.public, meta, project, tool_version, reuse)
+    ctx = ExportContext.of(dataset, plan.public, meta, project, tool_version, reuse)
     ctx.file_entries = cache
-    writer = EntityWriter(ctx)
     site = Site(ctx, new)
+    writer = EntityWriter(ctx)
+    writer.schemaorg = site.mapper  # the same mapping of the same records, made once
     for rec in plan.public:
         if rec.id in plan.readers:
             writer.write(rec, new)
