@@ -308,3 +308,15 @@ def test_a_missed_reader_fails_the_comparison(
     assert again.patched is not None
     with pytest.raises(AssertionError, match="different bytes"):
         assert_same(again.dist, plain(project, tmp_path, True))
+
+
+def test_seed_site_patched_twice(seed: Path, tmp_path: Path) -> None:
+    """A patched site is patched again (what the first patch kept is the edition it wrote)."""
+    project = tmp_path / "project"
+    shutil.copytree(seed, project)
+    build(project)
+    for change in ("laureate name", "jury member name"):
+        SEED_CHANGES[change][0](project)
+        again = build(project)
+        assert again.patched is not None and again.notes == (), again.notes
+    assert_same(again.dist, plain(project, tmp_path, True))

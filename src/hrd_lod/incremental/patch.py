@@ -214,8 +214,7 @@ def _write_edition(
     name = meta.id
     prefixes = dump_prefixes(meta.base_iri)
     context = jsonld.dataset_context(meta.base_iri)
-    dumps = {f"{name}{s}" for s in (".nt", ".ttl", ".nq", ".nq.gz", ".trig", ".jsonld")}
-    rewritten = dumps | {DESCRIPTION_FILE, MANIFEST}
+    rewritten = _rewritten(meta)
     folders: set[str] = set()
     for rel, (ino, size, mtime) in state.dist_files.items():
         if rel in rewritten or rel in skip:
@@ -309,6 +308,29 @@ def _write_edition(
     except StatisticsStale as exc:
         raise NotUpdatable(str(exc)) from None
     return stats, members
+
+
+def _rewritten(meta: DatasetMeta) -> set[str]:
+    """Return the files a patch always writes anew: the dumps, void.ttl, the manifest."""
+    dumps = {f"{meta.id}{s}" for s in (".nt", ".ttl", ".nq", ".nq.gz", ".trig", ".jsonld")}
+    return dumps | {DESCRIPTION_FILE, MANIFEST}
+
+
+def _new_stats(
+    state: EditionState, new: Path, written: set[str]
+) -> dict[str, tuple[int, int, int]]:
+    """Return the files of the patched edition in ``new`` by inode, size and time: those
+    linked from the previous one as they were (a hard link shares them), the ``written``
+    ones as they are (a file copied where it could not be linked, or written without being
+    named, differs from the state: the next build then builds everything)."""
+    out = {rel: st for rel, st in state.dist_files.items() if rel not in written}
+    for rel in written:
+        try:
+            st = os.stat(f"{new}/{rel}")
+        except FileNotFoundError:
+            continue
+        out[rel] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return out
 
 
 def _quad_lines(quads: set[tuple[str, bytes]]) -> list[bytes]:
@@ -442,11 +464,12 @@ def patch(
                     cache[key] = made.entry
             write_description(ctx, tmp)
             entries = write_manifest(ctx, tmp)
+            dist_files = _new_stats(state, tmp, skip | _rewritten(meta))
         new_state = replace(
             new_state,
             stats=stats,
             members=members,
-            dist_files=file_stats(target),
+            dist_files=dist_files,
             entries={e.path: e for e in entries},
         )
     for rel, (_size, _mtime, sha) in touched.items():

@@ -126,7 +126,8 @@ class SitePlan:
 
     def rewritten(self) -> set[str]:
         """Return the paths (from dist/) of the files the site patch writes."""
-        paths = {"index.html", "data.html", "search.html", "search/index.json", "sitemap.xml"}
+        paths = {"index.html", "data.html", "search.html", "search/index.json"}
+        paths |= {"sitemap.xml", "robots.txt"}  # written together
         kinds = {TYPES[r.type].kind for r in self.public}
         paths |= {f"id/{kind}/index.html" for kind in kinds}
         for rec in self.public:
