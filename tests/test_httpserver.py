@@ -37,23 +37,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _serve(project: Path, *args: str) -> tuple[subprocess.Popen[bytes], str, Path]:
-    log = project.parent / f"serve-{time.monotonic_ns()}.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hrd_lod", "serve", "-p", str(project), "--port", "0", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("wb"),
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        text = log.read_text()
-        if "serving" in text:
-            port = int(text.split("http://127.0.0.1:", 1)[1].split("/", 1)[0])
-            return proc, f"http://127.0.0.1:{port}", log
-        if proc.poll() is not None:
-            raise AssertionError(text)
-        time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("hrd-lod serve did not start")
+    from tests.sparql.conftest import serve_cli
+
+    return serve_cli(project, *args)
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -48,11 +49,14 @@ class Worker:
 
         import uvloop
 
-        from ..sparql.local import open_disk_store
+        from ..sparql.local import open_disk_store, open_written
         from ..sparql.pool import execute
 
         self.store = open_disk_store(Path(self.site.store_folder))
-        self.execute = execute
+        written = open_written(Path(self.site.store_folder))
+        # answers are turned back into the literals as written only where the edition has
+        # literals the store keeps in another form (and then only answers that hold one)
+        self.execute = functools.partial(execute, written=written) if written else execute
         self.executor = ThreadPoolExecutor(
             self.limits.threads + self.limits.reserve, thread_name_prefix="hrd-lod"
         )
