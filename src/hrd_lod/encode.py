@@ -126,6 +126,14 @@ def _iri(iri: str) -> str:
     return node
 
 
+#: Enumerated fields whose value adds a class to the record's entity.
+_CLASS_FIELDS = (
+    ("organization_type", ORG_TYPE_CLASSES),
+    ("place_type", PLACE_TYPE_CLASSES),
+    ("distinction", DISTINCTION_CLASSES),
+)
+
+
 def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[str, str]]:
     """Return (graph, N-Triples line) for every triple of one public record.
 
@@ -136,22 +144,20 @@ def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[st
     spec = TYPES[rec.type]
     s = iris.entity(rec.id)
     graph = iris.graph
+    values = rec.values
+    all_sources = rec.all_sources()
     if rec.type == "Source":
         own_graphs = every_graph = [DEFAULT]
     else:
         own_graphs = [graph(x) for x in rec.sources] or [DEFAULT]
-        every_graph = [graph(x) for x in rec.all_sources()] or [DEFAULT]
+        every_graph = [graph(x) for x in all_sources] or [DEFAULT]
 
     classes = set(spec.classes)
-    for name, table in (
-        ("organization_type", ORG_TYPE_CLASSES),
-        ("place_type", PLACE_TYPE_CLASSES),
-        ("distinction", DISTINCTION_CLASSES),
-    ):
-        value = rec.first(name)
-        if isinstance(value, Enum):
-            classes.add(table[value.value])
-    names = [term(v, iris) for v in rec.values.get("name", ())]
+    for name, table in _CLASS_FIELDS:
+        found = values.get(name)
+        if found and isinstance(found[0], Enum):
+            classes.add(table[found[0].value])
+    names = [term(v, iris) for v in values.get("name", ())]
     head = [f"{s} {_TYPE} {_iri(cls)} ." for cls in sorted(classes)]
     head += [f"{s} {_iri(pred)} {o} ." for pred in spec.name_predicates for o in names]
     for g in every_graph:
@@ -184,7 +190,7 @@ def record_lines(rec: Record, iris: IriMaker, records: Records) -> list[tuple[st
         out += _award_text(rec, iris, records, own_graphs)
 
     if rec.type != "Source":
-        for src in rec.all_sources():
+        for src in all_sources:
             add((DEFAULT, f"{s} {_DERIVED_FROM} {iris.entity(src)} ."))
 
     for fname, how in sorted(rec.derived.items()):

@@ -119,6 +119,30 @@ def read_csv(
     if problems and any(p.location.file == rel for p in problems.items):
         return []
     out: list[RawRecord] = []
+    # What each column is (its field and language), where each field's column is, and which
+    # fields of a type hold lists: worked out once per table, not once per cell.
+    cols = [(key, lang) for key, _, lang in (col.partition("@") for col in header)]
+    columns = {key: i + 1 for i, (key, _) in reversed(list(enumerate(cols)))}
+    lists: dict[str, tuple[str, ...]] = {}
+
+    def list_columns(spec: TypeSpec | None) -> tuple[str, ...]:
+        """Return the table's fields that hold a list of values for a record of ``spec``."""
+        name = spec.name if spec else ""
+        found = lists.get(name)
+        if found is None:
+            found = lists[name] = tuple(
+                key
+                for key in columns
+                if key in LIST_KEYS
+                or (
+                    spec is not None
+                    and (fspec := spec.by_name.get(key)) is not None
+                    and fspec.many
+                    and fspec.kind is not Kind.LANGTEXT
+                )
+            )
+        return found
+
     try:
         for row in reader:
             line = reader.line_num
@@ -134,11 +158,10 @@ def read_csv(
                 continue
             data: dict[str, object] = {}
             langs: dict[str, dict[str, str]] = {}
-            for col, cell in zip(header, row, strict=True):
+            for (key, lang), cell in zip(cols, row, strict=True):
                 cell = cell.strip()
                 if not cell:
                     continue
-                key, _, lang = col.partition("@")
                 if lang:
                     langs.setdefault(key, {})[lang] = cell
                     continue
@@ -158,14 +181,10 @@ def read_csv(
                         )
                     by_lang = {default_lang: plain, **by_lang}
                 data[key] = by_lang
-            for key, value in list(data.items()):
-                fspec = spec.by_name.get(key) if spec else None
-                split = key in LIST_KEYS or (
-                    fspec is not None and fspec.many and fspec.kind is not Kind.LANGTEXT
-                )
-                if split and isinstance(value, str):
+            for key in list_columns(spec):
+                value = data.get(key)
+                if isinstance(value, str):
                     data[key] = [v.strip() for v in value.split(SEPARATOR) if v.strip()]
-            columns = {col.partition("@")[0]: i + 1 for i, col in reversed(list(enumerate(header)))}
             out.append(
                 RawRecord(
                     data,

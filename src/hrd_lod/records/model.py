@@ -142,6 +142,8 @@ class Record:
 
     def all_sources(self) -> tuple[str, ...]:
         """Return every source the record cites, sorted."""
+        if not self.field_sources and not self.claims:
+            return tuple(sorted(set(self.sources)))  # the common case
         out = set(self.sources)
         for ids in self.field_sources.values():
             out.update(ids)
