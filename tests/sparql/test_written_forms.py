@@ -99,6 +99,12 @@ def test_the_look_for_store_forms() -> None:
     assert many.may_hold(b'"1017"^^<http://www.w3.org/2001/XMLSchema#integer>')
     assert many.may_hold(b"a,1017\r\n")
     assert not many.may_hold(b"<http://x/s-1017a> <http://x/p> 99 .\n")
+    # formats that write every datatype IRI in full: without the IRI, nothing to look for
+    assert not few.may_hold(b'{"value":"1000.5","datatype":"http://x/other"}', typed=True)
+    assert few.may_hold(f'{{"value":"1000.5","datatype":"{XSD}decimal"}}'.encode(), typed=True)
+    assert not few.may_hold(f'{{"value":"7","datatype":"{XSD}decimal"}}'.encode(), typed=True)
+    assert many.may_hold(f'"1017"^^<{XSD}integer>'.encode(), typed=True)
+    assert not many.may_hold(b'"1017"^^<http://x/other>', typed=True)
     odd = Written({'"a b"^^<http://x/dt>': '"a  b"^^<http://x/dt>'})
     assert odd.may_hold(b"nothing alike")  # a form the look cannot find: always read back
 

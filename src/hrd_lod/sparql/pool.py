@@ -74,6 +74,10 @@ class _Bounded(io.BytesIO):
         return super().write(data)
 
 
+#: results formats that write every literal's datatype IRI in full
+_TYPED_RESULTS = ("json", "xml")
+
+
 def execute(store: Any, job: Job, written: Any = None) -> Answer:
     """Return the answer to ``job`` over ``store`` (runs inside a worker). ``written``
     (:class:`hrd_lod.sparql.written.Written`) turns literals the store keeps in another form
@@ -99,7 +103,11 @@ def execute(store: Any, job: Job, written: Any = None) -> Answer:
             result.serialize(out, format=fmt)
             media = fmt.media_type
             body = out.getvalue()
-            if written and isinstance(result, ox.QuerySolutions) and written.may_hold(body):
+            if (
+                written
+                and isinstance(result, ox.QuerySolutions)
+                and written.may_hold(body, job.result_format in _TYPED_RESULTS)
+            ):
                 body = written.solutions(body, job.result_format, lambda: _again(store, job))
         else:
             g = {**GRAPH_FORMATS, "rdfxml": ox.RdfFormat.RDF_XML}[job.graph_format]
@@ -109,7 +117,7 @@ def execute(store: Any, job: Job, written: Any = None) -> Answer:
                 result.serialize(out, format=g)
             media = g.media_type
             body = out.getvalue()
-            if written and written.may_hold(body):
+            if written and written.may_hold(body, g != ox.RdfFormat.TURTLE):
                 body = written.graph(body, g, dict(job.prefixes))
         if len(body) > job.max_bytes:  # the forms as written may be longer
             raise ResultTooLarge(len(body))

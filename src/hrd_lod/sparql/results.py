@@ -134,7 +134,7 @@ def render(
             return table(result, prefixes, written)
         f = RESULT_FORMATS[fmt]
         data = _bytes(result.serialize(format=f))
-        if written and written.may_hold(data):
+        if written and written.may_hold(data, fmt in ("json", "xml")):
             data = written.solutions(data, fmt, again)
         return Rendered(data, f.media_type, None)
     if fmt in RESULT_FORMATS:

@@ -68,25 +68,33 @@ class Written:
         self.triples = triples or {}
         #: store form -> every form written for it, where there are several
         self.ambiguous = ambiguous or {}
-        lexes = {_lexical(s) for s in (*self.terms, *(k[2] for k in self.triples))}
+        forms = {*self.terms, *(k[2] for k in self.triples)}
+        lexes = {_lexical(s) for s in forms}
         self._always = any(not _PLAIN.fullmatch(x) for x in lexes)
         self._lexes = frozenset(x.encode("utf-8") for x in lexes)
+        by_type: dict[bytes, set[bytes]] = {}
+        for form in forms:
+            by_type.setdefault(_datatype(form).encode(), set()).add(_lexical(form).encode())
+        #: datatype IRI -> the lexical forms of the store forms of that datatype
+        self._by_type = {k: frozenset(v) for k, v in by_type.items()}
         self._literals: dict[str, ox.Literal] = {}
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.triples)
 
-    def may_hold(self, body: bytes) -> bool:
-        """Return False when the answer ``body`` (any format) holds none of the store forms
-        that stand for another form; True when it may (then look closer)."""
+    def may_hold(self, body: bytes, typed: bool = False) -> bool:
+        """Return False when the answer ``body`` holds none of the store forms that stand for
+        another form; True when it may (then look closer). ``typed``: the format writes every
+        typed literal's datatype IRI in full (SPARQL JSON and XML results, N-Triples, JSON-LD,
+        RDF/XML; not Turtle, TSV or CSV), so an answer without the datatype holds none of its
+        forms (one search for a long IRI, where the lexical forms may be short and common)."""
         if not self:
             return False
         if self._always:
             return True
-        lexes = self._lexes
-        if len(lexes) <= _FEW:
-            return any(x in body for x in lexes)
-        return not lexes.isdisjoint(_TOKEN.findall(body))
+        if typed:
+            return any(dt in body and _found(lx, body) for dt, lx in self._by_type.items())
+        return _found(self._lexes, body)
 
     def term(self, term: object) -> object:
         """Return ``term`` as written (a literal the store keeps in another form), else itself."""
@@ -235,6 +243,17 @@ def description_lines(path: Path) -> list[bytes]:
 
 def _lexical(literal: str) -> str:
     return literal[1 : literal.rindex('"^^<')]
+
+
+def _datatype(literal: str) -> str:
+    return literal[literal.rindex('"^^<') + 4 : -1]
+
+
+def _found(lexes: frozenset[bytes], body: bytes) -> bool:
+    """Return True when one of ``lexes`` may be in ``body``."""
+    if len(lexes) <= _FEW:
+        return any(x in body for x in lexes)
+    return not lexes.isdisjoint(_TOKEN.findall(body))
 
 
 # -- SELECT answers written here (only when a literal changed: the engine writes the rest)
