@@ -255,3 +255,15 @@ def _results_format(fmt: str) -> ox.QueryResultsFormat:
         "tsv": ox.QueryResultsFormat.TSV,
         "csv": ox.QueryResultsFormat.CSV,
     }[fmt]
+
+
+def test_the_wsgi_endpoint_answers_the_forms_as_written_too(endpoint: object) -> None:
+    """The endpoint for other WSGI servers (queries in worker processes of sparql/pool.py)
+    over the repository's dataset: its description's byte sizes keep xsd:nonNegativeInteger."""
+    query = "SELECT ?b WHERE { GRAPH ?g { ?d <http://www.w3.org/ns/dcat#byteSize> ?b } }"
+    for fmt in ("json", "tsv"):
+        r = requests.get(endpoint.url, params={"query": query, "format": fmt}, timeout=30)  # type: ignore[attr-defined]
+        got = ox.parse_query_results(r.content, format=_results_format(fmt))
+        assert isinstance(got, ox.QuerySolutions)
+        types = {s["b"].datatype.value for s in got}  # type: ignore[union-attr]
+        assert types == {XSD + "nonNegativeInteger"}, fmt
