@@ -267,3 +267,19 @@ def test_the_wsgi_endpoint_answers_the_forms_as_written_too(endpoint: object) ->
         assert isinstance(got, ox.QuerySolutions)
         types = {s["b"].datatype.value for s in got}  # type: ignore[union-attr]
         assert types == {XSD + "nonNegativeInteger"}, fmt
+
+
+def test_values_the_query_computes_keep_the_engines_form(
+    served: str, edition: tuple[Path, str]
+) -> None:
+    _, subject = edition
+    query = f"SELECT ?o (?o + 0 AS ?sum) (42 AS ?n) WHERE {{ {subject} <{P}int2> ?o }}"
+    for fmt in ("json", "csv"):
+        r = requests.get(served, params={"query": query, "format": fmt}, timeout=30)
+        if fmt == "csv":
+            assert r.text.splitlines()[1] == "042,42,42"
+            continue
+        row = r.json()["results"]["bindings"][0]
+        assert (row["o"]["value"], row["o"]["datatype"]) == ("042", XSD + "int")
+        assert (row["sum"]["value"], row["sum"]["datatype"]) == ("42", XSD + "integer")
+        assert (row["n"]["value"], row["n"]["datatype"]) == ("42", XSD + "integer")

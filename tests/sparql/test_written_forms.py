@@ -10,7 +10,7 @@ import pytest
 
 from hrd_lod.errors import LoadError
 from hrd_lod.sparql.local import open_written
-from hrd_lod.sparql.written import Written, load, write_solutions, written_forms
+from hrd_lod.sparql.written import Written, load, own_variables, write_solutions, written_forms
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 E = "http://e.example/"
@@ -46,7 +46,8 @@ def test_one_written_form_per_store_form_is_kept() -> None:
         lit("1", "decimal"): lit("1.0", "decimal"),
         lit("5", "integer"): lit("5", "nonNegativeInteger"),
     }
-    assert not w.ambiguous and not w.triples
+    assert not w.ambiguous
+    assert w.triples[(f"<{E}a>", f"<{E}n>", lit("1", "integer"))] == lit("01", "int")
     assert not written_forms([line("a", "y", lit("2014", "gYear"))])
 
 
@@ -219,3 +220,51 @@ def test_kept_beside_the_store_and_read_back(tmp_path: Path) -> None:
     assert load(tmp_path) is None
     with pytest.raises(LoadError, match="no record of its literals as written"):
         open_written(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("query", "own"),
+    [
+        ("SELECT ?o WHERE { ?s ?p ?o }", set()),
+        ("SELECT (COUNT(*) AS ?n) (SAMPLE(?o) as ?any) WHERE { ?s ?p ?o }", {"n", "any"}),
+        ("SELECT * WHERE { ?s ?p ?o BIND(?o + 0 AS ?sum) }", {"sum"}),
+        ("SELECT * WHERE { VALUES ?s { <http://x/a> ex:b } ?s ?p ?o }", set()),
+        ('SELECT * WHERE { VALUES (?s ?v) { (<http://x/a> "01") (UNDEF 2) } }', {"s", "v"}),
+        ("SELECT * WHERE { VALUES ?v { true } }", {"v"}),
+        ("SELECT ?o WHERE { ?s ?p ?o } # AS ?not a comment: ?o stays", set()),
+        ('SELECT ?o WHERE { ?s ?p "AS ?v" }', set()),
+    ],
+)
+def test_the_variables_a_query_binds_itself(query: str, own: set[str]) -> None:
+    assert own_variables(query) == own
+
+
+def test_values_the_query_computes_keep_the_engines_form() -> None:
+    """A COUNT of 1, or 0 + a stored "01"^^xsd:int, is not a literal of the dataset: it is
+    never given a form the dataset wrote for an equal value."""
+    lines = [line("a", "n", lit("01", "int"))]
+    store = store_of(lines)
+    w = written_forms(lines)
+    query = "SELECT ?o (COUNT(*) AS ?n) (SUM(?o) AS ?sum) WHERE { ?s ?p ?o } GROUP BY ?o"
+    body = store.query(query).serialize(format=ox.QueryResultsFormat.JSON)  # type: ignore[union-attr]
+    assert body is not None
+    got = ox.parse_query_results(
+        w.solutions(body, "json", None, query), format=ox.QueryResultsFormat.JSON
+    )
+    assert isinstance(got, ox.QuerySolutions)
+    row = next(iter(got))
+    assert (str(row["o"]), str(row["n"]), str(row["sum"])) == (
+        lit("01", "int"),
+        lit("1", "integer"),
+        lit("1", "integer"),
+    )
+    construct = (
+        "CONSTRUCT { ?s <urn:n> ?n . ?s ?p ?o } WHERE { "
+        "{ SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?x } GROUP BY ?s } ?s ?p ?o }"
+    )
+    nt = store.query(construct).serialize(format=ox.RdfFormat.N_TRIPLES)  # type: ignore[union-attr]
+    assert nt is not None
+    out = w.graph(nt, ox.RdfFormat.N_TRIPLES, None, construct).decode()
+    # the count keeps the engine's form; the dataset's triple gets its own
+    assert f"<urn:n> {lit('1', 'integer')}" in out
+    assert f"<{E}n> {lit('01', 'int')}" in out

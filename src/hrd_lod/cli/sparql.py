@@ -201,7 +201,9 @@ def query_cmd(
             result = answer
         else:
             result = list(answer)
-        rendered = results.render(result, fmt, results.prefixes_for(base), written or None, again)
+        rendered = results.render(
+            result, fmt, results.prefixes_for(base), written or None, again, text
+        )
         _write(rendered.data)
         return
     rendered = results.render(result, fmt, results.prefixes_for(base or ""))

@@ -108,7 +108,9 @@ def execute(store: Any, job: Job, written: Any = None) -> Answer:
                 and isinstance(result, ox.QuerySolutions)
                 and written.may_hold(body, job.result_format in _TYPED_RESULTS)
             ):
-                body = written.solutions(body, job.result_format, lambda: _again(store, job))
+                body = written.solutions(
+                    body, job.result_format, lambda: _again(store, job), job.query
+                )
         else:
             g = {**GRAPH_FORMATS, "rdfxml": ox.RdfFormat.RDF_XML}[job.graph_format]
             if g == ox.RdfFormat.TURTLE:
@@ -118,7 +120,7 @@ def execute(store: Any, job: Job, written: Any = None) -> Answer:
             media = g.media_type
             body = out.getvalue()
             if written and written.may_hold(body, g != ox.RdfFormat.TURTLE):
-                body = written.graph(body, g, dict(job.prefixes))
+                body = written.graph(body, g, dict(job.prefixes), job.query)
         if len(body) > job.max_bytes:  # the forms as written may be longer
             raise ResultTooLarge(len(body))
         return Answer(200, media, body)

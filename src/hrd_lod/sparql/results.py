@@ -76,14 +76,24 @@ def compact(term: Term | None, prefixes: Mapping[str, str]) -> str:
 
 
 def table(
-    result: ox.QuerySolutions, prefixes: Mapping[str, str], written: Written | None = None
+    result: ox.QuerySolutions,
+    prefixes: Mapping[str, str],
+    written: Written | None = None,
+    query: str = "",
 ) -> Rendered:
     """Return SELECT results as an aligned text table with a row count (literals as
-    ``written`` says the dataset wrote them)."""
+    ``written`` says the dataset wrote them, except in variables ``query`` binds itself)."""
+    from .written import own_variables
+
     names = [v.value for v in result.variables]
+    own = own_variables(query) if written else frozenset()
+    mapped = [bool(written) and n not in own for n in names]
     rows = [
         [
-            compact(written.term(sol[i]) if written else sol[i], prefixes).replace("\n", " ")  # type: ignore[arg-type]
+            compact(
+                written.term(sol[i]) if written and mapped[i] else sol[i],  # type: ignore[arg-type]
+                prefixes,
+            ).replace("\n", " ")
             for i in range(len(names))
         ]
         for sol in result
@@ -109,6 +119,7 @@ def render(
     prefixes: Mapping[str, str],
     written: Written | None = None,
     again: Callable[[], ox.QuerySolutions] | None = None,
+    query: str = "",
 ) -> Rendered:
     """Return ``result`` rendered in ``fmt`` (table, a W3C results format, or an RDF syntax).
 
@@ -131,18 +142,23 @@ def render(
                 f"gives table, {', '.join(RESULT_FORMATS)}"
             )
         if fmt == "table":
-            return table(result, prefixes, written)
+            return table(result, prefixes, written, query)
         f = RESULT_FORMATS[fmt]
         data = _bytes(result.serialize(format=f))
         if written and written.may_hold(data, fmt in ("json", "xml")):
-            data = written.solutions(data, fmt, again)
+            data = written.solutions(data, fmt, again, query)
         return Rendered(data, f.media_type, None)
     if fmt in RESULT_FORMATS:
         raise UsageError(
             f"--format {fmt} is for SELECT and ASK; a CONSTRUCT or DESCRIBE "
             f"query gives {', '.join(GRAPH_FORMATS)}"
         )
-    triples = sorted_triples([written.triple(t) for t in result] if written else result)
+    if written:
+        from .written import own_variables
+
+        as_held = bool(own_variables(query))
+        result = [written.triple(t, as_held) for t in result]
+    triples = sorted_triples(result)
     g = GRAPH_FORMATS["turtle" if fmt == "table" else fmt]
     # only the vocabulary prefixes: entity IRIs hold '/', which Turtle would escape
     used = {

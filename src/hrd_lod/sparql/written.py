@@ -16,12 +16,14 @@ Where two forms were written for one store form (``"01"^^xsd:int`` and ``"1"^^xs
 become ``"1"^^xsd:integer``; or ``"1"^^xsd:integer`` itself is also written) a SELECT answer
 cannot tell which one a row holds: it keeps the store's form, which is equal in value to each.
 A CONSTRUCT or DESCRIBE answer knows the triple: one whose subject, predicate and store form
-were written in one way only gets that form. Nothing is ever given a form that was not written
-for it.
+were written in one way only gets that form. Values a query computes or gives itself (``AS``,
+literals in ``VALUES``) keep the engine's form. Nothing is ever given a form that was not
+written for it.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -31,6 +33,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from ..validate.literals import rewrites, typed_objects
+from .guard import tokens
 
 #: the file beside an on-disk store that holds its written forms
 FILE = "written.json"
@@ -63,8 +66,9 @@ class Written:
     ) -> None:
         #: store form -> the one form written for it
         self.terms = terms or {}
-        #: (subject, predicate, store form) -> the form written in that triple, for store
-        #: forms written in several ways (subjects that are IRIs: blank nodes are renamed)
+        #: (subject, predicate, store form) -> the form written in that triple (subjects that
+        #: are IRIs: blank nodes are renamed in answers; not where one triple of the store
+        #: stands for two written ones)
         self.triples = triples or {}
         #: store form -> every form written for it, where there are several
         self.ambiguous = ambiguous or {}
@@ -104,16 +108,17 @@ class Written:
                 return self._literal(written)
         return term
 
-    def triple(self, triple: ox.Triple) -> ox.Triple:
-        """Return ``triple`` with its object as written in that triple, or as written
-        anywhere when only one form was written for the store's form."""
+    def triple(self, triple: ox.Triple, only_as_held: bool = False) -> ox.Triple:
+        """Return ``triple`` with its object as written in that triple, or (unless
+        ``only_as_held``) as written anywhere when only one form was written for the store's
+        form."""
         o = triple.object
         if not isinstance(o, ox.Literal):
             return triple
         stored = str(o)
-        written = self.terms.get(stored)
-        if written is None and self.triples:
-            written = self.triples.get((str(triple.subject), str(triple.predicate), stored))
+        written = self.triples.get((str(triple.subject), str(triple.predicate), stored))
+        if written is None and not only_as_held:
+            written = self.terms.get(stored)
         if written is None:
             return triple
         return ox.Triple(triple.subject, triple.predicate, self._literal(written))
@@ -129,11 +134,16 @@ class Written:
         return lit
 
     def solutions(
-        self, body: bytes, fmt: str, again: Callable[[], ox.QuerySolutions] | None = None
+        self,
+        body: bytes,
+        fmt: str,
+        again: Callable[[], ox.QuerySolutions] | None = None,
+        query: str = "",
     ) -> bytes:
         """Return a SELECT answer ``body`` in ``fmt`` (json, xml, csv, tsv) with its literals as
         written; ``body`` itself when it holds none to change. CSV keeps no datatypes, so its
-        rows are read from ``again()`` (the query run once more); without it, CSV is kept."""
+        rows are read from ``again()`` (the query run once more); without it, CSV is kept.
+        Variables that ``query`` binds itself (computed values) keep the engine's form."""
         if fmt == "csv":
             if again is None:
                 return body
@@ -143,13 +153,15 @@ class Written:
         if not isinstance(solutions, ox.QuerySolutions):
             return body
         names = [v.value for v in solutions.variables]
+        own = own_variables(query)
+        mapped = [n not in own for n in names]
         rows: list[list[object]] = []
         changed = False
         for sol in solutions:
             row: list[object] = []
             for i in range(len(names)):
                 t = sol[i]
-                w = self.term(t)
+                w = self.term(t) if mapped[i] else t
                 changed = changed or w is not t
                 row.append(w)
             rows.append(row)
@@ -158,12 +170,19 @@ class Written:
         return write_solutions(names, rows, fmt)
 
     def graph(
-        self, body: bytes, fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None = None
+        self,
+        body: bytes,
+        fmt: ox.RdfFormat,
+        prefixes: Mapping[str, str] | None = None,
+        query: str = "",
     ) -> bytes:
         """Return a CONSTRUCT or DESCRIBE answer ``body`` in ``fmt`` with its literals as
-        written; ``body`` itself when it holds none to change."""
+        written; ``body`` itself when it holds none to change. A CONSTRUCT that binds values
+        itself (``query``: ``AS``, literals in ``VALUES``) may put them anywhere in its
+        template: then only triples the dataset holds as such get their written form."""
+        own = bool(own_variables(query))
         triples = [q.triple for q in ox.parse(body, format=fmt)]
-        mapped = [self.triple(t) for t in triples]
+        mapped = [self.triple(t, own) for t in triples]
         if all(m is t for m, t in zip(mapped, triples, strict=True)):
             return body
         if fmt == ox.RdfFormat.TURTLE:
@@ -226,7 +245,7 @@ def written_forms(lines: Iterable[bytes]) -> Written:
     triples = {
         (f"<{r.subject}>", f"<{r.predicate}>", r.stored): r.written
         for r in found
-        if r.stored in ambiguous and not r.merged and not r.subject.startswith("_:")
+        if not r.merged and not r.subject.startswith("_:")
     }
     return Written(terms, triples, ambiguous)
 
@@ -239,6 +258,57 @@ def description_lines(path: Path) -> list[bytes]:
         if isinstance(o, ox.Literal) and not o.language and o.datatype.value != _XSD_STRING:
             out.append(f"{q.subject} {q.predicate} {o} .".encode())
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def own_variables(query: str) -> frozenset[str]:
+    """Return the variables ``query`` binds to values of its own, not read from the dataset:
+    after ``AS`` (an expression, an aggregate, ``BIND``), and in ``VALUES`` blocks that hold
+    literals (a block of IRIs binds no literal)."""
+    toks = list(tokens(query))
+    own: set[str] = set()
+    for i, (kind, value) in enumerate(toks):
+        if kind != "word":
+            continue
+        word = value.upper()
+        if word == "AS" and i + 1 < len(toks) and toks[i + 1][0] == "var":
+            own.add(toks[i + 1][1][1:])
+        elif word == "VALUES":
+            names, j = _values_block(toks, i + 1)
+            if _holds_literals(toks, j):
+                own.update(names)
+    return frozenset(own)
+
+
+def _values_block(toks: list[tuple[str, str]], j: int) -> tuple[list[str], int]:
+    """Return the variables of a VALUES clause starting at ``j`` and where its data begins."""
+    if j < len(toks) and toks[j][0] == "var":
+        return [toks[j][1][1:]], j + 1
+    names = []
+    if j < len(toks) and toks[j][1] == "(":
+        j += 1
+        while j < len(toks) and toks[j][0] == "var":
+            names.append(toks[j][1][1:])
+            j += 1
+        j += 1  # ")"
+    return names, j
+
+
+def _holds_literals(toks: list[tuple[str, str]], j: int) -> bool:
+    """Return True when the data block ``{ ... }`` at ``j`` holds anything but IRIs."""
+    depth = 0
+    for kind, value in toks[j:]:
+        if value == "{":
+            depth += 1
+        elif value == "}":
+            depth -= 1
+            if depth <= 0:
+                return False
+        elif kind in ("iri", "pname") or value in ("(", ")") or value.upper() == "UNDEF":
+            continue
+        else:
+            return True
+    return False
 
 
 def _lexical(literal: str) -> str:
