@@ -283,3 +283,17 @@ def test_values_the_query_computes_keep_the_engines_form(
         assert (row["o"]["value"], row["o"]["datatype"]) == ("042", XSD + "int")
         assert (row["sum"]["value"], row["sum"]["datatype"]) == ("42", XSD + "integer")
         assert (row["n"]["value"], row["n"]["datatype"]) == ("42", XSD + "integer")
+
+
+def test_publish_pushes_them_to_a_real_store(edition: tuple[Path, str], oxigraph: object) -> None:
+    """A real push (Oxigraph on 127.0.0.1) of the edition with those literals: every graph
+    arrives and counts match (what is sent is the lines as written, above); Oxigraph's own
+    answers then show its canonical forms, which is that store's business."""
+    root, subject = edition
+    store_url = oxigraph.store_url  # type: ignore[attr-defined]
+    res = run("publish", store_url, "-p", str(root), "--retries", "0")
+    assert res.exit_code == 0, res.output
+    assert "published" in res.output
+    ask = f"ASK {{ GRAPH ?g {{ {subject} <{P}int2> 42 ; <{P}flag> true }} }}"
+    r = requests.get(oxigraph.query_url, params={"query": ask}, timeout=30)  # type: ignore[attr-defined]
+    assert r.json()["boolean"] is True
