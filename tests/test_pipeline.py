@@ -191,7 +191,7 @@ def test_failing_exporter_leaves_previous_dist(
     boom = Exporter("boom", explode, frozenset({"files"}))
     monkeypatch.setattr("hrd_lod.export.EXPORTERS", [*EXPORTERS, boom])
     with pytest.raises(BuildError, match="previous edition was kept"):
-        build(project)
+        build(project, full=True)  # nothing changed: only a full build exports
     assert tree(project / "dist") == before
     assert not list(project.glob(".dist*"))
 
@@ -208,7 +208,7 @@ def test_killed_build_leaves_previous_dist(project: Path, tmp_path: Path) -> Non
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
         "ex.EXPORTERS.insert(2, ex.Exporter('die', die, frozenset()))\n"
         "from hrd_lod.pipeline import build\n"
-        f"build({str(project)!r})\n"
+        f"build({str(project)!r}, full=True)\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True)
     assert proc.returncode == -9
@@ -270,7 +270,7 @@ def test_failing_parallel_exporter_leaves_previous_dist(
         [replace(e, write=explode) if e.label == label else e for e in ex.EXPORTERS],
     )
     with pytest.raises(BuildError, match="No space left on device"):
-        build(project, parallel=True)
+        build(project, parallel=True, full=True)
     assert tree(project / "dist") == before
     assert not list(project.glob(".dist*"))
 

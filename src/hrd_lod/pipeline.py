@@ -253,9 +253,11 @@ def build(
     rendered again (default: the one in the target folder); what the build wrote is kept for
     the target folder either way.
 
-    Without the site (``site=False``) and unless ``full``, the previous edition is patched
-    for the records that changed since it was built, when it can be (the same bytes as a full
-    build); on any failure of that path everything is built, and ``Built.notes`` says why.
+    Unless ``full`` (or ``previous`` is given), the previous edition is patched for the
+    records that changed since it was built, when it can be (the same bytes as a full build):
+    the dumps block by block and, with the site, the files of the entities whose pages read
+    a changed record and the pages made from every record; on any failure of that path
+    everything is built, and ``Built.notes`` says why.
 
     Raises ValidationFailed (nothing written) when the data violates the shapes, and
     BuildError when writing fails; in both cases the previous ``dist/`` is left as it was
@@ -264,11 +266,16 @@ def build(
     check_engine(engine)
     version = tool_version or __version__
     notes: list[str] = []
-    if not site and not full:
+    if not full and previous is None:
         start = time.perf_counter()
         try:
             done = patch(
-                project_dir, dist=dist, engine=engine, tool_version=version, progress=progress
+                project_dir,
+                dist=dist,
+                engine=engine,
+                tool_version=version,
+                progress=progress,
+                site=site,
             )
         except NotUpdatable as exc:
             notes.append(f"building everything: {exc}")
@@ -290,6 +297,7 @@ def build(
                 done.notices,
                 load_manifest(done.dist),
                 {**done.timings, "total": time.perf_counter() - start},
+                EntityFiles(*done.entity_files),
                 patched=PatchDone(done.changed_records, done.changed_subjects),
             )
     try:
@@ -369,9 +377,8 @@ def _build_everything(
     assert report is not None  # the first job ran, or the export raised
     if site:
         keeper.save(REUSE_KIND, target, reuse.new)
-        keeper.forget(EDITION_KIND, target)
-    else:
-        assert ctx.statistics is not None and ctx.gzip_members is not None
+    keeper.forget(EDITION_KIND, target)
+    if ctx.statistics is not None and ctx.gzip_members is not None:
         save_edition(
             keeper,
             prepared.project,
@@ -386,6 +393,7 @@ def _build_everything(
             stats=ctx.statistics,
             members=ctx.gzip_members,
             default_lang=prepared.meta.language,
+            site=site,
         )
     stage_times = dict(done.timings)
     # "validate and export": wall-clock time of both (they overlap when run in two processes)

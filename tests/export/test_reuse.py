@@ -106,11 +106,15 @@ def test_linked_files_are_not_copies(project: Path) -> None:
     assert os.stat(page).st_nlink == 1  # the previous edition is gone; the file is kept
 
 
-def test_a_broken_state_file_only_costs_time(project: Path) -> None:
-    first = build(project)
-    before = tree(first.dist)
+def test_a_broken_state_file_only_costs_time(project: Path, tmp_path: Path) -> None:
+    build(project)
     for state in (project / ".hrd-cache" / "state" / "entities").glob("*.pickle"):
         state.write_bytes(b"not a pickle")
+    records = project / "data" / "records.yaml"
+    records.write_text(
+        records.read_text().replace("name: Example Land", "name: Example Land Renamed")
+    )
     again = build(project)
-    assert again.entity_files.linked == 0
-    assert tree(again.dist) == before
+    assert again.patched is None and again.entity_files.linked == 0
+    assert again.notes and "entities state cannot be read" in again.notes[0]
+    assert tree(again.dist) == clean_build(project, tmp_path)

@@ -68,6 +68,15 @@ def replace_once(path: Path, pattern: str, repl: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+def add_generated_conferral(root: Path) -> None:
+    """Add a conferral of an existing award to an existing laureate (a new last row)."""
+    path = root / "data" / "conferrals.csv"
+    text = path.read_text(encoding="utf-8")
+    cells = text.split("\n")[2].split(",")
+    cells[0], cells[1], cells[4], cells[5] = "conferral-new", "A new conferral", "2031", ""
+    path.write_text(text.rstrip("\n") + "\n" + ",".join(cells) + "\n", encoding="utf-8")
+
+
 def rename_generated_conferral(root: Path) -> None:
     """Rename the 4th conferral of a generated project (its name is the second cell)."""
     path = root / "data" / "conferrals.csv"
@@ -97,13 +106,10 @@ def check_every_way(
     assert_same(first.dist, plain(project, tmp_path, site))
     edit(project)
     again: Built = build(project, site=site)
-    if site:
-        # the site is never patched; unchanged per-entity files are linked
-        assert again.patched is None and again.notes == ()
+    assert again.notes == (), again.notes
+    assert again.patched is not None and again.patched.records == changed_records
+    if site:  # the pages that read the changed record rendered, the others linked
         assert again.entity_files.linked > again.entity_files.rendered > 0
-    else:
-        assert again.notes == (), again.notes
-        assert again.patched is not None and again.patched.records == changed_records
     assert_same(again.dist, plain(project, tmp_path, site))
 
 
@@ -164,3 +170,141 @@ def test_generated_10k(generated_10k: Path, tmp_path: Path, site: bool) -> None:
     project = tmp_path / "project"
     shutil.copytree(generated_10k, project)
     check_every_way(project, tmp_path, site, rename_generated_conferral, 1)
+
+
+def _seed_edit(path: str, pattern: str, repl: str) -> Edit:
+    return lambda root: replace_once(root / "data" / path, pattern, repl)
+
+
+#: Changes to the seed dataset whose effects reach other pages than the changed record's,
+#: each with whether the site is patched (True) or built in full (the reason is a note).
+SEED_CHANGES: dict[str, tuple[Edit, bool]] = {
+    # a laureate's name: its conferrals, the award's history, the home page, the search index
+    "laureate name": (
+        _seed_edit(
+            "front-line/laureates.csv",
+            r"^mudawi-ibrahim-adam,Person,Mudawi Ibrahim Adam,",
+            "mudawi-ibrahim-adam,Person,Mudawi I. Adam,",
+        ),
+        True,
+    ),
+    # a laureate's country: both countries' pages count their laureates
+    "laureate country": (
+        _seed_edit(
+            "front-line/laureates.csv",
+            r"^(mudawi-ibrahim-adam,Person,Mudawi Ibrahim Adam,),sudan,",
+            r"\1,pakistan,",
+        ),
+        True,
+    ),
+    # a country's name: its laureates' summaries, the home page's countries, the facets
+    "country name": (
+        _seed_edit("countries.csv", r"^pakistan,Place,Pakistan,", "pakistan,Place,Pakistan (PK),"),
+        True,
+    ),
+    # an organisation that confers an award: every conferral of that award names it
+    "organiser name": (
+        _seed_edit(
+            "organizations.yaml",
+            r"^  name: Front Line Defenders$",
+            "  name: Front Line Defenders (FLD)",
+        ),
+        True,
+    ),
+    # a jury member: the conferrals the jury selected name its members
+    "jury member name": (
+        _seed_edit(
+            "jury-members.yaml",
+            r"^  name: World Organisation Against Torture$",
+            "  name: World Organisation Against Torture (OMCT)",
+        ),
+        True,
+    ),
+    # a source's title: the numbered notes of every page that cites it
+    "source title": (
+        _seed_edit(
+            "sources/sources.yaml",
+            r"^  name: Joint Mobile Group Selected as the 2013 Laureate ",
+            "  name: Joint Mobile Group Selected as 2013 Laureate of the ",
+        ),
+        True,
+    ),
+    "withheld field": (
+        _seed_edit(
+            "jury-members.yaml",
+            r"^(- \{id: human-rights-watch, .*)\}$",
+            r"\1, telephone: '+1 212 555 0199'}",
+        ),
+        True,
+    ),
+    "record deleted": (_seed_edit("martin-ennals/laureates.csv", r"^dick-oosting,.*\n", ""), False),
+    "record renamed": (
+        _seed_edit("martin-ennals/laureates.csv", r"^dick-oosting,", "dick-oosting-2,"),
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(SEED_CHANGES))
+def test_seed_site_after_a_change(seed: Path, tmp_path: Path, change: str) -> None:
+    """The pages that read a changed record are made again: any that is missed differs from
+    the plain build (or the change goes to the full build, saying why)."""
+    edit, patched = SEED_CHANGES[change]
+    project = tmp_path / "project"
+    shutil.copytree(seed, project)
+    build(project)
+    edit(project)
+    again = build(project)
+    if patched:
+        assert again.notes == () and again.patched is not None, again.notes
+        assert again.entity_files.rendered < again.entity_files.linked
+        # nothing public changed with a withheld field: every entity's files are linked
+        assert (again.entity_files.rendered == 0) is (change == "withheld field")
+    else:
+        assert again.patched is None and again.notes, again
+    assert_same(again.dist, plain(project, tmp_path, True))
+    if change == "withheld field":
+        assert not any(b"555 0199" in p.read_bytes() for p in again.dist.rglob("*") if p.is_file())
+
+
+def test_seed_site_after_a_withdrawal(seed: Path, tmp_path: Path) -> None:
+    """A withdrawal changes what is published: the site is built in full, saying why."""
+    project = tmp_path / "project"
+    shutil.copytree(seed, project)
+    build(project)
+    (project / "withdrawals.yaml").write_text(
+        "- id: dick-oosting\n  type: Person\n  date: 2026-12-07\n"
+        "  reason: asked to be taken down\n",
+        encoding="utf-8",
+    )
+    again = build(project)
+    assert again.patched is None and any("withdrawals" in n for n in again.notes), again.notes
+    assert not list(again.dist.glob("id/*/dick-oosting.*"))
+    assert_same(again.dist, plain(project, tmp_path, True))
+
+
+@pytest.mark.parametrize("site", [False, True], ids=["no-site", "site"])
+def test_generated_1k_new_conferral(generated_1k: Path, tmp_path: Path, site: bool) -> None:
+    """A conferral added to an award: the award's history, the laureate's page, the home
+    page and the search index show it."""
+    project = tmp_path / "project"
+    shutil.copytree(generated_1k, project)
+    check_every_way(project, tmp_path, site, add_generated_conferral, 1)
+
+
+def test_a_missed_reader_fails_the_comparison(
+    seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison catches a page left stale: with only the changed record's own files
+    made again, the pages that show the laureate's name differ from the plain build."""
+    from hrd_lod.incremental import site as site_patch
+
+    monkeypatch.setattr(site_patch, "readers", lambda changed, records, previous: set(changed))
+    project = tmp_path / "project"
+    shutil.copytree(seed, project)
+    build(project)
+    SEED_CHANGES["laureate name"][0](project)
+    again = build(project)
+    assert again.patched is not None
+    with pytest.raises(AssertionError, match="different bytes"):
+        assert_same(again.dist, plain(project, tmp_path, True))

@@ -162,7 +162,8 @@ def test_a_violation_is_left_to_the_full_build(project: Path) -> None:
             ),
             "dataset.yaml",
         ),
-        (lambda root: build(root), "no state"),
+        (lambda root: build(root), "built with the site"),
+        (lambda root: shutil.rmtree(root / ".hrd-cache"), "no state"),
     ],
 )
 def test_what_cannot_be_patched_says_why(
@@ -219,6 +220,41 @@ def test_any_failure_of_the_patch_path_builds_everything(
     )
     assert tree(built.dist) == clean(project, tmp_path)
     assert not list(project.glob(".dist*"))  # the half-patched edition was removed
+
+
+def test_a_site_patch_is_not_a_no_site_one(project: Path) -> None:
+    """A build with the site does not patch a ``--no-site`` edition: it builds everything."""
+    rename_conferral(project)
+    built = build(project)
+    assert built.patched is None
+    assert built.notes == ("building everything: the previous edition was built without the site",)
+    assert (built.dist / "index.html").is_file()
+
+
+def test_any_failure_of_the_site_patch_builds_everything(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hrd_lod.incremental import site as site_module
+
+    build(project, full=True)  # with the site
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in the site patch")
+
+    monkeypatch.setattr(patch_module, "write_site", broken)
+    assert site_module.write_site is not broken
+    rename_conferral(project)
+    built = build(project)
+    assert built.patched is None and built.full is not None
+    assert built.notes == (
+        "building everything: patching the previous edition failed "
+        "(RuntimeError: a bug in the site patch)",
+    )
+    assert not list(project.glob(".dist*"))  # the half-patched edition was removed
+    monkeypatch.undo()
+    copy = tmp_path / "clean"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("dist", ".hrd-cache"))
+    assert tree(built.dist) == tree(build(copy, full=True, parallel=False).dist)
 
 
 def test_state_of_other_code_is_not_used(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -290,3 +326,23 @@ def test_the_cli_prints_what_the_library_returned(project: Path) -> None:
         f"{len(again.report.warnings)} warning(s)"
     )
     assert summary in res.output
+
+
+def test_a_patched_table_is_kept_as_parsing_it_whole_gives(project: Path) -> None:
+    """The parse cache gets the new table from its previous records and the changed rows:
+    the same records, in the same order and with the same locations, as a parse of it."""
+    from hrd_lod.records.cache import ParseCache
+    from hrd_lod.records.load import load_records
+
+    rename_conferral(project)
+    change_laureate(project)
+    append_conferral(project)
+    assert build(project, site=False).patched is not None
+    rel = "data/conferrals.csv"
+    cache = ParseCache(project / ".hrd-cache")
+    hit = cache.get(cache.key(rel, (project / rel).read_bytes(), "en"))
+    assert hit is not None and hit[1] == []
+    fresh = load_records(project, project / "data", "en", cache_dir=None)
+    whole = [r for r in fresh if r.location.file == rel]
+    assert len(whole) > 100 and sorted(hit[0], key=lambda r: r.id) == whole
+    assert [r.location.line for r in hit[0]] == sorted(r.location.line for r in whole)

@@ -68,8 +68,8 @@ def _print_notices(checked: Checked, quiet: bool) -> None:
 @click.option(
     "--full",
     is_flag=True,
-    help="With --no-site: build everything again, even when the previous edition "
-    "could be patched for the records that changed.",
+    help="Build everything again, even when the previous edition could be patched for "
+    "the records that changed.",
 )
 @engine_option
 @debug_option
@@ -89,9 +89,10 @@ def build_cmd(
     SHACL shapes and writes every export into a new folder that replaces dist/ only when all
     of it was written. Exit codes: 0 built, 1 validation failed, 2 bad input.
 
-    With --no-site, when only records changed since the last such build into the same
-    folder, the previous edition is patched instead (the same bytes, in a fraction of the
-    time); anything else, or --full, builds everything.
+    When only records changed since the last build into the same folder (with or without
+    the site, as this one), the previous edition is patched instead: the dumps block by
+    block, and only the pages that show a changed record (the same bytes, in a fraction of
+    the time); anything else, or --full, builds everything.
     """
     from ..errors import ValidationFailed
     from ..pipeline import Built, StaleReleases, build

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from .. import vocab as V
 from ..records.model import Record
 from ..records.schema import TYPES
-from ..store import triples_from_lines
+from ..store import terms_of, triples_from_lines
 from . import jsonld
 from .context import ExportContext
 from .dumps import dump_prefixes, turtle
@@ -45,29 +45,63 @@ class Fact:
     graphs: tuple[str, ...]
 
 
+def _iri(term: bytes) -> str:
+    """Return the IRI of an N-Triples IRI term (``<...>``, escapes read by the parser)."""
+    if b"\\" not in term:
+        return term[1:-1].decode()
+    line = term + b" " + term + b" " + term + b" ."
+    subject = next(iter(triples_from_lines([line]))).subject
+    assert isinstance(subject, ox.NamedNode)
+    return subject.value
+
+
 class EntityIndex:
-    """The union graph grouped by subject and by object, with each triple's named graphs."""
+    """The union graph grouped by subject and by object, with each triple's named graphs.
+
+    The groups are made from the lines' bytes; a line is parsed into a triple only when a
+    fact is asked for (parsing one line costs about what it costs in a whole document), so
+    a build that renders a few pages parses a few lines.
+    """
 
     def __init__(self, ctx: ExportContext) -> None:
         self.base = ctx.meta.base_iri
         self.lines: list[bytes] = ctx.union
-        self.triples: list[ox.Triple] = list(triples_from_lines(self.lines))
+        self._triples: list[ox.Triple | None] = [None] * len(self.lines)
         self.by_subject: dict[str, list[int]] = defaultdict(list)
         self.by_object: dict[str, list[int]] = defaultdict(list)
         self.labels: dict[str, list[int]] = defaultdict(list)
         #: the subject IRI (or blank node label) of each triple (the dataset has no quoted triples)
         self.subjects: list[str] = []
-        for i, t in enumerate(self.triples):
-            subject = t.subject
-            if isinstance(subject, ox.Triple):
-                raise ValueError(f"a quoted triple as a subject is not supported: {subject}")
-            s = subject.value
-            self.subjects.append(s)
-            self.by_subject[s].append(i)
-            if isinstance(t.object, ox.NamedNode):
-                self.by_object[t.object.value].append(i)
-            if t.predicate.value in LABEL_PREDICATES:
-                self.labels[s].append(i)
+        #: whether each triple's subject is an IRI (else a blank node)
+        self.named: list[bool] = []
+        #: the object IRI of each triple, None for a literal or a blank node
+        self.objects: list[str | None] = []
+        #: the indexes of the triples whose predicate is the provenance link
+        self.provenance: set[int] = set()
+        label_keys = {f"<{p}>".encode() for p in LABEL_PREDICATES}
+        provenance = f"<{_PROVENANCE}>".encode()
+        text: dict[bytes, str] = {}  # each term decoded once
+        for i, (s, p, o) in enumerate(terms_of(self.lines)):
+            if s.startswith(b"<<"):
+                raise ValueError(f"a quoted triple as a subject is not supported: {s!r}")
+            named = s.startswith(b"<")
+            key = text.get(s)
+            if key is None:
+                key = text[s] = _iri(s) if named else s[2:].decode()
+            self.subjects.append(key)
+            self.named.append(named)
+            self.by_subject[key].append(i)
+            obj: str | None = None
+            if o.startswith(b"<") and not o.startswith(b"<<"):
+                obj = text.get(o)
+                if obj is None:
+                    obj = text[o] = _iri(o)
+                self.by_object[obj].append(i)
+            self.objects.append(obj)
+            if p in label_keys:
+                self.labels[key].append(i)
+            elif p == provenance:
+                self.provenance.add(i)
         # A triple's sources are the named graphs it is in; the default graph holds provenance.
         self.graphs_of: dict[bytes, list[str]] = defaultdict(list)
         for g, lines in ctx.graph_lines():
@@ -78,6 +112,13 @@ class EntityIndex:
         self.records: dict[str, Record] = {}
         for rec in ctx.records:
             self.records[self.iri(rec)] = rec
+
+    def triple(self, i: int) -> ox.Triple:
+        """Return the i-th triple of the union (its line parsed on first use)."""
+        t = self._triples[i]
+        if t is None:
+            t = self._triples[i] = next(iter(triples_from_lines([self.lines[i]])))
+        return t
 
     def iri(self, rec: Record) -> str:
         """Return the entity IRI of a record."""
@@ -90,7 +131,7 @@ class EntityIndex:
     def fact(self, i: int) -> Fact:
         """Return the i-th triple of the union as a Fact."""
         line = self.lines[i]
-        return Fact(self.triples[i], line, tuple(self.graphs_of.get(line, ())))
+        return Fact(self.triple(i), line, tuple(self.graphs_of.get(line, ())))
 
     def outgoing(self, iri: str) -> list[Fact]:
         """Return the facts whose subject is ``iri``, sorted."""
@@ -105,11 +146,10 @@ class EntityIndex:
         described = {iri}
         picked: set[int] = set()
         for i in self.by_object.get(iri, ()):
-            t = self.triples[i]
             s = self.subjects[i]
             rec = self.records.get(s)
             if s.startswith(iri + "#") or (
-                rec is not None and rec.type in EMBEDDED_TYPES and t.predicate.value != _PROVENANCE
+                rec is not None and rec.type in EMBEDDED_TYPES and i not in self.provenance
             ):
                 described.add(s)
             else:
@@ -118,10 +158,11 @@ class EntityIndex:
             picked.update(self.by_subject.get(s, ()))
         mentioned: set[str] = set()
         for i in picked:
-            t = self.triples[i]
-            for term in (t.subject, t.object):
-                if isinstance(term, ox.NamedNode) and term.value not in described:
-                    mentioned.add(term.value)
+            if self.named[i] and self.subjects[i] not in described:
+                mentioned.add(self.subjects[i])
+            o = self.objects[i]
+            if o is not None and o not in described:
+                mentioned.add(o)
         for m in mentioned:
             picked.update(self.labels.get(m, ()))
         return sorted({self.lines[i] for i in picked})

@@ -38,6 +38,10 @@ class Kept:
     inode: int
     mtime_ns: int
 
+    def __reduce__(self) -> tuple[type[Kept], tuple[str, FileEntry, int, int]]:
+        # pickled as its values (one per per-entity file: some 70,000 per edition)
+        return (Kept, (self.fingerprint, self.entry, self.inode, self.mtime_ns))
+
 
 def fingerprint(*parts: bytes | str) -> str:
     """Return the digest of some inputs of a file."""

@@ -14,11 +14,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..records.model import Record
 from .awards import Entry, Histories
 from .context import ExportContext
 from .dumps import write_bytes
+
+if TYPE_CHECKING:
+    from .site import Site
 
 INDEX_PATH = "search/index.json"
 PAGE_PATH = "search.html"
@@ -202,7 +206,11 @@ def write_search(ctx: ExportContext, out: Path) -> None:
     """Write the search index and the search page."""
     from .site import Site
 
-    site = Site(ctx, out)
+    write_search_of(Site(ctx, out), out)
+
+
+def write_search_of(site: Site, out: Path) -> None:
+    """Write the search index and the search page with the lookups of ``site``."""
     docs = documents(site.histories)
     f = facets(docs)
     write_bytes(out / INDEX_PATH, index_bytes(docs, f))

@@ -568,14 +568,15 @@ class Site:
     @cached_property
     def downloads(self) -> list[FileEntry]:
         """Return the dumps already written (top-level files, ontology/, shapes/), sorted."""
+        found = [p for p in self.out.iterdir() if p.is_file()]
+        for top in ("ontology", "shapes"):  # the only folders with downloads (not id/)
+            if (self.out / top).is_dir():
+                found += [p for p in (self.out / top).rglob("*") if p.is_file()]
         out = []
-        for p in sorted(self.out.rglob("*"), key=lambda p: p.as_posix()):
-            rel = p.relative_to(self.out).as_posix()
-            top = rel.split("/", 1)[0]
-            if not p.is_file() or rel == MANIFEST or p.suffix in (".html", ".xml", ".txt"):
+        for p in sorted(found, key=lambda p: p.as_posix()):
+            if p.name == MANIFEST and p.parent == self.out or p.suffix in (".html", ".xml", ".txt"):
                 continue
-            if "/" not in rel or top in ("ontology", "shapes"):
-                out.append(file_entry(self.out, p, entry_cache(self.ctx)))
+            out.append(file_entry(self.out, p, entry_cache(self.ctx)))
         return out
 
     def counts(self) -> list[dict[str, object]]:
@@ -722,19 +723,23 @@ class Site:
             f"User-agent: *\nAllow: /\nSitemap: {site}sitemap.xml\n".encode(),
         )
 
-    def write(self) -> None:
-        """Write every page of the site."""
+    def page_paths(self) -> list[str]:
+        """Return the paths (from dist/) of the site's pages, for the sitemap."""
         pages = ["index.html", "data.html", "search.html", "sparql.html"]
         pages += [f"{QUERY_DIR}/index.html", "ontology/index.html"]
+        pages += [f"{entity_path(rec)}.html" for rec in self.ctx.records]
+        return pages + [f"id/{kind}/index.html" for kind, _spec in self.kinds]
+
+    def write(self) -> None:
+        """Write every page of the site."""
         for rec in self.ctx.records:
             self.entity_page(rec)
-            pages.append(f"{entity_path(rec)}.html")
-        pages += self.type_pages()
+        self.type_pages()
         self.queries_page()
         self.sparql_page()
         self.assets()
         self.ontology_page()
-        self.sitemap(pages)
+        self.sitemap(self.page_paths())
 
 
 #: The query the SPARQL page starts with.

@@ -88,6 +88,32 @@ def _parse(path: Path, rel: str, text: str | None, lang: str) -> tuple[list[Reco
     return records, notices
 
 
+def _cache_table(
+    project: Project,
+    rel: str,
+    old_data: bytes,
+    old_rows: list[Record],
+    new_rows: list[Record],
+    data: bytes,
+    lang: str,
+) -> None:
+    """Keep the new version of a table in the parse cache: its previous records but those of
+    the changed lines, and the records of the changed lines now, in line order, as parsing
+    the whole file gives (each row is parsed alone, keeping its line number), so that a build
+    that needs every record (the site's) does not parse the table again."""
+    cache = ParseCache(project.cache_dir)
+    hit = cache.get(cache.key(rel, old_data, lang))
+    if hit is None or hit[1]:
+        return
+    gone = {(r.id, r.location.line) for r in old_rows}
+    records = [r for r in hit[0] if (r.id, r.location.line) not in gone] + new_rows
+    lines = [r.location.line for r in records]
+    if None in lines or len(set(lines)) != len(lines):
+        return  # not one record per numbered row: leave it to the loader
+    records.sort(key=lambda r: r.location.line or 0)
+    cache.put(cache.key(rel, data, lang), records, [])
+
+
 def file_changes(
     keeper: StateKeeper,
     project: Project,
@@ -98,6 +124,7 @@ def file_changes(
     new_keys: dict[str, str],
 ) -> tuple[list[Record], list[Record]]:
     """Return the old and new versions of the records of one changed file that changed."""
+    table: tuple[str, bytes, list[Record], list[Record]] | None = None
     path = project.data_dir / rel
     rel_root = path.relative_to(project.root).as_posix()
     if rel.lower().endswith(".csv"):
@@ -114,6 +141,7 @@ def file_changes(
             raise NotUpdatable(f"{rel}: a row spans several lines")
         old, old_notices = _parse(path, rel_root, keep_rows(old_text, lines), lang)
         new, new_notices = _parse(path, rel_root, keep_rows(new_text, lines), lang)
+        table = (rel_root, copy.read_bytes(), old, new)
     else:
         key = state.parse_keys.get(rel)
         hit = ParseCache(project.cache_dir).get(key) if key else None
@@ -134,6 +162,8 @@ def file_changes(
     new_by_id = {r.id: r for r in new}
     if set(old_by_id) - set(new_by_id):
         raise NotUpdatable(f"{rel}: records were removed or renamed")
+    if table is not None:
+        _cache_table(project, *table, data, lang)
     olds, news = [], []
     for rid, rec in new_by_id.items():
         before = old_by_id.get(rid)

@@ -10,6 +10,7 @@ members, and every file of the edition as it was written.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,8 @@ class EditionState:
     #: why the shapes may look beyond a focus node's neighbourhood ("" if they don't; None:
     #: not known yet)
     shapes_nonlocal: str | None = None
+    #: built with the per-entity site (whose files' state is the keeper's ``entities`` item)
+    site: bool = False
 
 
 def inputs_digest(project: Project, meta: DatasetMeta, dist: Path, engine: str) -> str:
@@ -64,21 +67,30 @@ def inputs_digest(project: Project, meta: DatasetMeta, dist: Path, engine: str) 
         h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     register = register_path(project.root)  # a withdrawal changes what is published
     h.update(register.read_bytes() if register.is_file() else b"no withdrawals")
-    releases = project.root / "releases"
-    if releases.is_dir():
-        for p in sorted(releases.rglob("*")):
-            st = p.stat()
-            h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for folder in ("releases", "queries"):  # the releases are copied, the queries shown
+        if (project.root / folder).is_dir():
+            for p in sorted((project.root / folder).rglob("*")):
+                st = p.stat()
+                h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
 
 
 def file_stats(folder: Path) -> dict[str, tuple[int, int, int]]:
-    """Return every file under ``folder``: relative path -> (inode, size, mtime_ns)."""
-    out = {}
-    for p in folder.rglob("*"):
-        if p.is_file():
-            st = p.stat()
-            out[p.relative_to(folder).as_posix()] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    """Return every file under ``folder``: relative path -> (inode, size, mtime_ns).
+
+    Listed with ``os.scandir`` (an edition with the site has some 70,000 files; symbolic
+    links to folders are not followed)."""
+    out: dict[str, tuple[int, int, int]] = {}
+    folders = [(str(folder), "")]
+    while folders:
+        path, prefix = folders.pop()
+        with os.scandir(path) as it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, prefix + entry.name + "/"))
+                elif entry.is_file():
+                    st = entry.stat()
+                    out[prefix + entry.name] = (st.st_ino, st.st_size, st.st_mtime_ns)
     return out
 
 
@@ -109,6 +121,7 @@ def save_edition(
     stats: VoidStatistics,
     members: list[tuple[int, int]],
     default_lang: str,
+    site: bool = False,
 ) -> None:
     """Keep what the next build needs to patch the edition just swapped into ``dist`` (a
     failure only means that the next build is a full one)."""
@@ -151,6 +164,7 @@ def save_edition(
             members=members,
             dist_files=file_stats(dist),
             entries=manifest_entries(dist),
+            site=site,
         )
     except OSError:
         keeper.forget(KIND, dist)

@@ -38,8 +38,15 @@ from ..export.describe import (
     write_description,
 )
 from ..export.dumps import GZIP_CUT_MASK, dump_prefixes, gzip_member
-from ..export.manifest import MANIFEST, EntryCache, entry_key, file_entry, write_manifest
-from ..fsutil import staging, write_atomic
+from ..export.manifest import (
+    MANIFEST,
+    EntryCache,
+    file_entry,
+    write_manifest,
+)
+from ..export.reuse import STATE_KIND as REUSE_KIND
+from ..export.reuse import Kept
+from ..fsutil import recover, staging, write_atomic
 from ..policy import Withheld, withhold
 from ..project import DatasetMeta, Project, load_metadata, open_project
 from ..records.model import Notice, Record, Records
@@ -58,7 +65,8 @@ from .edition import (
     manifest_entries,
     record_files,
 )
-from .state import StateKeeper
+from .site import SitePlan, SiteWritten, entity_files, plan_site, write_site
+from .state import StateKeeper, StateUnavailable
 
 _TYPE = f"<{V.RDF_TYPE}>".encode()
 
@@ -77,6 +85,8 @@ class Patched:
     changed_records: int
     changed_subjects: int
     timings: dict[str, float] = field(default_factory=dict)
+    #: per-entity files of the site rendered, and linked from the previous edition
+    entity_files: tuple[int, int] = (0, 0)
 
 
 def _validate(
@@ -197,23 +207,34 @@ def _write_edition(
     nt: B.Region,
     nq: B.Region,
     cache: EntryCache,
+    skip: set[str],
 ) -> tuple[VoidStatistics, list[tuple[int, int]]]:
     """Write the patched edition into ``new``; return the new VoID figures and gzip members
-    (the rewritten dumps' manifest entries go into ``cache``)."""
+    (the rewritten dumps' manifest entries go into ``cache``). The files of ``skip`` are
+    neither linked nor written (the site patch writes them)."""
     name = meta.id
     prefixes = dump_prefixes(meta.base_iri)
     context = jsonld.dataset_context(meta.base_iri)
     dumps = {f"{name}{s}" for s in (".nt", ".ttl", ".nq", ".nq.gz", ".trig", ".jsonld")}
     rewritten = dumps | {DESCRIPTION_FILE, MANIFEST}
-    for rel in state.dist_files:
-        if rel in rewritten:
+    folders: set[str] = set()
+    for rel, (ino, size, mtime) in state.dist_files.items():
+        if rel in rewritten or rel in skip:
             continue
-        target = new / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = rel.rpartition("/")[0]
+        if folder not in folders:
+            (new / folder).mkdir(parents=True, exist_ok=True)
+            folders.add(folder)
+        target = f"{new}/{rel}"
         try:
-            os.link(old / rel, target)
+            os.link(f"{old}/{rel}", target)
         except OSError:
             shutil.copy2(old / rel, target)
+            continue
+        # the same file (checked against the state): its manifest entry is known
+        entry = state.entries.get(rel)
+        if entry is not None and rel != DESCRIPTION_FILE:
+            cache[(target, ino, size, mtime)] = entry
 
     writes: list[tuple[str, list[B.Piece]]] = []
     writes.append(
@@ -309,16 +330,23 @@ def patch(
     engine: str = "auto",
     tool_version: str = __version__,
     progress: Callable[[str], None] | None = None,
+    site: bool = False,
 ) -> Patched:
-    """Patch the ``--no-site`` edition in ``dist`` for the records that changed since it was
-    built; raise NotUpdatable with the reason when a full build is needed instead."""
+    """Patch the edition in ``dist`` for the records that changed since it was built (with
+    the per-entity site if ``site``, as it was built); raise NotUpdatable with the reason
+    when a full build is needed instead."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     project = open_project(project_dir)
     meta = load_metadata(project)
     target = Path(dist) if dist is not None else project.dist_dir
     keeper = StateKeeper(project.cache_dir, tool_version)
+    recover(target.absolute())  # a swap cut short, what a killed build left
     state = load_edition(keeper, target)
+    if state.site != site:
+        raise NotUpdatable(
+            f"the previous edition was built {'without' if site else 'with'} the site"
+        )
     if state.inputs != inputs_digest(project, meta, target, engine):
         raise NotUpdatable(
             "the metadata (data/dataset.yaml), shapes, ontology, withdrawals or options changed"
@@ -384,20 +412,35 @@ def patch(
         quads=quads,
         dups=state.dups | frozenset(dups),
     )
-    if subjects:
+    plan: SitePlan | None = None
+    written: SiteWritten | None = None
+    if site and news:
+        if progress:
+            progress("find the pages that read the changed records")
+        plan = plan_site(project, meta, state.types, state.hidden, public_olds, public_news)
+        try:
+            entity_state: dict[str, Kept] = keeper.load(REUSE_KIND, target, dict)
+        except StateUnavailable as exc:
+            raise NotUpdatable(str(exc)) from None
+        timings["plan the site"] = time.perf_counter() - t0 - sum(timings.values())
+    if subjects or plan is not None:
         if progress:
             progress(f"patch the dumps ({len(subjects)} subject(s))")
         with staging(target) as tmp:
             ctx = ExportContext(ox.Store(), Records(()), meta, project, tool_version)
             cache = ctx.file_entries
-            stats, members = _write_edition(meta, state, target, tmp, subjects, nt, nq, cache)
+            skip = plan.rewritten() if plan is not None else set()
+            stats, members = _write_edition(meta, state, target, tmp, subjects, nt, nq, cache, skip)
             ctx.statistics = stats
-            for rel, entry in state.entries.items():
-                p = tmp / rel
-                if p.is_file() and rel != DESCRIPTION_FILE:
-                    st = p.stat()
-                    if st.st_ino == state.dist_files[rel][0]:
-                        cache[entry_key(p, st.st_ino, st.st_size, st.st_mtime_ns)] = entry
+            if plan is not None:
+                if progress:
+                    progress(f"patch the site ({len(plan.readers)} entities)")
+                written = write_site(
+                    plan, project, meta, tool_version, target, tmp, entity_state, cache
+                )
+                for rel, made in written.kept.items():  # hashed when written, or linked
+                    key = (f"{tmp}/{rel}", made.inode, made.entry.bytes, made.mtime_ns)
+                    cache[key] = made.entry
             write_description(ctx, tmp)
             write_manifest(ctx, tmp)
         new_state = replace(
@@ -416,6 +459,8 @@ def patch(
             old_copy.unlink(missing_ok=True)
     timings["write"] = time.perf_counter() - t0 - sum(timings.values())
     keeper.save(KIND, target, new_state)
+    if written is not None:
+        keeper.save(REUSE_KIND, target, written.kept)
     timings["state"] = time.perf_counter() - t0 - sum(timings.values())
     return Patched(
         target,
@@ -428,4 +473,7 @@ def patch(
         len(news),
         len(subjects),
         timings,
+        (written.rendered, written.linked)
+        if written is not None
+        else (0, entity_files(state.dist_files) if site else 0),
     )

@@ -26,7 +26,7 @@ from .._version import __version__
 from ..fsutil import write_atomic
 
 #: Raised when what is kept changes shape (one number for every item).
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 #: Folders of ``.hrd-cache/`` that earlier versions kept their states in (removed on save).
 LEGACY_FOLDERS = ("update", "entities", "records")
