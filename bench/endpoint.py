@@ -11,6 +11,10 @@ Accept header, ``--clients`` connections for ``--seconds``, ``--rounds`` times, 
 servers so that a load spike on a shared machine hits both. Prints (and with ``--out``
 writes) a table of requests/s, median and 99th-percentile latency, non-200 answers and the
 ratio of Oxigraph's rate to hrd-lod's. Loopback only; the servers are stopped at the end.
+
+``--baseline SRC`` also serves the project with the hrd-lod of another source tree (a ``src/``
+folder, such as ``git archive COMMIT src | tar -x -C /tmp/before``), loaded in the same
+alternation, to measure a change before and after on the same machine under the same load.
 """
 
 from __future__ import annotations
@@ -134,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="hrd-lod serve --workers")
     ap.add_argument("--queries", default=",".join(QUERIES))
     ap.add_argument("--out", type=Path, help="write the table (Markdown) here too")
+    ap.add_argument(
+        "--baseline", type=Path, help="a src/ folder of another hrd-lod to serve beside (before)"
+    )
     args = ap.parse_args(argv)
     for tool in ("hey", "oxigraph"):
         if shutil.which(tool) is None:
@@ -156,27 +163,35 @@ def main(argv: list[str] | None = None) -> int:
                 env=env,
                 stdout=subprocess.DEVNULL,
             )
-        port = free_port()
-        ours = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "hrd_lod",
-                "serve",
-                "-p",
-                str(project),
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=(tmp / "serve.log").open("wb"),
-        )
-        procs.append(ours)
-        our_url = f"http://127.0.0.1:{port}/sparql"
-        wait_up(our_url, ours, "hrd-lod serve")
+
+        def serve(src: Path, log: str) -> str:
+            port = free_port()
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "hrd_lod",
+                    "serve",
+                    "-p",
+                    str(project),
+                    "--port",
+                    str(port),
+                    "--workers",
+                    str(args.workers),
+                ],
+                env={**env, "PYTHONPATH": str(src)},
+                stdout=subprocess.DEVNULL,
+                stderr=(tmp / log).open("wb"),
+            )
+            procs.append(proc)
+            url = f"http://127.0.0.1:{port}/sparql"
+            wait_up(url, proc, f"hrd-lod serve ({src})")
+            return url
+
+        servers: dict[str, str] = {}
+        if args.baseline is not None:
+            servers[BASELINE] = serve(args.baseline.resolve(), "baseline.log")
+        servers[OURS] = serve(HERE.parent / "src", "serve.log")
         stores = sorted((project / ".hrd-cache" / "sparql").glob("*/READY"))
         db = max(stores, key=lambda p: p.stat().st_mtime).parent / "db"
         oport = free_port()
@@ -193,16 +208,18 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.queries.split(","):
             query, accept = QUERIES[name]
             urls = {
-                "hrd-lod serve": f"{our_url}?query={quote(query)}",
-                "oxigraph serve-read-only": f"{their_url}?query={quote(query)}",
+                THEIRS: f"{their_url}?query={quote(query)}",
+                **{k: f"{v}?query={quote(query)}" for k, v in servers.items()},
             }
             answers = [
                 requests.get(u, headers={"Accept": accept}, timeout=60) for u in urls.values()
             ]
-            if not all(r.status_code == 200 for r in answers) or not same_answer(*answers, accept):
+            if not all(r.status_code == 200 for r in answers) or not all(
+                same_answer(answers[0], a, accept) for a in answers[1:]
+            ):
                 raise SystemExit(f"the servers disagree on {name}")
             for _ in range(args.rounds):
-                for server in ("oxigraph serve-read-only", "hrd-lod serve"):
+                for server in urls:
                     rps, p50, p99, st = hey(urls[server], accept, args.clients, args.seconds)
                     ok = st.get(200, 0)
                     other = sum(n for c, n in st.items() if c not in (200, -1))
@@ -225,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
                 p.kill()
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+THEIRS = "oxigraph serve-read-only"
+OURS = "hrd-lod serve"
+BASELINE = "hrd-lod serve (baseline)"
 
 
 def render(runs: list[Run], args: argparse.Namespace, quads: int) -> str:
@@ -252,9 +274,22 @@ def render(runs: list[Run], args: argparse.Namespace, quads: int) -> str:
     lines.append("|---|---:|---:|---:|")
     for q in dict.fromkeys(r.query for r in runs):
         theirs = [r.rps for r in runs if r.query == q and r.server.startswith("oxigraph")]
-        ours = [r.rps for r in runs if r.query == q and r.server == "hrd-lod serve"]
+        ours = [r.rps for r in runs if r.query == q and r.server == OURS]
         t, o = sum(theirs) / len(theirs), sum(ours) / len(ours)
         lines.append(f"| {q} | {t:,.0f} | {o:,.0f} | {t / o:.2f}x |")
+    if any(r.server == BASELINE for r in runs):
+        lines += [
+            "",
+            f"Baseline: `--baseline {args.baseline}`.",
+            "",
+            "| query | baseline req/s (mean) | hrd-lod req/s (mean) | hrd-lod / baseline |",
+            "|---|---:|---:|---:|",
+        ]
+        for q in dict.fromkeys(r.query for r in runs):
+            before = [r.rps for r in runs if r.query == q and r.server == BASELINE]
+            after = [r.rps for r in runs if r.query == q and r.server == OURS]
+            b, a = sum(before) / len(before), sum(after) / len(after)
+            lines.append(f"| {q} | {b:,.0f} | {a:,.0f} | {a / b:.2f}x |")
     return "\n".join(lines) + "\n"
 
 

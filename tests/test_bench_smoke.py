@@ -52,6 +52,8 @@ def test_endpoint_bench_smoke_run(tmp_path: Path) -> None:
             "1",
             "--out",
             str(out),
+            "--baseline",  # a second hrd-lod (here the same source) in the same alternation
+            str(REPO / "src"),
         ],
         capture_output=True,
         text=True,
@@ -63,5 +65,8 @@ def test_endpoint_bench_smoke_run(tmp_path: Path) -> None:
     for query in ("lookup", "group-by", "construct"):
         assert f"| {query} | oxigraph serve-read-only |" in table
         assert f"| {query} | hrd-lod serve |" in table
-    rows = [line for line in table.splitlines() if "| hrd-lod serve |" in line]
+        assert f"| {query} | hrd-lod serve (baseline) |" in table
+    rows = [line for line in table.splitlines() if "| hrd-lod serve" in line]
+    assert len(rows) == 6
     assert all(line.endswith("| 0 | 0 |") for line in rows), rows  # no non-200, no errors
+    assert "| query | baseline req/s (mean) | hrd-lod req/s (mean) | hrd-lod / baseline |" in table

@@ -37,23 +37,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _serve(project: Path, *args: str) -> tuple[subprocess.Popen[bytes], str, Path]:
-    log = project.parent / f"serve-{time.monotonic_ns()}.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hrd_lod", "serve", "-p", str(project), "--port", "0", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("wb"),
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        text = log.read_text()
-        if "serving" in text:
-            port = int(text.split("http://127.0.0.1:", 1)[1].split("/", 1)[0])
-            return proc, f"http://127.0.0.1:{port}", log
-        if proc.poll() is not None:
-            raise AssertionError(text)
-        time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("hrd-lod serve did not start")
+    from tests.sparql.conftest import serve_cli
+
+    return serve_cli(project, *args)
 
 
 @pytest.fixture(scope="module")
@@ -303,3 +289,103 @@ def test_a_rebuilt_edition_is_served_without_a_restart(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+class _SlowClose:
+    """A page body whose ``close()`` takes a while (as a file or a database cursor may): the
+    answer is on the wire before the server has finished with the request."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter([b"page\n"])
+
+    def close(self) -> None:
+        time.sleep(self.seconds)
+
+
+def _lean_site(project: Path, time_s: float, close_s: float = 0.0) -> object:
+    import dataclasses
+
+    from hrd_lod.serve import make_site
+    from hrd_lod.sparql.guard import Limits
+
+    def pages(environ: dict[str, object], start_response: object) -> object:
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])  # type: ignore[operator]
+        return _SlowClose(close_s) if environ["PATH_INFO"] == "/slow-close" else [b"page\n"]
+
+    site = make_site(project / "dist", Limits(time_s=time_s), project / ".hrd-cache")
+    return dataclasses.replace(site, pages=pages, sparql_page=None, follow=None)
+
+
+def _ask(sock: socket.socket, path: str) -> bytes:
+    """Send one keep-alive GET on ``sock`` and return the answer's head (the body is 5
+    bytes); b"" when the server closed the connection instead of answering."""
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    data = b""
+    while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < 5:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return b""
+        data += chunk
+    return data.split(b"\r\n\r\n", 1)[0]
+
+
+def _runaway(url: str) -> int:
+    return requests.get(url, params={"query": SLOW}, timeout=30).status_code
+
+
+def test_a_draining_worker_answers_idle_keep_alive_connections(project: Path) -> None:
+    """The worker that held a runaway drains: a client that got a keep-alive answer from it
+    before, and sends its next request a while later (past the runaway's time limit + 1 s, when
+    the worker used to abort its connections and exit), gets an answer with
+    ``Connection: close``, not a reset."""
+    from tests.sparql.conftest import serve_lean
+
+    served = serve_lean(_lean_site(project, time_s=1.0), workers=1, idle_s=6.0, inline_s=0.0)
+    host, port = served.url.removeprefix("http://").split("/", 1)[0].split(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            first = _ask(sock, "/page")
+            assert first.startswith(b"HTTP/1.1 200") and b"Connection: close" not in first
+            assert _runaway(served.url) == 504  # the only worker drains now
+            time.sleep(2.5)  # past time limit + 1 s
+            second = _ask(sock, "/page")
+            assert second.startswith(b"HTTP/1.1 200"), second
+            assert b"Connection: close" in second
+        # the replacement worker answers on
+        assert requests.get(served.url, params={"query": FAST}, timeout=10).status_code == 200
+    finally:
+        served.close()
+
+
+def test_a_keep_alive_answer_is_kept_when_draining_begins_after_it(project: Path) -> None:
+    """An answer that said keep-alive is on the wire while the server still finishes the
+    request (the body's close()); the worker starts draining meanwhile. The connection must
+    stay open for the client's next request (answered with ``Connection: close``), not be
+    closed under it: the cause of the resets the hardening load test used to see."""
+    from tests.sparql.conftest import serve_lean
+
+    # the runaway overruns at 2 s; the page's close() runs from about 1 s to 2.5 s (the
+    # server's threads have the same time limit for pages: it must stay under 2 s)
+    served = serve_lean(
+        _lean_site(project, time_s=2.0, close_s=1.5), workers=1, idle_s=8.0, inline_s=0.0
+    )
+    host, port = served.url.removeprefix("http://").split("/", 1)[0].split(":")
+    try:
+        runaway: list[int] = []
+        slow = threading.Thread(target=lambda: runaway.append(_runaway(served.url)))
+        slow.start()
+        time.sleep(1.0)  # the runaway is evaluating
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            first = _ask(sock, "/slow-close")  # its close() ends after the worker drains
+            assert first.startswith(b"HTTP/1.1 200") and b"Connection: close" not in first
+            slow.join(30)
+            assert runaway == [504]
+            time.sleep(1.5)  # the body's close() has returned
+            second = _ask(sock, "/page")
+            assert second.startswith(b"HTTP/1.1 200"), second
+            assert b"Connection: close" in second
+    finally:
+        served.close()

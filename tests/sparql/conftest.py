@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -40,6 +41,28 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"{what} not ready within {timeout} s")
+
+
+def serve_cli(project: Path, *args: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """Start a real ``hrd-lod serve`` of ``project`` on a free loopback port; return the
+    process, its base URL and its log file (stderr: the serving line, warnings)."""
+    log = project.parent / f"serve-{time.monotonic_ns()}.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hrd_lod", "serve", "-p", str(project), "--port", "0", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        text = log.read_text()
+        if "serving" in text:
+            port = int(text.split("http://127.0.0.1:", 1)[1].split("/", 1)[0])
+            return proc, f"http://127.0.0.1:{port}", log
+        if proc.poll() is not None:
+            raise AssertionError(text)
+        time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("hrd-lod serve did not start")
 
 
 @pytest.fixture(scope="session")

@@ -389,3 +389,19 @@ def test_source_page_says_what_it_is_and_how_much_is_read_from_it(built: Built) 
     cited = _doc(built.dist / "id/source/blacklooks-2007.html")
     text = cited.xpath('//p[@class="summary"]')[0].text_content()
     assert "; cited, not archived (read on " in text
+
+
+def test_home_page_lists_the_latest_additions(built: Built) -> None:
+    doc = _doc(built.dist / "index.html")
+    public = built.checked.public
+    days = sorted({r.added for r in public if r.added is not None}, reverse=True)
+    items = doc.xpath('//ul[@class="additions"]/li')
+    assert days and len(items) == min(2, len(days))
+    newest = [r for r in public if r.added == days[0]]
+    text = items[0].text_content()
+    assert text.startswith(f"{days[0].day} ") and str(days[0].year) in text
+    # every link of the day goes to the page of a public record added that day
+    ids = {r.id for r in newest}
+    links = items[0].xpath(".//a/@href")
+    assert links and all(href.rsplit("/", 1)[-1].removesuffix(".html") in ids for href in links)
+    assert f"and {len(newest) - len(links)} more" in text

@@ -54,6 +54,7 @@ def test_capture_html_with_redirects(new_project: Path, server: Server) -> None:
         "note": f"captured 2025-03-04T10:30:00Z by hrd-lod source add from {server.url('/old')};"
         f" redirects: {server.url('/old')} (301) -> {server.url('/mid')} (302) -> "
         f"{server.url('/final')}",
+        "added": dt.date(2025, 3, 4),
     }
     # publisher is to be filled in: the commented line is where the CLI says, and the build
     # stops with a clear error at this record until it is.

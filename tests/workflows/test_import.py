@@ -347,3 +347,26 @@ def test_interrupted_update_puts_every_file_back(
     with pytest.raises(OSError):
         import_csv(project, table, "Person", out="data/p.yaml")
     assert snapshot(project) == before
+
+
+def test_new_records_say_the_day_they_were_added(project: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    table = write(
+        tmp_path / "cities.csv",
+        "id,name,sources,added\n"
+        "nairobi,Nairobi,example-source,\n"
+        "mombasa,Mombasa,example-source,2020-01-02\n",
+    )
+    import_csv(project, table, "Place", out="data/cities.yaml", today=dt.date(2026, 12, 7))
+    rows = yaml.safe_load((project / "data" / "cities.yaml").read_text("utf-8"))
+    assert {r["id"]: r["added"] for r in rows} == {
+        "nairobi": dt.date(2026, 12, 7),  # the import's day
+        "mombasa": dt.date(2020, 1, 2),  # as the table says
+    }
+    records = check(project).records
+    assert records.get("nairobi").added == dt.date(2026, 12, 7)  # type: ignore[union-attr]
+    # an update of an existing record leaves its 'added' as it was
+    again = write(tmp_path / "again.csv", "id,name,sources\nnairobi,Nairobi City,example-source\n")
+    import_csv(project, again, "Place", today=dt.date(2027, 1, 1))
+    assert check(project).records.get("nairobi").added == dt.date(2026, 12, 7)  # type: ignore[union-attr]

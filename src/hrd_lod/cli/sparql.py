@@ -186,15 +186,26 @@ def query_cmd(
         media, body = sparql_query(_client(timeout, retries, auth), endpoint, text, graphs)
         result = results.parse_answer(media, body, endpoint)
     else:
-        dataset, store = local.load_store(dist_dir, _cache_dir(project, no_cache))
+        dataset, store, written = local.load(dist_dir, _cache_dir(project, no_cache))
         base = dataset.base_iri
-        answer = local.run_query(
-            store, text, dataset.graph_iri(graph) if graph else None, source=source
-        )
+        graph_iri = dataset.graph_iri(graph) if graph else None
+
+        def again() -> results.ox.QuerySolutions:
+            # CSV keeps no datatypes: its literals as written come from the query run again
+            answer = local.run_query(store, text, graph_iri, source=source)
+            assert isinstance(answer, results.ox.QuerySolutions)
+            return answer
+
+        answer = local.run_query(store, text, graph_iri, source=source)
         if isinstance(answer, results.ox.QueryBoolean | results.ox.QuerySolutions):
             result = answer
         else:
             result = list(answer)
+        rendered = results.render(
+            result, fmt, results.prefixes_for(base), written or None, again, text
+        )
+        _write(rendered.data)
+        return
     rendered = results.render(result, fmt, results.prefixes_for(base or ""))
     _write(rendered.data)
 

@@ -13,6 +13,7 @@ index from :mod:`.search`, the home page's ``Dataset`` block from :mod:`.dataset
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from markupsafe import Markup
 from .. import vocab as V
 from ..records.model import Record, Year
 from ..records.schema import TYPES
+from .additions import latest_additions
 from .awards import Entry, Histories
 from .context import ExportContext
 from .datasetld import dataset_document
@@ -605,6 +607,14 @@ class Site:
             timeline_years=TIMELINE_YEARS,
             year_names=YEAR_NAMES,
             latest=h.latest(LATEST_COUNT),
+            additions=[
+                (
+                    a,
+                    _long_date(a.day),
+                    [(_plural(t).lower() if n > 1 else _singular(t), n) for t, n in a.counts],
+                )
+                for a in latest_additions(self.ctx.records, h.entry)
+            ],
             countries=h.countries(),
             country_count=COUNTRY_COUNT,
             counts=self.counts(),
@@ -791,6 +801,20 @@ def _size(n: int) -> str:
         if n >= step:
             return f"{n / step:.1f} {unit}"
     return f"{n} bytes"
+
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def _long_date(day: dt.date) -> str:
+    """Return "4 December 2026" (the site's language is English, whatever the locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _singular(type_name: str) -> str:
+    return humanise(type_name)
 
 
 def _plural(type_name: str) -> str:

@@ -13,7 +13,9 @@ HTTP stack and the trip of every query to a separate process, not the engine. So
   and light queries keep being answered beside it.
 - A query past its time limit gets 504 at once; its thread cannot be stopped, so its worker
   stops accepting, tells the supervisor (which forks a replacement at once), finishes the
-  requests it holds and exits, taking the runaway with it. At most ``workers`` such draining
+  requests it holds and exits, taking the runaway with it. It closes a connection only after
+  an answer that said ``Connection: close``, or by the idle timer: never one whose client was
+  told keep-alive and may be sending its next request. At most ``workers`` such draining
   workers are kept; beyond that the oldest is killed.
 - ``/sparql`` is answered here through :mod:`hrd_lod.sparql.protocol`; every other path goes
   to the linked-data WSGI app (on the same threads).

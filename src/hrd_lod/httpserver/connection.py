@@ -69,7 +69,12 @@ class Connection(asyncio.Protocol):
         self.head_bytes = 0
         self.body_bytes = 0
         self.refused = False
+        #: later answers say ``Connection: close`` and the connection closes after one
         self.closing = False
+        #: the last answer written said keep-alive: its client may send another request, so
+        #: the connection is not closed under it (only by the idle timer or after an answer
+        #: that said ``Connection: close``)
+        self.kept = True
         self.timer: asyncio.TimerHandle | None = None
         self.peer = ("", 0)
         self.paused: asyncio.Future[None] | None = None
@@ -119,9 +124,14 @@ class Connection(asyncio.Protocol):
 
     def close_when_idle(self) -> None:
         """Answer the next request with ``Connection: close`` and close after it (the worker
-        is draining). An idle connection is not closed now: its client may be sending a
-        request at this very moment, which would then see a reset instead of an answer."""
+        is draining). An idle connection is not closed now: its client was promised
+        keep-alive and may be sending a request at this very moment, which would then see a
+        reset instead of an answer; the idle timer closes it as on any day."""
         self.closing = True
+
+    def idle(self) -> bool:
+        """Return True when no request is being answered or waits on this connection."""
+        return not self.handling and not self.pending
 
     def abort(self) -> None:
         if self.transport is not None:
@@ -228,7 +238,8 @@ class Connection(asyncio.Protocol):
         self.worker.busy -= 1
         self.handling = False
         if self.transport is not None and not self.transport.is_closing():
-            if self.closing and not self.pending:
+            if self.refused or not self.kept:
+                # the answer said Connection: close (closing was set before it was written)
                 self.transport.close()
             elif self.pending:
                 self._next()
@@ -262,6 +273,9 @@ class Connection(asyncio.Protocol):
         elif req.version == "1.0":
             lines.append(b"Connection: keep-alive")
         self.transport.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+        # decided here, once: draining may begin before this request is done with (a page's
+        # close() runs on a thread), and the connection must then keep what this answer said
+        self.kept = keep
         return keep
 
     def _send(

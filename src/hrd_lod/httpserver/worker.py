@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -28,6 +29,7 @@ class Worker:
         self.connections: set[Connection] = set()
         self.busy = 0  # requests being handled
         self.draining = False
+        self.finishing = False  # the worker exits in a moment
         self.retired = False  # a new edition is served: later requests are not answered here
         self.server: asyncio.AbstractServer | None = None
         self.done: asyncio.Future[None] | None = None
@@ -47,11 +49,14 @@ class Worker:
 
         import uvloop
 
-        from ..sparql.local import open_disk_store
+        from ..sparql.local import open_disk_store, open_written
         from ..sparql.pool import execute
 
         self.store = open_disk_store(Path(self.site.store_folder))
-        self.execute = execute
+        written = open_written(Path(self.site.store_folder))
+        # answers are turned back into the literals as written only where the edition has
+        # literals the store keeps in another form (and then only answers that hold one)
+        self.execute = functools.partial(execute, written=written) if written else execute
         self.executor = ThreadPoolExecutor(
             self.limits.threads + self.limits.reserve, thread_name_prefix="hrd-lod"
         )
@@ -90,24 +95,32 @@ class Worker:
             self.server.close()
         for conn in list(self.connections):
             conn.close_when_idle()
-
-        # the runaway thread holds a slot for as long as it runs; the other requests of this
-        # worker get up to time_s to finish, idle keep-alive connections are closed after that
-        self.loop.call_later(self.time_s + 1, self._finish)
+        # Every connection closes after the answer to its next request (which says
+        # Connection: close), or by its idle timer if no request comes: an answer that said
+        # keep-alive is a promise, and closing such a connection earlier resets the request
+        # its client may be sending (what the hardening test's load saw as the worker
+        # exited). The other requests get up to time_s to finish (a query cannot take longer);
+        # what still waits for a thread then would wait for the runaway's: it is answered busy.
+        self.loop.call_later(self.time_s + 1, self._unqueue)
+        # the bound: every idle timer has run out by then; whatever is left is cut
+        self.loop.call_later(max(self.time_s, self.limits.idle_timeout_s) + 2, self._finish)
         self._maybe_finish()
 
     def _maybe_finish(self) -> None:
-        if self.draining and self.busy == 0 and not self.connections:
+        if self.draining and self.busy == 0 and not self.connections and not self.finishing:
             self._finish()
 
-    def _finish(self) -> None:
-        # what still waits for a thread would wait for the runaway's: answer it busy (its
-        # client retries elsewhere), give the answers a moment to leave, then exit
+    def _unqueue(self) -> None:
         while self.waiting:
             w = self.waiting.popleft()
             if w.timer is not None:
                 w.timer.cancel()
             w.done(None, "busy")
+
+    def _finish(self) -> None:
+        # give the last answers a moment to leave, then exit
+        self.finishing = True
+        self._unqueue()
         self.loop.call_later(0.2, self._exit)
 
     def _exit(self) -> None:

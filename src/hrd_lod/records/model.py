@@ -119,6 +119,10 @@ class Record:
     at_risk: bool = False
     #: the record says its award facts may go to Wikidata even though it is at risk
     wikidata_consent: bool = False
+    #: the day the record was entered in the archive (``added:``), if the archive keeps it;
+    #: the site lists the latest additions from it (it is about the record, not a fact of the
+    #: world, so it never becomes a triple)
+    added: dt.date | None = None
 
     def where(self, field_name: str | None = None) -> Location:
         """Return the location of a field of this record (or of the record)."""

@@ -6,7 +6,7 @@ import difflib
 from functools import cache
 
 from ..errors import ProblemList
-from .fields import FieldError, check_slug, clean_text, parse_value
+from .fields import FieldError, check_slug, clean_text, parse_date, parse_value
 from .model import Claim, Notice, RawRecord, Record, Value
 from .schema import FLAG_KEYS, META_KEYS, TYPES, VISIBILITIES, FieldSpec, TypeSpec
 
@@ -196,6 +196,18 @@ def parse_record(
     if note_value is not None and not isinstance(note_value, str):
         problems.add(raw.where("note"), "a note must be text", code="bad-value")
     flags = {key: _flag(raw, key, problems) for key in FLAG_KEYS}
+    added = None
+    added_value = data.get("added")
+    if added_value is not None:
+        try:
+            added = parse_date(added_value)
+        except FieldError as exc:
+            problems.add(
+                raw.where("added"),
+                f"'added' is the day the record was entered: {exc}",
+                exc.hint,
+                code="bad-value",
+            )
 
     if len(problems.items) > before:
         return None
@@ -214,6 +226,7 @@ def parse_record(
         claims=claims,
         at_risk=flags["at_risk"],
         wikidata_consent=flags["wikidata_consent"],
+        added=added,
     )
 
 

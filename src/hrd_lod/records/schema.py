@@ -709,6 +709,7 @@ META_KEYS = (
     "derived",
     "claims",
     "note",
+    "added",
     "at_risk",
     "wikidata_consent",
 )

@@ -29,6 +29,8 @@ from .. import vocab as V
 from ..errors import LoadError, Location, Problem, UsageError
 from .errors import QuerySyntaxError
 from .syntax import explain
+from .written import Written, description_lines, written_forms
+from .written import load as load_written
 
 NQ = ox.RdfFormat.N_QUADS
 DESCRIPTION_FILE = "void.ttl"
@@ -129,7 +131,8 @@ def open_dist(dist: Path) -> BuiltDataset:
 
 def store_dir(cache_dir: Path, dataset: BuiltDataset) -> Path:
     """Return where the on-disk store of ``dataset`` lives under ``cache_dir``."""
-    return cache_dir / "sparql" / f"{dataset.id}-{dataset.sha256[:16]}"
+    # "-w": the store's folder also keeps the literals as written (written.json)
+    return cache_dir / "sparql" / f"{dataset.id}-{dataset.sha256[:16]}-w"
 
 
 def ensure_disk_store(dataset: BuiltDataset, cache_dir: Path, keep: int = 2) -> Path:
@@ -174,9 +177,10 @@ def build_disk_store(
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=final.parent))
     try:
         store = ox.Store(str(tmp / "db"))
-        fill(store, nquads, union, tmp, description)
+        written = fill(store, nquads, union, tmp, description)
         store.flush()
         del store  # closes the database so that readers may open it
+        written.save(tmp)
         (tmp / "READY").write_text(tag + "\n", encoding="utf-8")
         if final.exists() and not (final / "READY").is_file():
             shutil.rmtree(final)  # the leftover of a build that crashed
@@ -195,15 +199,41 @@ def open_disk_store(folder: Path) -> ox.Store:
     return ox.Store.read_only(str(folder / "db"))
 
 
+def open_written(folder: Path) -> Written:
+    """Return the literals as written of the store in ``folder`` (made by
+    :func:`build_disk_store`): which store forms stand for other written forms."""
+    written = load_written(folder)
+    if written is None:
+        raise LoadError(
+            [
+                Problem(
+                    Location(str(folder)),
+                    "the store keeps no record of its literals as written",
+                    "remove the folder; the next query or 'hrd-lod serve' builds it again",
+                    "store",
+                )
+            ]
+        )
+    return written
+
+
 def load_store(dist: Path, cache_dir: Path | None = None) -> tuple[BuiltDataset, ox.Store]:
     """Return the dataset in ``dist`` and a store of it (on disk under ``cache_dir`` if given)."""
+    dataset, store, _ = load(dist, cache_dir)
+    return dataset, store
+
+
+def load(dist: Path, cache_dir: Path | None = None) -> tuple[BuiltDataset, ox.Store, Written]:
+    """Return the dataset in ``dist``, a store of it (on disk under ``cache_dir`` if given)
+    and the literals the store keeps in another form than the dumps wrote."""
     dataset = open_dist(dist)
     if cache_dir is not None:
-        return dataset, open_disk_store(ensure_disk_store(dataset, cache_dir))
+        folder = ensure_disk_store(dataset, cache_dir)
+        return dataset, open_disk_store(folder), open_written(folder)
     store = ox.Store()
     with tempfile.TemporaryDirectory(prefix="hrd-lod-union-") as tmp:
-        fill(store, dataset.nquads, dataset.union, Path(tmp), _described(dataset))
-    return dataset, store
+        written = fill(store, dataset.nquads, dataset.union, Path(tmp), _described(dataset))
+    return dataset, store, written
 
 
 def fill(
@@ -212,19 +242,23 @@ def fill(
     union: Path | None,
     scratch: Path,
     description: tuple[Path, str] | None = None,
-) -> None:
-    """Bulk-load the quads of ``nquads`` and their union (as a set) into the default graph.
+) -> Written:
+    """Bulk-load the quads of ``nquads`` and their union (as a set) into the default graph;
+    return the literals of the union and the description that the store keeps in another
+    form than written (:mod:`hrd_lod.sparql.written`).
 
     ``union`` is an N-Triples file of the union if the build wrote one; otherwise it is made
     from the quads in ``scratch``. ``description`` (a Turtle file and a graph IRI) goes into
     that named graph only: it describes the dataset and is not part of its union.
     """
+    typed: list[bytes] = []
     if description is not None:
         path, graph = description
         try:
             store.bulk_load(
                 path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph)
             )
+            typed = description_lines(path)
         except SyntaxError as exc:
             raise LoadError(
                 [
@@ -243,6 +277,8 @@ def fill(
             quads = ox.parse(path=str(nquads), format=NQ)
             ox.serialize((q.triple for q in quads), str(union), format=ox.RdfFormat.N_TRIPLES)
         store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        with union.open("rb") as fh:  # the union holds every triple of the named graphs
+            typed += [line.rstrip(b"\n") for line in fh if b'"^^<' in line]
     except SyntaxError as exc:
         raise LoadError(
             [
@@ -254,6 +290,7 @@ def fill(
                 )
             ]
         ) from None
+    return written_forms(typed)
 
 
 def graph_names(store: ox.Store) -> list[str]:

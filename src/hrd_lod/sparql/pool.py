@@ -74,8 +74,14 @@ class _Bounded(io.BytesIO):
         return super().write(data)
 
 
-def execute(store: Any, job: Job) -> Answer:
-    """Return the answer to ``job`` over ``store`` (runs inside a worker)."""
+#: results formats that write every literal's datatype IRI in full
+_TYPED_RESULTS = ("json", "xml")
+
+
+def execute(store: Any, job: Job, written: Any = None) -> Answer:
+    """Return the answer to ``job`` over ``store`` (runs inside a worker). ``written``
+    (:class:`hrd_lod.sparql.written.Written`) turns literals the store keeps in another form
+    back into the forms the dataset wrote, in answers that hold one."""
     import pyoxigraph as ox
 
     from .errors import QuerySyntaxError
@@ -96,6 +102,15 @@ def execute(store: Any, job: Job) -> Answer:
             fmt = RESULT_FORMATS[job.result_format]
             result.serialize(out, format=fmt)
             media = fmt.media_type
+            body = out.getvalue()
+            if (
+                written
+                and isinstance(result, ox.QuerySolutions)
+                and written.may_hold(body, job.result_format in _TYPED_RESULTS)
+            ):
+                body = written.solutions(
+                    body, job.result_format, lambda: _again(store, job), job.query
+                )
         else:
             g = {**GRAPH_FORMATS, "rdfxml": ox.RdfFormat.RDF_XML}[job.graph_format]
             if g == ox.RdfFormat.TURTLE:
@@ -103,7 +118,12 @@ def execute(store: Any, job: Job) -> Answer:
             else:  # no prefixes to declare: the engine writes the triples itself
                 result.serialize(out, format=g)
             media = g.media_type
-        return Answer(200, media, out.getvalue())
+            body = out.getvalue()
+            if written and written.may_hold(body, g != ox.RdfFormat.TURTLE):
+                body = written.graph(body, g, dict(job.prefixes), job.query)
+        if len(body) > job.max_bytes:  # the forms as written may be longer
+            raise ResultTooLarge(len(body))
+        return Answer(200, media, body)
     except QuerySyntaxError as exc:
         return Answer(400, "text/plain", exc.message.encode("utf-8"))
     except ResultTooLarge:
@@ -123,11 +143,26 @@ def execute(store: Any, job: Job) -> Answer:
         )
 
 
+def _again(store: Any, job: Job) -> Any:
+    """Return the solutions of ``job`` evaluated once more (for CSV, which keeps no datatypes)."""
+    from .local import run_query
+
+    return run_query(
+        store,
+        job.query,
+        default_graphs=list(job.default_graphs),
+        named_graphs=list(job.named_graphs),
+        dataset_given=job.dataset_given,
+        base_iri=job.base_iri,
+    )
+
+
 def _worker_main(conn: Connection, store_folder: str) -> None:
-    from .local import open_disk_store
+    from .local import open_disk_store, open_written
 
     try:
         store = open_disk_store(Path(store_folder))
+        written = open_written(Path(store_folder))
     except Exception as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -139,7 +174,7 @@ def _worker_main(conn: Connection, store_folder: str) -> None:
             return
         if job is None:
             return
-        conn.send(execute(store, job))
+        conn.send(execute(store, job, written))
 
 
 class _Worker:

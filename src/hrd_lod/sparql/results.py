@@ -6,13 +6,17 @@ one set of renderers serves both and a query prints the same either way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .. import vocab as V
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from .written import Written
 
 QRF = ox.QueryResultsFormat
 RF = ox.RdfFormat
@@ -71,11 +75,28 @@ def compact(term: Term | None, prefixes: Mapping[str, str]) -> str:
     return str(term)
 
 
-def table(result: ox.QuerySolutions, prefixes: Mapping[str, str]) -> Rendered:
-    """Return SELECT results as an aligned text table with a row count."""
+def table(
+    result: ox.QuerySolutions,
+    prefixes: Mapping[str, str],
+    written: Written | None = None,
+    query: str = "",
+) -> Rendered:
+    """Return SELECT results as an aligned text table with a row count (literals as
+    ``written`` says the dataset wrote them, except in variables ``query`` binds itself)."""
+    from .written import own_variables
+
     names = [v.value for v in result.variables]
+    own = own_variables(query) if written else frozenset()
+    mapped = [bool(written) and n not in own for n in names]
     rows = [
-        [compact(sol[i], prefixes).replace("\n", " ") for i in range(len(names))] for sol in result
+        [
+            compact(
+                written.term(sol[i]) if written and mapped[i] else sol[i],  # type: ignore[arg-type]
+                prefixes,
+            ).replace("\n", " ")
+            for i in range(len(names))
+        ]
+        for sol in result
     ]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
     lines = [
@@ -96,8 +117,14 @@ def render(
     result: ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple],
     fmt: str,
     prefixes: Mapping[str, str],
+    written: Written | None = None,
+    again: Callable[[], ox.QuerySolutions] | None = None,
+    query: str = "",
 ) -> Rendered:
-    """Return ``result`` rendered in ``fmt`` (table, a W3C results format, or an RDF syntax)."""
+    """Return ``result`` rendered in ``fmt`` (table, a W3C results format, or an RDF syntax).
+
+    ``written`` (a local store's literals as written) turns the store's forms back into the
+    dataset's; ``again`` runs the query once more (CSV keeps no datatypes to look at)."""
     if isinstance(result, ox.QueryBoolean):
         if fmt in GRAPH_FORMATS:
             raise UsageError(
@@ -115,14 +142,22 @@ def render(
                 f"gives table, {', '.join(RESULT_FORMATS)}"
             )
         if fmt == "table":
-            return table(result, prefixes)
+            return table(result, prefixes, written, query)
         f = RESULT_FORMATS[fmt]
-        return Rendered(_bytes(result.serialize(format=f)), f.media_type, None)
+        data = _bytes(result.serialize(format=f))
+        if written and written.may_hold(data, fmt in ("json", "xml")):
+            data = written.solutions(data, fmt, again, query)
+        return Rendered(data, f.media_type, None)
     if fmt in RESULT_FORMATS:
         raise UsageError(
             f"--format {fmt} is for SELECT and ASK; a CONSTRUCT or DESCRIBE "
             f"query gives {', '.join(GRAPH_FORMATS)}"
         )
+    if written:
+        from .written import own_variables
+
+        as_held = bool(own_variables(query))
+        result = [written.triple(t, as_held) for t in result]
     triples = sorted_triples(result)
     g = GRAPH_FORMATS["turtle" if fmt == "table" else fmt]
     # only the vocabulary prefixes: entity IRIs hold '/', which Turtle would escape

@@ -279,4 +279,5 @@ def _record_text(
         lines.append(f"publisher: {publisher}")
     lines.append("# date_published: YYYY-MM-DD")
     lines.append(f"note: {yaml_scalar(note)}")
+    lines.append(f"added: {at.date().isoformat()}")
     return "\n".join(lines) + "\n", placeholder

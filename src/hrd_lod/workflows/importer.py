@@ -21,6 +21,7 @@ nothing is written. New records go to one new file; all files are written or non
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import unicodedata
 from collections.abc import Mapping
@@ -30,7 +31,7 @@ from pathlib import Path
 from ..errors import LoadError, Location, ProblemList, UsageError
 from ..project import load_metadata, open_project
 from ..records.csvfile import LIST_KEYS, SEPARATOR, sniff_delimiter
-from ..records.fields import suggest_slug
+from ..records.fields import FieldError, parse_date, suggest_slug
 from ..records.model import Notice, RawRecord
 from ..records.parse import a_or_an, nearest, parse_record
 from ..records.schema import META_KEYS, TYPES, Kind, TypeSpec
@@ -42,7 +43,7 @@ from .yamledit import edit_records
 
 ALIASES = {"source": "sources"}
 #: Record keys a table may fill besides the type's fields.
-TABLE_META = ("id", "type", "sources", "visibility", "public_fields", "note")
+TABLE_META = ("id", "type", "sources", "visibility", "public_fields", "note", "added")
 
 
 @dataclass(frozen=True)
@@ -183,9 +184,12 @@ def import_csv(
     ignore: tuple[str, ...] = (),
     allow_duplicate_name: bool = False,
     progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> ImportResult:
     """Read a CSV table into records of one type (new ones, and updates of the records its
-    rows match); write them unless ``dry_run``."""
+    rows match); write them unless ``dry_run``. A new record without an ``added`` column says
+    it was added ``today`` (the day of the import unless given)."""
+    added = today or dt.date.today()
     project = open_project(project_dir)
     spec = resolve_type(type_name)
     csv_path = Path(csv_path)
@@ -434,7 +438,7 @@ def import_csv(
                 )
                 problems.add(Location(display, n), f"{where}: {p.message}", p.hint, p.code)
         if update is None:
-            records.append(_ordered(data, spec))
+            records.append(_ordered({**data, "added": _day(data.get("added")) or added}, spec))
             continue
         raw_rec, rel = existing[update]
         changed = {
@@ -634,6 +638,15 @@ def _row_data(
         ):
             data[key] = int(value)
     return data, cols
+
+
+def _day(value: object) -> object:
+    """Return a table's ``added`` cell as a date (written unquoted), or as it is when it is
+    not one (the record's check reports it)."""
+    try:
+        return parse_date(value) if value else None
+    except FieldError:
+        return value
 
 
 def _ordered(data: dict[str, object], spec: TypeSpec) -> dict[str, object]:

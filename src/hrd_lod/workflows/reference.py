@@ -38,6 +38,9 @@ META_HELP: dict[str, str] = {
     "claims": "values on which sources disagree, each with its own sources: {established: "
     "[{value: 1993, sources: [a], preferred: why}, {value: 1983, sources: [b]}]}",
     "note": "a note for archivists; never published",
+    "added": "the day the record was entered in the archive, YYYY-MM-DD ('hrd-lod import' "
+    "and 'hrd-lod source add' write it); the site's home page lists the latest additions; "
+    "never a triple",
     "at_risk": "true for a person or group at risk: their facts stay out of exports to other "
     "platforms such as Wikidata ('hrd-lod export wikidata')",
     "wikidata_consent": "true when an at-risk person or group agreed that their award facts "
