@@ -453,6 +453,7 @@ def patch(
             skip = plan.rewritten() if plan is not None else set()
             stats, members = _write_edition(meta, state, target, tmp, subjects, nt, nq, cache, skip)
             ctx.statistics = stats
+            timings["write the dumps"] = time.perf_counter() - t0 - sum(timings.values())
             if plan is not None:
                 if progress:
                     progress(f"patch the site ({len(plan.readers)} entities)")
@@ -462,9 +463,11 @@ def patch(
                 for rel, made in written.kept.items():  # hashed when written, or linked
                     key = (f"{tmp}/{rel}", made.inode, made.entry.bytes, made.mtime_ns)
                     cache[key] = made.entry
+                timings["write the site"] = time.perf_counter() - t0 - sum(timings.values())
             write_description(ctx, tmp)
             entries = write_manifest(ctx, tmp)
             dist_files = _new_stats(state, tmp, skip | _rewritten(meta))
+            timings["manifest"] = time.perf_counter() - t0 - sum(timings.values())
         new_state = replace(
             new_state,
             stats=stats,
@@ -479,7 +482,7 @@ def patch(
             assert copy is not None and old_copy is not None  # a state was loaded
             write_atomic(copy, (project.data_dir / rel).read_bytes(), durable=False)
             old_copy.unlink(missing_ok=True)
-    timings["write"] = time.perf_counter() - t0 - sum(timings.values())
+    timings["swap and copies"] = time.perf_counter() - t0 - sum(timings.values())
     keeper.save(KIND, target, new_state)
     if written is not None:
         keeper.save(REUSE_KIND, target, written.kept)
