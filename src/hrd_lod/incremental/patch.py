@@ -438,7 +438,15 @@ def patch(
     if site and news:
         if progress:
             progress("find the pages that read the changed records")
-        plan = plan_site(project, meta, state.types, state.hidden, public_olds, public_news)
+        plan = plan_site(
+            project,
+            meta,
+            state.types,
+            state.hidden,
+            public_olds,
+            public_news,
+            (s.key[1:-1].decode() for s in subjects),
+        )
         try:
             entity_state: dict[str, Kept] = keeper.load(REUSE_KIND, target, dict)
         except StateUnavailable as exc:

@@ -17,7 +17,8 @@ record ``X`` to a record it reads:
 
 So the pages that may read a changed record ``D`` are those of ``D``, ``in(D)``, ``out(D)``,
 ``in(in(D))``, ``out(in(D))`` and ``out(out(D))`` (:func:`readers`), over the references of
-the new records and of the changed records' previous versions. Those are computed again
+the new records and of the changed records' previous versions; a record whose entity's triples
+changed counts as changed, whichever record made them. Those are computed again
 (and still linked when their inputs' fingerprint did not change); every other entity's files
 are linked from the previous edition without computing anything. The pages made from every
 record (the home and data pages, the lists per type, the search index and its page, the
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import vocab as V
 from ..export.context import ExportContext
 from ..export.entities import EntityWriter, entity_path
 from ..export.manifest import EntryCache
@@ -144,9 +146,13 @@ def plan_site(
     hidden: frozenset[str],
     olds: list[Record],
     news: list[Record],
+    subjects: Iterable[str] = (),
 ) -> SitePlan:
     """Return what the site patch renders, from the project's records (read through the
-    parse cache); raise NotUpdatable when only a full build can make the site."""
+    parse cache); raise NotUpdatable when only a full build can make the site.
+
+    ``subjects`` are the IRIs whose triples changed: the records they are the entities of
+    (or the nodes of, ``#...``) count as changed too, whichever record made the triples."""
     records = load_records(project.root, project.data_dir, meta.language, project.cache_dir)
     public, _withheld = apply_policy(records, withdrawn_ids(project.root))
     before = {i for i in types if i not in hidden}
@@ -157,6 +163,12 @@ def plan_site(
     if {TYPES[r.type].kind for r in public} != kinds_before:
         raise NotUpdatable("a kind of entity appeared (it is in every page's menu)")
     changed = {r.id for r in olds} | {r.id for r in news}
+    ids = {V.entity_iri(meta.base_iri, TYPES[r.type].kind, r.id): r.id for r in public}
+    for iri in subjects:
+        rid = ids.get(iri.partition("#")[0])
+        if rid is None:
+            raise NotUpdatable(f"the triples of <{iri}> changed, which is no record's entity")
+        changed.add(rid)
     return SitePlan(public, readers(changed, public, olds))
 
 
