@@ -540,10 +540,13 @@ class Site:
         ]
 
     # --- lists, index, queries, ontology, sitemap ---------------------------------------------
-    def type_pages(self) -> list[str]:
-        """Write ``id/{kind}/index.html`` for every kind in use; return their paths."""
+    def type_pages(self, only: set[str] | None = None) -> list[str]:
+        """Write ``id/{kind}/index.html`` for every kind in use (or those of ``only``); return
+        their paths."""
         paths = []
         for kind, spec in self.kinds:
+            if only is not None and kind not in only:
+                continue
             recs = sorted(
                 (r for r in self.ctx.records if r.type == spec.name),
                 key=lambda r: (self.mapper.name(r).casefold(), r.id),

@@ -22,7 +22,9 @@ changed counts as changed, whichever record made them. Those are computed again
 (and still linked when their inputs' fingerprint did not change); every other entity's files
 are linked from the previous edition without computing anything. The pages made from every
 record (the home and data pages, the lists per type, the search index and its page, the
-sitemap) are rendered again, from the records and the lines of the patched dumps. The tests
+sitemap) are rendered again, from the records and the lines of the patched dumps (a list
+per type only for the kinds of the changed records, the sitemap only when records were
+added). The tests
 compare the result with a clean build, byte for byte,
 for each kind of change the patch accepts.
 """
@@ -125,13 +127,18 @@ class SitePlan:
 
     public: Records
     readers: set[str]
+    #: the kinds of entity of the changed records (a list per kind shows names and
+    #: descriptions: the others are the same)
+    kinds: set[str]
+    #: records were added (the sitemap lists every page)
+    added: bool
 
     def rewritten(self) -> set[str]:
         """Return the paths (from dist/) of the files the site patch writes."""
         paths = {"index.html", "data.html", "search.html", "search/index.json"}
-        paths |= {"sitemap.xml", "robots.txt"}  # written together
-        kinds = {TYPES[r.type].kind for r in self.public}
-        paths |= {f"id/{kind}/index.html" for kind in kinds}
+        if self.added:
+            paths |= {"sitemap.xml", "robots.txt"}  # written together
+        paths |= {f"id/{kind}/index.html" for kind in self.kinds}
         for rec in self.public:
             if rec.id in self.readers:
                 base = entity_path(rec)
@@ -169,7 +176,12 @@ def plan_site(
         if rid is None:
             raise NotUpdatable(f"the triples of <{iri}> changed, which is no record's entity")
         changed.add(rid)
-    return SitePlan(public, readers(changed, public, olds))
+    return SitePlan(
+        public,
+        readers(changed, public, olds),
+        {TYPES[r.type].kind for r in public if r.id in changed},
+        bool(now - before),
+    )
 
 
 @dataclass(frozen=True)
@@ -207,9 +219,9 @@ def write_site(
         if rec.id in plan.readers:
             writer.write(rec, new)
             site.entity_page(rec)
-    pages = site.page_paths()
-    site.type_pages()
-    site.sitemap(pages)
+    site.type_pages(plan.kinds)
+    if plan.added:
+        site.sitemap(site.page_paths())
     write_search_of(site, new)
     site.index_page()
     site.data_page()
