@@ -122,8 +122,13 @@ def file_changes(
     data: bytes,
     lang: str,
     new_keys: dict[str, str],
+    keep_table: bool = True,
 ) -> tuple[list[Record], list[Record]]:
-    """Return the old and new versions of the records of one changed file that changed."""
+    """Return the old and new versions of the records of one changed file that changed.
+
+    ``keep_table``: keep a changed table's new version in the parse cache (what the site
+    patch loads every record from); a build without the site does not need it, and at
+    100,000 conferrals in one table it costs more than the rest of the patch."""
     table: tuple[str, bytes, list[Record], list[Record]] | None = None
     path = project.data_dir / rel
     rel_root = path.relative_to(project.root).as_posix()
@@ -162,7 +167,7 @@ def file_changes(
     new_by_id = {r.id: r for r in new}
     if set(old_by_id) - set(new_by_id):
         raise NotUpdatable(f"{rel}: records were removed or renamed")
-    if table is not None:
+    if table is not None and keep_table:
         _cache_table(project, *table, data, lang)
     olds, news = [], []
     for rid, rec in new_by_id.items():

@@ -395,7 +395,9 @@ def patch(
             continue
         if rel not in tables:
             raise NotUpdatable(f"data/{rel} changed and is not a record file")
-        o, n = file_changes(keeper, project, state, rel, data, meta.language, new_keys)
+        o, n = file_changes(
+            keeper, project, state, rel, data, meta.language, new_keys, keep_table=site
+        )
         olds += o
         news += n
     timings["compare"] = time.perf_counter() - t0

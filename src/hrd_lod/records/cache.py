@@ -15,6 +15,7 @@ import pickle
 from pathlib import Path
 
 from ..incremental.state import UNREADABLE, StateKeeper
+from ..lanes import gc_paused
 from .model import Notice, Record
 
 #: The kind of the parse cache's entries in the :class:`StateKeeper`.
@@ -41,7 +42,8 @@ class ParseCache:
         records: list[Record] = []
         notices: list[Notice] = []
         try:
-            with path.open("rb") as fh:
+            # millions of objects that all stay: the collector would scan them again and again
+            with path.open("rb") as fh, gc_paused():
                 while fh.peek(1):  # one pickle per chunk of the file's records
                     chunk_records, chunk_notices = pickle.load(fh)
                     records += chunk_records
@@ -64,4 +66,5 @@ class ParseCache:
 
 def chunk(records: list[Record], notices: list[Notice]) -> bytes:
     """Return some of a file's records and notices, pickled as one cache chunk."""
-    return pickle.dumps((records, notices), protocol=pickle.HIGHEST_PROTOCOL)
+    with gc_paused():  # the pickler's memo holds every object: no cycle to collect here
+        return pickle.dumps((records, notices), protocol=pickle.HIGHEST_PROTOCOL)
