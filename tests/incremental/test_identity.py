@@ -237,6 +237,22 @@ SEED_CHANGES: dict[str, tuple[Edit, bool]] = {
         ),
         True,
     ),
+    # a reference changed: the presenter's page loses the conferral, the other one gains it
+    "conferral presenter": (
+        _seed_edit(
+            "front-line/conferrals.yaml",
+            r"^  presented_by: \[mary-mcaleese\]$",
+            "  presented_by: [mary-robinson]",
+        ),
+        True,
+    ),
+    # a quotation's subject: both entities' schema.org documents list it (or no longer)
+    "quotation about": (
+        _seed_edit(
+            "quotations.yaml", r"^  about: \[joint-mobile-group\]$", "  about: [igor-kalyapin]"
+        ),
+        True,
+    ),
     "record deleted": (_seed_edit("martin-ennals/laureates.csv", r"^dick-oosting,.*\n", ""), False),
     "record renamed": (
         _seed_edit("martin-ennals/laureates.csv", r"^dick-oosting,", "dick-oosting-2,"),
