@@ -6,8 +6,16 @@ from __future__ import annotations
 import json
 
 import lxml.html
+import pytest
 
-from hrd_lod.export.search import FORMAT, INDEX_PATH, WEIGHTS
+from hrd_lod.export.search import (
+    FORMAT,
+    INDEX_PATH,
+    WEIGHTS,
+    facets,
+    index_bytes,
+    read_documents,
+)
 from hrd_lod.pipeline import Built
 
 
@@ -82,3 +90,13 @@ def test_search_page_offers_the_facets_of_the_index(built: Built) -> None:
     assert options["country"] == data["countries"]
     years = sorted({y for d in data["docs"] for y in d[4]}, reverse=True)  # type: ignore[attr-defined]
     assert options["year"] == [str(y) for y in years]
+
+
+def test_an_index_reads_back_as_its_documents(built: Built) -> None:
+    """What the site patch keeps of the previous index: the documents it was written from."""
+    data = (built.dist / INDEX_PATH).read_bytes()
+    docs = read_documents(data)
+    assert len(docs) == len(_index(built)["docs"])  # type: ignore[arg-type]
+    assert index_bytes(docs, facets(docs)) == data
+    with pytest.raises(ValueError, match="format"):
+        read_documents(data.replace(f'"format":{FORMAT}'.encode(), b'"format":0'))

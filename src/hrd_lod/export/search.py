@@ -57,11 +57,14 @@ class Document:
     weight: int
 
 
-def documents(histories: Histories) -> list[Document]:
-    """Return the index's documents (every public record), sorted by name then page."""
+def documents(histories: Histories, only: set[str] | None = None) -> list[Document]:
+    """Return the index's documents (every public record, or those whose ids are in
+    ``only``), sorted by name then page."""
     mapper = histories.mapper
     out = []
     for rec in histories.records:
+        if only is not None and rec.id not in only:
+            continue
         awards, years, countries = _facets(rec, histories)
         description = " ".join(mapper.text(rec.values.get("description", ())))
         if not description and rec.type == "AwardConferral":
@@ -202,6 +205,29 @@ def index_bytes(docs: list[Document], f: Facets) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+def read_documents(data: bytes) -> list[Document]:
+    """Return the documents of an index file (what :func:`index_bytes` wrote); raise
+    ValueError if it is not one of this format."""
+    doc = json.loads(data)
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ValueError("not a search index of this format")
+    types, awards, countries = doc["types"], doc["awards"], doc["countries"]
+    return [
+        Document(
+            name,
+            path,
+            types[t],
+            tuple(awards[i] for i in a),
+            tuple(years),
+            tuple(countries[i] for i in c),
+            tuple(other),
+            snippet,
+            weight,
+        )
+        for name, path, t, a, years, c, other, snippet, weight in doc["docs"]
+    ]
+
+
 def write_search(ctx: ExportContext, out: Path) -> None:
     """Write the search index and the search page."""
     from .site import Site
@@ -209,9 +235,10 @@ def write_search(ctx: ExportContext, out: Path) -> None:
     write_search_of(Site(ctx, out), out)
 
 
-def write_search_of(site: Site, out: Path) -> None:
-    """Write the search index and the search page with the lookups of ``site``."""
-    docs = documents(site.histories)
+def write_search_of(site: Site, out: Path, docs: list[Document] | None = None) -> None:
+    """Write the search index and the search page with the lookups of ``site`` (and these
+    ``docs``, sorted as :func:`documents` sorts them, if given)."""
+    docs = documents(site.histories) if docs is None else docs
     f = facets(docs)
     write_bytes(out / INDEX_PATH, index_bytes(docs, f))
     site.render(

@@ -43,7 +43,7 @@ from ..export.context import ExportContext
 from ..export.entities import EntityWriter, entity_path
 from ..export.manifest import EntryCache
 from ..export.reuse import Kept, Reuse
-from ..export.search import write_search_of
+from ..export.search import INDEX_PATH, Document, documents, read_documents, write_search_of
 from ..export.site import Site
 from ..policy import apply_policy
 from ..project import DatasetMeta, Project
@@ -184,6 +184,21 @@ def plan_site(
     )
 
 
+def _search_documents(plan: SitePlan, site: Site, old: Path) -> list[Document]:
+    """Return the search index's documents: the previous index's but those of the readers
+    (a document reads what its entity's page reads: the record, its conferrals' awards and
+    years, its countries, an award's years), made again."""
+    try:
+        previous = read_documents((old / INDEX_PATH).read_bytes())
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return documents(site.histories)
+    fresh = documents(site.histories, plan.readers)
+    again = {d.path for d in fresh}
+    docs = [d for d in previous if d.path not in again] + fresh
+    docs.sort(key=lambda d: (d.name.casefold(), d.path))
+    return docs
+
+
 @dataclass(frozen=True)
 class SiteWritten:
     """What the site patch wrote: the per-entity files' state, and how many it rendered."""
@@ -222,7 +237,7 @@ def write_site(
     site.type_pages(plan.kinds)
     if plan.added:
         site.sitemap(site.page_paths())
-    write_search_of(site, new)
+    write_search_of(site, new, _search_documents(plan, site, old))
     site.index_page()
     site.data_page()
     state = {**kept, **reuse.new}
