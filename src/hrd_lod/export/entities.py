@@ -213,13 +213,14 @@ def used_context(nodes: list[dict[str, object]], context: dict[str, object]) -> 
 class EntityWriter:
     """Writes the Turtle and JSON-LD documents of entities; one per export run."""
 
-    def __init__(self, ctx: ExportContext) -> None:
+    def __init__(self, ctx: ExportContext, mapper: SchemaOrgMapper | None = None) -> None:
         self.reuse = ctx.reuse
         self.index = entity_index(ctx)
         self.prefixes = dump_prefixes(ctx.meta.base_iri)
         self.context = jsonld.dataset_context(ctx.meta.base_iri)
         self.compactor = jsonld.Compactor(self.context)
-        self.schemaorg = SchemaOrgMapper(ctx.records, ctx.meta)
+        #: ``mapper``: the same mapping of the same records, made elsewhere
+        self.schemaorg = mapper or SchemaOrgMapper(ctx.records, ctx.meta)
 
     def turtle(self, lines: list[bytes]) -> bytes:
         """Return Turtle for sorted lines, declaring only the prefixes they use."""

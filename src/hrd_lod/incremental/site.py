@@ -228,8 +228,7 @@ def write_site(
     ctx = ExportContext.of(dataset, plan.public, meta, project, tool_version, reuse)
     ctx.file_entries = cache
     site = Site(ctx, new)
-    writer = EntityWriter(ctx)
-    writer.schemaorg = site.mapper  # the same mapping of the same records, made once
+    writer = EntityWriter(ctx, site.mapper)
     for rec in plan.public:
         if rec.id in plan.readers:
             writer.write(rec, new)
