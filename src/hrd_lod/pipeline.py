@@ -269,14 +269,15 @@ def build(
     if not full and previous is None:
         start = time.perf_counter()
         try:
-            done = patch(
-                project_dir,
-                dist=dist,
-                engine=engine,
-                tool_version=version,
-                progress=progress,
-                site=site,
-            )
+            with gc_paused():  # the kept states, the records and the pages' lookups stay alive
+                done = patch(
+                    project_dir,
+                    dist=dist,
+                    engine=engine,
+                    tool_version=version,
+                    progress=progress,
+                    site=site,
+                )
         except NotUpdatable as exc:
             notes.append(f"building everything: {exc}")
         except HrdLodError as exc:  # the full build reports it, with its context
