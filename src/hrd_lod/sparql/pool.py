@@ -85,18 +85,10 @@ def execute(store: Any, job: Job, written: Any = None) -> Answer:
     import pyoxigraph as ox
 
     from .errors import QuerySyntaxError
-    from .local import run_query
     from .results import GRAPH_FORMATS, RESULT_FORMATS
 
     try:
-        result = run_query(
-            store,
-            job.query,
-            default_graphs=list(job.default_graphs),
-            named_graphs=list(job.named_graphs),
-            dataset_given=job.dataset_given,
-            base_iri=job.base_iri,
-        )
+        result = _run(store, job)
         out = _Bounded(job.max_bytes)
         if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
             fmt = RESULT_FORMATS[job.result_format]
@@ -109,7 +101,7 @@ def execute(store: Any, job: Job, written: Any = None) -> Answer:
                 and written.may_hold(body, job.result_format in _TYPED_RESULTS)
             ):
                 body = written.solutions(
-                    body, job.result_format, lambda: _again(store, job), job.query
+                    body, job.result_format, lambda: _run(store, job), job.query
                 )
         else:
             g = {**GRAPH_FORMATS, "rdfxml": ox.RdfFormat.RDF_XML}[job.graph_format]
@@ -143,8 +135,9 @@ def execute(store: Any, job: Job, written: Any = None) -> Answer:
         )
 
 
-def _again(store: Any, job: Job) -> Any:
-    """Return the solutions of ``job`` evaluated once more (for CSV, which keeps no datatypes)."""
+def _run(store: Any, job: Job) -> Any:
+    """Return the result of ``job`` on ``store`` (evaluated once more for CSV answers that may
+    hold a rewritten literal: CSV keeps no datatypes to read back)."""
     from .local import run_query
 
     return run_query(

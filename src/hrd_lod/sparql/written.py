@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from ..validate.literals import rewrites, typed_objects
 from .guard import tokens
+from .results import RESULT_FORMATS
 
 #: the file beside an on-disk store that holds its written forms
 FILE = "written.json"
@@ -46,13 +47,6 @@ _PLAIN = re.compile(r"[-+.:0-9A-Za-z]+")
 _TOKEN = re.compile(rb"[-+:0-9A-Za-z](?:[-+.:0-9A-Za-z]*[-+:0-9A-Za-z])?")
 #: up to this many forms, each is looked for with one substring search
 _FEW = 32
-QRF = ox.QueryResultsFormat
-_RESULTS: dict[str, ox.QueryResultsFormat] = {
-    "json": QRF.JSON,
-    "xml": QRF.XML,
-    "csv": QRF.CSV,
-    "tsv": QRF.TSV,
-}
 
 
 class Written:
@@ -149,7 +143,7 @@ class Written:
                 return body
             solutions: object = again()
         else:
-            solutions = ox.parse_query_results(body, format=_RESULTS[fmt])
+            solutions = ox.parse_query_results(body, format=RESULT_FORMATS[fmt])
         if not isinstance(solutions, ox.QuerySolutions):
             return body
         names = [v.value for v in solutions.variables]
