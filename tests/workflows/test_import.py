@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -350,8 +351,6 @@ def test_interrupted_update_puts_every_file_back(
 
 
 def test_new_records_say_the_day_they_were_added(project: Path, tmp_path: Path) -> None:
-    import datetime as dt
-
     table = write(
         tmp_path / "cities.csv",
         "id,name,sources,added\n"
